@@ -1,0 +1,118 @@
+//! `cargo patch bump`: parse, plan, print, and apply unless `--dry-run`.
+
+use std::path::Path;
+
+use clap::Args;
+
+use super::args::PackageSelectionArgs;
+use crate::error::CliResult;
+use crate::ops::bump::{BumpOptions, BumpPlan};
+use crate::ops::{self, Context};
+use crate::plan;
+use crate::shell::Shell;
+use crate::version::TargetVersion;
+
+/// Set new versions and update every requirement and Cargo.lock to match
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+LEVEL is one of:
+  major, minor, patch   the next version at that level (a pre-release is finished first)
+  alpha, beta, rc       enter or advance a pre-release: 1.2.3 -> 1.2.4-alpha.1 -> 1.2.4-alpha.2
+  release               drop the pre-release part: 1.2.4-rc.1 -> 1.2.4
+  VERSION               an exact semver version, e.g. 2.0.0 (never lower than the current one)
+
+Only the version strings change: comments, spacing, quoting and line endings stay byte for byte.")]
+pub struct BumpArgs {
+    /// major, minor, patch, release, alpha, beta, rc, or an exact version like 1.2.3
+    #[arg(value_name = "LEVEL|VERSION")]
+    pub target: TargetVersion,
+
+    #[command(flatten)]
+    pub selection: PackageSelectionArgs,
+
+    /// Print the change as a diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Edit manifests even when they have uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Rewrite every requirement on a bumped crate, not only those the new version breaks
+    #[arg(long)]
+    pub upgrade_dependents: bool,
+}
+
+/// Runs `bump`.
+pub fn exec(
+    args: BumpArgs,
+    manifest_path: Option<&Path>,
+    cwd: std::path::PathBuf,
+    shell: &mut Shell,
+) -> CliResult {
+    let BumpArgs {
+        target,
+        selection,
+        dry_run,
+        allow_dirty,
+        upgrade_dependents,
+    } = args;
+    let context = Context::load(manifest_path, cwd)?;
+    let options = BumpOptions {
+        target,
+        selection: selection.into(),
+        upgrade_dependents,
+        allow_dirty,
+    };
+    let bump = ops::bump::plan(&context.workspace, &options)?;
+    print_changes(&bump, shell)?;
+    if bump.plan.is_empty() {
+        shell.note("nothing to change")?;
+        return Ok(());
+    }
+    if dry_run {
+        shell.diff(&plan::render::unified_diff(
+            &bump.plan,
+            &context.workspace.root,
+        ))?;
+        shell.warn("aborting due to dry run; nothing was written")?;
+        return Ok(());
+    }
+    plan::apply::apply(&bump.plan).map_err(anyhow::Error::from)?;
+    let files = bump.plan.steps.len();
+    shell.status(
+        "Updated",
+        format!("{files} file{}", if files == 1 { "" } else { "s" }),
+    )?;
+    Ok(())
+}
+
+fn print_changes(bump: &BumpPlan, shell: &mut Shell) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = bump
+        .versions
+        .iter()
+        .map(|change| {
+            let version = if change.old == change.new {
+                change.old.to_string()
+            } else {
+                format!("{} -> {}", change.old, change.new)
+            };
+            vec![change.name.clone(), version, change.reason.to_string()]
+        })
+        .collect();
+    for req in &bump.requirements {
+        shell.status(
+            "Updating",
+            format!(
+                "requirement on `{}` in {}:{} [{}]: \"{}\" -> \"{}\"",
+                req.dependency,
+                req.manifest.display(),
+                req.line,
+                req.table,
+                req.old,
+                req.new
+            ),
+        )?;
+    }
+    shell.table(&["crate", "version", "why"], &rows)
+}

@@ -1,0 +1,102 @@
+//! What cargo-patch asks of git. For now, whether files have uncommitted changes; the history
+//! model (gix) joins this module when the history commands arrive.
+//!
+//! `git status` is asked directly: one process, a few milliseconds, and exactly git's own notion
+//! of "modified", including index state, `.gitignore` and `core.autocrlf`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A git invocation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to run `git {args}` in `{}`", dir.display())]
+    Spawn {
+        args: String,
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`git {args}` failed in `{}`: {stderr}", dir.display())]
+    Failed {
+        args: String,
+        dir: PathBuf,
+        stderr: String,
+    },
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        "make sure `git status` works in this directory, or pass `--allow-dirty`".into()
+    }
+}
+
+/// Returns the files among `paths` that are modified, staged, untracked or otherwise differ
+/// from `HEAD`, or `None` when `dir` is not inside a git work tree (nothing to protect then).
+pub fn uncommitted_files(dir: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, Error> {
+    let mut command = Command::new("git");
+    command
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
+        ])
+        .args(paths);
+    let args = "status --porcelain";
+    let output = match command.output() {
+        Ok(output) => output,
+        // Without git there is no repository whose state we could lose.
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::Spawn {
+                args: args.into(),
+                dir: dir.to_owned(),
+                source,
+            });
+        }
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        if stderr.contains("not a git repository") {
+            return Ok(None);
+        }
+        return Err(Error::Failed {
+            args: args.into(),
+            dir: dir.to_owned(),
+            stderr,
+        });
+    }
+    Ok(Some(porcelain_paths(&output.stdout)))
+}
+
+/// Returns the paths of `git status --porcelain=v1 -z` output; a rename's source is skipped.
+fn porcelain_paths(stdout: &[u8]) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut records = stdout.split(|&b| b == 0).filter(|r| !r.is_empty());
+    while let Some(record) = records.next() {
+        let (status, path) = record.split_at(record.len().min(3));
+        paths.push(String::from_utf8_lossy(path).into_owned());
+        if status.first().is_some_and(|&x| x == b'R' || x == b'C') {
+            records.next();
+        }
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_porcelain_records() {
+        let out = b" M Cargo.toml\0R  new.toml\0old.toml\0?? crates/a/Cargo.toml\0";
+        assert_eq!(
+            porcelain_paths(out),
+            ["Cargo.toml", "new.toml", "crates/a/Cargo.toml"]
+        );
+    }
+}

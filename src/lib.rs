@@ -1,0 +1,32 @@
+//! cargo-patch: a cargo subcommand that carries a Rust workspace through a disciplined patch and
+//! release process.
+//!
+//! The layers, and the one rule between them (dependencies point down only):
+//!
+//! ```text
+//! main.rs -> cli/ (parse, print) -> ops/ (load the context, build a Plan; no printing)
+//!                                     |
+//!            domain: workspace/ version git/ (pure, typed errors)
+//!                                     |
+//!                 plan/apply.rs: the only code that writes files
+//! ```
+//!
+//! - [`cli`]: clap types, one module per command; converts flags to options and renders results.
+//! - [`ops`]: the work of each command as data (`bump::plan` returns a `BumpPlan`).
+//! - [`workspace`]: members from `cargo metadata --no-deps`, manifests as text with spans,
+//!   `Cargo.lock`, and the `[workspace.metadata.patch]` configuration.
+//! - [`version`]: bump levels, pre-release stepping and requirement rewriting.
+//! - [`git`]: the questions asked of git.
+//! - [`plan`]: the changes a command would make; rendered for `--dry-run`, applied atomically.
+//! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
+//!   [`fs`]: reads and atomic writes with the path in every error.
+
+pub mod cli;
+pub mod error;
+pub mod fs;
+pub mod git;
+pub mod ops;
+pub mod plan;
+pub mod shell;
+pub mod version;
+pub mod workspace;

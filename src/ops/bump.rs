@@ -1,0 +1,464 @@
+//! `bump`: which versions move, which requirements must follow, and the file edits that do it.
+//!
+//! Reads only. Every problem is collected before refusing, so one run (or one `--dry-run`)
+//! shows all of them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use semver::Version;
+
+use crate::plan::{Plan, Step};
+use crate::version::{self, TargetVersion};
+use crate::workspace::manifest::{self, Edit, Manifest, PackageVersion};
+use crate::workspace::{self, Member, Selection, Workspace, lockfile};
+
+/// What the user asked `bump` to do, in domain terms.
+#[derive(Debug, Clone)]
+pub struct BumpOptions {
+    pub target: TargetVersion,
+    pub selection: Selection,
+    /// Rewrite every requirement on a bumped crate, not only those the new version breaks.
+    pub upgrade_dependents: bool,
+    /// Edit manifests that have uncommitted changes.
+    pub allow_dirty: bool,
+}
+
+/// Why a crate's version is in the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The crate was selected and the target applied to it.
+    Requested(TargetVersion),
+    /// Not selected, but it inherits `[workspace.package] version`, which a selected crate moves.
+    SharesWorkspaceVersion { with: String },
+    /// Already at the requested version: nothing to do.
+    AlreadyAt,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Requested(TargetVersion::Exact(_)) => f.write_str("requested version"),
+            Self::Requested(TargetVersion::Level(level)) => write!(f, "{level} bump"),
+            Self::SharesWorkspaceVersion { with } => {
+                write!(f, "shares the workspace version with `{with}`")
+            }
+            Self::AlreadyAt => f.write_str("already at that version"),
+        }
+    }
+}
+
+/// One crate's version change (`new == old` when `reason` is `AlreadyAt`).
+#[derive(Debug, Clone)]
+pub struct VersionChange {
+    pub name: String,
+    pub old: Version,
+    pub new: Version,
+    pub reason: Reason,
+}
+
+/// One requirement rewritten because its crate moved.
+#[derive(Debug, Clone)]
+pub struct RequirementChange {
+    /// The manifest holding the requirement, relative to the workspace root.
+    pub manifest: PathBuf,
+    pub line: usize,
+    pub table: String,
+    pub dependency: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// Everything `bump` would do.
+#[derive(Debug)]
+pub struct BumpPlan {
+    pub versions: Vec<VersionChange>,
+    pub requirements: Vec<RequirementChange>,
+    pub plan: Plan,
+}
+
+/// One reason the bump cannot go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot bump `{name}`: {source}")]
+    Version {
+        name: String,
+        source: version::Error,
+    },
+    #[error("`{name}` has no `version` in `{}`", path.display())]
+    MissingVersion { name: String, path: PathBuf },
+    #[error(
+        "`{name}` inherits `[workspace.package] version`, which is bumped for `{with}`, so it cannot be excluded"
+    )]
+    ExcludedInherits { name: String, with: String },
+    #[error("the requirement on `{dependency}` in `{}` (line {line}): {source}", path.display())]
+    Requirement {
+        dependency: String,
+        path: PathBuf,
+        line: usize,
+        source: version::Error,
+    },
+    #[error("uncommitted changes in {}", files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    Dirty { files: Vec<String> },
+}
+
+impl Problem {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        match self {
+            Self::Version { source, .. } => source.help(),
+            Self::MissingVersion { path, .. } => {
+                format!(
+                    "add `version = \"0.1.0\"` under `[package]` in `{}`",
+                    path.display()
+                )
+            }
+            Self::ExcludedInherits { name, .. } => format!(
+                "give `{name}` its own `version` in its manifest, or exclude every crate that inherits the workspace version"
+            ),
+            Self::Requirement { source, .. } => source.help(),
+            Self::Dirty { .. } => "commit or stash them first, or pass `--allow-dirty`".into(),
+        }
+    }
+}
+
+/// The bump was refused; nothing was changed.
+#[derive(Debug)]
+pub struct Refused {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => one.fmt(f),
+            many => {
+                write!(f, "{} problems, nothing was changed:", many.len())?;
+                many.iter().try_for_each(|p| write!(f, "\n  - {p}"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl Refused {
+    /// Returns what to do about each problem, without repeats.
+    pub fn help(&self) -> Vec<String> {
+        let mut helps: Vec<String> = Vec::new();
+        for help in self.problems.iter().map(Problem::help) {
+            if !helps.contains(&help) {
+                helps.push(help);
+            }
+        }
+        helps
+    }
+}
+
+/// Returns the plan for `options`, or every reason it cannot be done.
+pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
+    let selected = ws.select(&options.selection)?;
+    let mut planner = Planner::new(ws);
+    // STEP 1: the shared workspace version moves when any selected crate inherits it.
+    if let Some(first) = selected.iter().find(|m| m.inherits_version) {
+        planner.bump_workspace_version(
+            &options.target,
+            &selected,
+            first,
+            &options.selection.exclude,
+        )?;
+    }
+    // STEP 2: crates with their own version.
+    for member in selected.iter().filter(|m| !m.inherits_version) {
+        planner.bump_own_version(&options.target, member)?;
+    }
+    // STEP 3: requirements the new versions break (or all, with `--upgrade-dependents`).
+    planner.follow_requirements(options.upgrade_dependents)?;
+    // STEP 4: Cargo.lock.
+    planner.update_lockfile()?;
+    let BumpPlanner {
+        versions,
+        requirements,
+        plan,
+        mut problems,
+    } = planner.finish()?;
+    // STEP 5: never mix our edits into the user's uncommitted ones.
+    if !options.allow_dirty && !plan.is_empty() {
+        let paths: Vec<PathBuf> = plan
+            .steps
+            .iter()
+            .map(|Step::WriteFile { path, .. }| path.clone())
+            .collect();
+        if let Some(files) =
+            crate::git::uncommitted_files(&ws.root, &paths)?.filter(|f| !f.is_empty())
+        {
+            problems.push(Problem::Dirty { files });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Refused { problems }.into());
+    }
+    Ok(BumpPlan {
+        versions,
+        requirements,
+        plan,
+    })
+}
+
+/// The planner's results once every step ran.
+struct BumpPlanner {
+    versions: Vec<VersionChange>,
+    requirements: Vec<RequirementChange>,
+    plan: Plan,
+    problems: Vec<Problem>,
+}
+
+struct Planner<'a> {
+    ws: &'a Workspace,
+    versions: Vec<VersionChange>,
+    requirements: Vec<RequirementChange>,
+    edits: BTreeMap<PathBuf, Vec<Edit>>,
+    problems: Vec<Problem>,
+    lock: Option<Manifest>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(ws: &'a Workspace) -> Self {
+        Self {
+            ws,
+            versions: Vec::new(),
+            requirements: Vec::new(),
+            edits: BTreeMap::new(),
+            problems: Vec::new(),
+            lock: None,
+        }
+    }
+
+    fn bump_workspace_version(
+        &mut self,
+        target: &TargetVersion,
+        selected: &[&Member],
+        first: &Member,
+        excluded: &[String],
+    ) -> Result<(), manifest::Error> {
+        let root = self.ws.root_manifest();
+        let Some(literal) = root.workspace_version()? else {
+            // Cargo refuses `version.workspace = true` without it, so metadata would have failed.
+            self.problems.push(Problem::MissingVersion {
+                name: "workspace.package".into(),
+                path: root.path().to_owned(),
+            });
+            return Ok(());
+        };
+        for name in excluded {
+            if self.ws.member(name).is_some_and(|m| m.inherits_version) {
+                self.problems.push(Problem::ExcludedInherits {
+                    name: name.clone(),
+                    with: first.name.clone(),
+                });
+            }
+        }
+        let inheriting = self.ws.members.iter().filter(|m| m.inherits_version);
+        let new = match target.apply(&first.version) {
+            Ok(new) => new,
+            Err(source) => {
+                self.problems.push(Problem::Version {
+                    name: first.name.clone(),
+                    source,
+                });
+                return Ok(());
+            }
+        };
+        if let Some(new) = &new {
+            self.edit(root, root.replace_string(&literal, &new.to_string()));
+        }
+        for member in inheriting {
+            let reason = match &new {
+                None => Reason::AlreadyAt,
+                Some(_) if selected.iter().any(|s| s.name == member.name) => {
+                    Reason::Requested(target.clone())
+                }
+                Some(_) => Reason::SharesWorkspaceVersion {
+                    with: first.name.clone(),
+                },
+            };
+            self.record(member, new.clone(), reason);
+        }
+        Ok(())
+    }
+
+    fn bump_own_version(
+        &mut self,
+        target: &TargetVersion,
+        member: &Member,
+    ) -> Result<(), manifest::Error> {
+        let manifest = self.ws.manifest_of(member);
+        let literal = match manifest.package_version()? {
+            Some(PackageVersion::Own(literal)) => literal,
+            _ => {
+                self.problems.push(Problem::MissingVersion {
+                    name: member.name.clone(),
+                    path: member.manifest_path.clone(),
+                });
+                return Ok(());
+            }
+        };
+        match target.apply(&member.version) {
+            Ok(new) => {
+                if let Some(new) = &new {
+                    self.edit(
+                        manifest,
+                        manifest.replace_string(&literal, &new.to_string()),
+                    );
+                }
+                let reason = if new.is_some() {
+                    Reason::Requested(target.clone())
+                } else {
+                    Reason::AlreadyAt
+                };
+                self.record(member, new, reason);
+            }
+            Err(source) => self.problems.push(Problem::Version {
+                name: member.name.clone(),
+                source,
+            }),
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, member: &Member, new: Option<Version>, reason: Reason) {
+        self.versions.push(VersionChange {
+            name: member.name.clone(),
+            old: member.version.clone(),
+            new: new.unwrap_or_else(|| member.version.clone()),
+            reason,
+        });
+    }
+
+    fn edit(&mut self, manifest: &Manifest, edit: Edit) {
+        self.edits
+            .entry(manifest.path().to_owned())
+            .or_default()
+            .push(edit);
+    }
+
+    /// Returns the moved crates: name -> (old, new, directory).
+    fn moved(&self) -> BTreeMap<String, (Version, Version, PathBuf)> {
+        self.versions
+            .iter()
+            .filter(|c| c.reason != Reason::AlreadyAt)
+            .filter_map(|c| {
+                let dir = crate::fs::canonical(&self.ws.member(&c.name)?.dir);
+                Some((c.name.clone(), (c.old.clone(), c.new.clone(), dir)))
+            })
+            .collect()
+    }
+
+    fn follow_requirements(&mut self, upgrade_all: bool) -> Result<(), manifest::Error> {
+        let moved = self.moved();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        for manifest in self.ws.manifests() {
+            let base = manifest.path().parent().unwrap_or(Path::new(""));
+            for entry in manifest.dependencies()? {
+                let (Some((_, new, dir)), Some(path), Some(literal)) =
+                    (moved.get(&entry.package), &entry.path, &entry.version)
+                else {
+                    continue;
+                };
+                // Only a path dependency on the member itself; a same-named registry crate is not ours.
+                if crate::fs::canonical(&base.join(path)) != *dir {
+                    continue;
+                }
+                let line = manifest.line_of(literal.span.start);
+                match version::updated_requirement(&literal.value, new, upgrade_all) {
+                    Ok(None) => {}
+                    Ok(Some(text)) => {
+                        self.requirements.push(RequirementChange {
+                            manifest: relative(manifest.path(), &self.ws.root),
+                            line,
+                            table: entry.table.clone(),
+                            dependency: entry.package.clone(),
+                            old: literal.value.clone(),
+                            new: text.clone(),
+                        });
+                        self.edit(manifest, manifest.replace_string(literal, &text));
+                    }
+                    Err(source) => self.problems.push(Problem::Requirement {
+                        dependency: entry.package.clone(),
+                        path: manifest.path().to_owned(),
+                        line,
+                        source,
+                    }),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn update_lockfile(&mut self) -> Result<(), workspace::Error> {
+        let path = self.ws.root.join("Cargo.lock");
+        if !path.is_file() {
+            return Ok(());
+        }
+        let moved: BTreeMap<String, (Version, Version)> = self
+            .moved()
+            .into_iter()
+            .map(|(name, (old, new, _))| (name, (old, new)))
+            .collect();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        let lock = Manifest::parse(path.clone(), crate::fs::read_to_string(&path)?)?;
+        let edits = lockfile::version_edits(&lock, &moved)?;
+        if !edits.is_empty() {
+            self.edits.insert(path, edits);
+            self.lock = Some(lock);
+        }
+        Ok(())
+    }
+
+    /// Returns the results, with one `WriteFile` per changed file: manifests by path, then the lock.
+    fn finish(mut self) -> anyhow::Result<BumpPlanner> {
+        let mut steps = Vec::new();
+        let lock_path = self.lock.as_ref().map(|l| l.path().to_owned());
+        for (path, edits) in std::mem::take(&mut self.edits) {
+            let source = if Some(&path) == lock_path.as_ref() {
+                self.lock.as_ref()
+            } else {
+                self.ws.manifests().find(|m| m.path() == path)
+            };
+            let source = source.ok_or_else(|| {
+                anyhow::anyhow!("internal error: no text for `{}`", path.display())
+            })?;
+            let after = manifest::apply_edits(source.text(), edits);
+            // A splice of a valid literal cannot break the file; prove it before writing anything.
+            Manifest::parse(path.clone(), after.clone()).map_err(|err| {
+                anyhow::anyhow!(
+                    "internal error: the edited `{}` does not parse: {err}",
+                    path.display()
+                )
+            })?;
+            steps.push(Step::WriteFile {
+                path,
+                before: source.text().to_owned(),
+                after,
+            });
+        }
+        // Cargo.lock last: it records the manifests' versions.
+        steps.sort_by_key(|Step::WriteFile { path, .. }| Some(path) == lock_path.as_ref());
+        self.versions.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(BumpPlanner {
+            versions: self.versions,
+            requirements: self.requirements,
+            plan: Plan { steps },
+            problems: self.problems,
+        })
+    }
+}
+
+fn relative(path: &Path, root: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}

@@ -1,0 +1,127 @@
+//! The one place that carries out a plan.
+//!
+//! File writes are all-or-nothing: each file is re-read and must still hold what the plan was
+//! built from; every new content is staged in a temp file beside its target; only then are the
+//! targets replaced, one rename each. If a rename fails, the files already replaced get their
+//! old bytes back, and the error says whether that worked.
+
+use std::path::PathBuf;
+
+use super::{Plan, Step};
+use crate::fs;
+
+/// Why a plan was not applied. Unless `Restore` says otherwise, no file was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("`{}` changed while cargo-patch was running", path.display())]
+    Changed { path: PathBuf },
+    #[error(transparent)]
+    Fs(#[from] fs::Error),
+    #[error(
+        "{failure}; the files already written could not all be restored: {}",
+        list(unrestored)
+    )]
+    Restore {
+        failure: fs::Error,
+        unrestored: Vec<PathBuf>,
+    },
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::Changed { .. } => Some("nothing was written; run the command again".into()),
+            Self::Fs(_) => {
+                Some("nothing was changed; fix the cause above and run the command again".into())
+            }
+            Self::Restore { .. } => {
+                Some("check those files with `git diff` and restore them by hand".into())
+            }
+        }
+    }
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Applies every step of `plan`, or none.
+pub fn apply(plan: &Plan) -> Result<(), Error> {
+    let writes: Vec<(&PathBuf, &String, &String)> = plan
+        .steps
+        .iter()
+        .map(|step| {
+            let Step::WriteFile {
+                path,
+                before,
+                after,
+            } = step;
+            (path, before, after)
+        })
+        .collect();
+    // STEP 1: nothing changed under us since planning.
+    for (path, before, _) in &writes {
+        if fs::read_to_string(path)? != **before {
+            return Err(Error::Changed {
+                path: (*path).clone(),
+            });
+        }
+    }
+    // STEP 2: stage everything; a failure here leaves every target untouched (temp files vanish on drop).
+    let staged = writes
+        .iter()
+        .map(|(path, _, after)| fs::stage(path, after.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()?;
+    // STEP 3: replace the targets; on failure, put back the ones already replaced.
+    let mut done: Vec<(PathBuf, &String)> = Vec::with_capacity(staged.len());
+    for (index, (file, (_, before, _))) in staged.into_iter().zip(&writes).enumerate() {
+        let target = file.target().to_owned();
+        let result = injected_failure(index, &target).map_or_else(|| file.commit(), Err);
+        if let Err(failure) = result {
+            return Err(restore(done, failure));
+        }
+        done.push((target, before));
+    }
+    Ok(())
+}
+
+fn restore(done: Vec<(PathBuf, &String)>, failure: fs::Error) -> Error {
+    let unrestored: Vec<PathBuf> = done
+        .into_iter()
+        .filter(|(path, before)| fs::write_atomic(path, before.as_bytes()).is_err())
+        .map(|(path, _)| path)
+        .collect();
+    if unrestored.is_empty() {
+        Error::Fs(failure)
+    } else {
+        Error::Restore {
+            failure,
+            unrestored,
+        }
+    }
+}
+
+/// Test hook, debug builds only: `CARGO_PATCH_FAIL_WRITE=N` makes the N-th replacement (0-based)
+/// fail, so the integration tests can prove the all-or-nothing rollback on the real binary.
+#[cfg(debug_assertions)]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "a debug-only fault injection point, read where it acts"
+)]
+fn injected_failure(index: usize, target: &std::path::Path) -> Option<fs::Error> {
+    let at: usize = std::env::var("CARGO_PATCH_FAIL_WRITE").ok()?.parse().ok()?;
+    (at == index).then(|| fs::Error::Write {
+        path: target.to_owned(),
+        source: std::io::Error::other("injected failure (CARGO_PATCH_FAIL_WRITE)"),
+    })
+}
+
+#[cfg(not(debug_assertions))]
+fn injected_failure(_index: usize, _target: &std::path::Path) -> Option<fs::Error> {
+    None
+}

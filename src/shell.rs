@@ -1,0 +1,187 @@
+//! The only writer to stdout and stderr.
+//!
+//! Results (tables, diffs) go to stdout; status lines, warnings and errors to stderr, in cargo's
+//! shape: a right-aligned verb, `warning:`, `error:` then `Caused by:` then `help:`. Colour only
+//! when asked or when the stream is a terminal and `NO_COLOR` is unset.
+
+use std::fmt::Display;
+use std::io::{self, IsTerminal, Write};
+
+/// How much to print on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+const GREEN: &str = "\x1b[1;32m";
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const CYAN: &str = "\x1b[1;36m";
+const PLAIN_RED: &str = "\x1b[31m";
+const PLAIN_GREEN: &str = "\x1b[32m";
+const RESET: &str = "\x1b[0m";
+
+/// The terminal.
+pub struct Shell {
+    verbosity: Verbosity,
+    stdout_color: bool,
+    stderr_color: bool,
+}
+
+impl Shell {
+    /// Returns a shell that colours each stream according to `color`.
+    pub fn new(verbosity: Verbosity, color: ColorChoice) -> Self {
+        let decide = |is_terminal: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && color_allowed_by_env(),
+        };
+        Self {
+            verbosity,
+            stdout_color: decide(io::stdout().is_terminal()),
+            stderr_color: decide(io::stderr().is_terminal()),
+        }
+    }
+
+    fn paint(&self, color: &str, text: &str) -> String {
+        if self.stderr_color {
+            format!("{color}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Writes a cargo-style status line (`    Updating foo`) unless quiet.
+    pub fn status(&mut self, verb: &str, message: impl Display) -> io::Result<()> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        let verb = self.paint(GREEN, &format!("{verb:>12}"));
+        writeln!(io::stderr().lock(), "{verb} {message}")
+    }
+
+    /// Writes a status line only with `-v`.
+    pub fn verbose(&mut self, verb: &str, message: impl Display) -> io::Result<()> {
+        if self.verbosity < Verbosity::Verbose {
+            return Ok(());
+        }
+        self.status(verb, message)
+    }
+
+    /// Writes `warning: ...` unless quiet.
+    pub fn warn(&mut self, message: impl Display) -> io::Result<()> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        let label = self.paint(YELLOW, "warning");
+        writeln!(io::stderr().lock(), "{label}: {message}")
+    }
+
+    /// Writes `note: ...` unless quiet.
+    pub fn note(&mut self, message: impl Display) -> io::Result<()> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        let label = self.paint(CYAN, "note");
+        writeln!(io::stderr().lock(), "{label}: {message}")
+    }
+
+    /// Writes an error with its causes and `help:` lines; never fails (there is nowhere left to report).
+    pub fn error(&mut self, error: &anyhow::Error, help: &[String]) {
+        let mut text = format!("{}: {error}\n", self.paint(RED, "error"));
+        let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+        if !causes.is_empty() {
+            text.push_str("\nCaused by:\n");
+            for cause in causes {
+                for line in cause.lines() {
+                    let indent = if line.is_empty() { "" } else { "  " };
+                    text.push_str(&format!("{indent}{line}\n"));
+                }
+            }
+        }
+        for line in help {
+            text.push_str(&format!("{}: {line}\n", self.paint(CYAN, "help")));
+        }
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+    }
+
+    /// Writes a result to stdout.
+    pub fn print(&mut self, text: &str) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    }
+
+    /// Writes a table to stdout: a header row, then rows, columns padded to the widest cell.
+    pub fn table(&mut self, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        for row in rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let render = |cells: Vec<&str>| {
+            let last = cells.len().saturating_sub(1);
+            let mut line = String::new();
+            for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+                if i == last {
+                    line.push_str(cell);
+                } else {
+                    let pad = width - cell.chars().count();
+                    line.push_str(&format!("{cell}{}  ", " ".repeat(pad)));
+                }
+            }
+            line.push('\n');
+            line
+        };
+        let mut text = render(header.to_vec());
+        for row in rows {
+            text.push_str(&render(row.iter().map(String::as_str).collect()));
+        }
+        self.print(&text)
+    }
+
+    /// Writes a unified diff to stdout, coloured like `git diff` when stdout is a terminal.
+    pub fn diff(&mut self, diff: &str) -> io::Result<()> {
+        if !self.stdout_color {
+            return self.print(diff);
+        }
+        let mut text = String::with_capacity(diff.len() * 2);
+        for line in diff.split_inclusive('\n') {
+            let color = match line.as_bytes().first() {
+                Some(b'+') if !line.starts_with("+++") => PLAIN_GREEN,
+                Some(b'-') if !line.starts_with("---") => PLAIN_RED,
+                Some(b'@') => CYAN,
+                _ => "",
+            };
+            if color.is_empty() {
+                text.push_str(line);
+            } else {
+                let body = line.trim_end_matches('\n');
+                text.push_str(&format!("{color}{body}{RESET}\n"));
+            }
+        }
+        self.print(&text)
+    }
+}
+
+/// Returns whether the environment allows colour (<https://no-color.org>, `TERM=dumb`).
+#[expect(
+    clippy::disallowed_methods,
+    reason = "colour is decided once, here, from the environment"
+)]
+fn color_allowed_by_env() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    !no_color && !dumb
+}

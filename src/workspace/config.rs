@@ -1,0 +1,383 @@
+//! `[workspace.metadata.patch]` (or `[package.metadata.patch]` for a lone crate) as a typed
+//! `Config` with SPEC's defaults.
+//!
+//! Read from the root manifest's spans rather than from `cargo metadata`'s JSON, so an unknown key
+//! or a wrong type is reported with its file and line.
+
+use std::path::PathBuf;
+
+use toml_edit::{Item, TableLike, Value};
+
+use super::manifest::Manifest;
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unknown key `{key}` in `[{table}]` of `{}` (line {line})", path.display())]
+    UnknownKey {
+        path: PathBuf,
+        line: usize,
+        table: String,
+        key: String,
+        known: Vec<&'static str>,
+    },
+    #[error("`{table}.{key}` in `{}` (line {line}) must be {expected}", path.display())]
+    WrongType {
+        path: PathBuf,
+        line: usize,
+        table: String,
+        key: String,
+        expected: &'static str,
+    },
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
+            Self::WrongType { .. } => {
+                Some("see `cargo patch init` for every key with its default".into())
+            }
+        }
+    }
+}
+
+/// Hotfix policy, `[workspace.metadata.patch.hotfix]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotfixConfig {
+    pub allowed_types: Vec<String>,
+    pub max_files: u64,
+    pub max_lines: u64,
+    pub max_crates: u64,
+    pub allow_dependency_changes: bool,
+    pub forbid_paths: Vec<String>,
+    pub require_test: bool,
+    pub semver_checks: bool,
+}
+
+impl Default for HotfixConfig {
+    fn default() -> Self {
+        Self {
+            allowed_types: ["fix", "perf", "revert", "test", "docs", "security"]
+                .map(String::from)
+                .to_vec(),
+            max_files: 10,
+            max_lines: 200,
+            max_crates: 1,
+            allow_dependency_changes: false,
+            forbid_paths: vec![".github/**".to_owned()],
+            require_test: true,
+            semver_checks: false,
+        }
+    }
+}
+
+/// The project's cargo-patch configuration; every key optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `None` means "by versioning mode": `v{version}` or `{crate}-v{version}`.
+    pub tag_format: Option<String>,
+    pub release_branch: String,
+    pub hotfix_branch: String,
+    pub remote: String,
+    pub changelog: String,
+    pub changelog_per_crate: bool,
+    pub release_commit_message: String,
+    pub verify: Vec<String>,
+    pub release_window: String,
+    pub hotfix: HotfixConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            tag_format: None,
+            release_branch: "release/v{major}.{minor}".into(),
+            hotfix_branch: "hotfix/{slug}".into(),
+            remote: "origin".into(),
+            changelog: "CHANGELOG.md".into(),
+            changelog_per_crate: false,
+            release_commit_message: "chore(release): {tag}".into(),
+            verify: vec!["cargo test --workspace --locked".into()],
+            release_window: String::new(),
+            hotfix: HotfixConfig::default(),
+        }
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "tag-format",
+    "release-branch",
+    "hotfix-branch",
+    "remote",
+    "changelog",
+    "changelog-per-crate",
+    "release-commit-message",
+    "verify",
+    "release-window",
+    "hotfix",
+];
+const HOTFIX_KEYS: &[&str] = &[
+    "allowed-types",
+    "max-files",
+    "max-lines",
+    "max-crates",
+    "allow-dependency-changes",
+    "forbid-paths",
+    "require-test",
+    "semver-checks",
+];
+
+impl Config {
+    /// Returns the configuration of the workspace whose root manifest is `root`.
+    pub fn from_root_manifest(root: &Manifest) -> Result<Self, Error> {
+        let table_at = |parent: &str| {
+            root.root()
+                .get(parent)
+                .and_then(Item::as_table_like)
+                .and_then(|t| t.get("metadata"))
+                .and_then(Item::as_table_like)
+                .and_then(|t| t.get("patch"))
+                .map(|item| (format!("{parent}.metadata.patch"), item))
+        };
+        // A workspace's configuration wins; a lone crate keeps its own under `[package]`.
+        let Some((name, item)) = table_at("workspace").or_else(|| table_at("package")) else {
+            return Ok(Self::default());
+        };
+        let reader = Reader { manifest: root };
+        let table = reader.table(&name, item)?;
+        reader.check_keys(&name, table, TOP_KEYS)?;
+        let defaults = Self::default();
+        let mut config = Self {
+            tag_format: reader.string(&name, table, "tag-format")?,
+            release_branch: reader
+                .string(&name, table, "release-branch")?
+                .unwrap_or(defaults.release_branch),
+            hotfix_branch: reader
+                .string(&name, table, "hotfix-branch")?
+                .unwrap_or(defaults.hotfix_branch),
+            remote: reader
+                .string(&name, table, "remote")?
+                .unwrap_or(defaults.remote),
+            changelog: reader
+                .string(&name, table, "changelog")?
+                .unwrap_or(defaults.changelog),
+            changelog_per_crate: reader
+                .bool(&name, table, "changelog-per-crate")?
+                .unwrap_or(defaults.changelog_per_crate),
+            release_commit_message: reader
+                .string(&name, table, "release-commit-message")?
+                .unwrap_or(defaults.release_commit_message),
+            verify: reader
+                .strings(&name, table, "verify")?
+                .unwrap_or(defaults.verify),
+            release_window: reader
+                .string(&name, table, "release-window")?
+                .unwrap_or(defaults.release_window),
+            hotfix: defaults.hotfix,
+        };
+        if let Some(item) = table.get("hotfix") {
+            let name = format!("{name}.hotfix");
+            let table = reader.table(&name, item)?;
+            reader.check_keys(&name, table, HOTFIX_KEYS)?;
+            let h = &mut config.hotfix;
+            let r = &reader;
+            if let Some(v) = r.strings(&name, table, "allowed-types")? {
+                h.allowed_types = v
+            }
+            if let Some(v) = r.count(&name, table, "max-files")? {
+                h.max_files = v
+            }
+            if let Some(v) = r.count(&name, table, "max-lines")? {
+                h.max_lines = v
+            }
+            if let Some(v) = r.count(&name, table, "max-crates")? {
+                h.max_crates = v
+            }
+            if let Some(v) = r.bool(&name, table, "allow-dependency-changes")? {
+                h.allow_dependency_changes = v
+            }
+            if let Some(v) = r.strings(&name, table, "forbid-paths")? {
+                h.forbid_paths = v
+            }
+            if let Some(v) = r.bool(&name, table, "require-test")? {
+                h.require_test = v
+            }
+            if let Some(v) = r.bool(&name, table, "semver-checks")? {
+                h.semver_checks = v
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// Typed reads from the config table, each error naming the key, file and line.
+struct Reader<'a> {
+    manifest: &'a Manifest,
+}
+
+impl<'a> Reader<'a> {
+    fn wrong_type(&self, table: &str, key: &str, item: &Item, expected: &'static str) -> Error {
+        let offset = item
+            .span()
+            .or_else(|| item.as_value().and_then(Value::span))
+            .map_or(0, |s| s.start);
+        Error::WrongType {
+            path: self.manifest.path().to_owned(),
+            line: self.manifest.line_of(offset),
+            table: table.to_owned(),
+            key: key.to_owned(),
+            expected,
+        }
+    }
+
+    fn table(&self, name: &str, item: &'a Item) -> Result<&'a dyn TableLike, Error> {
+        item.as_table_like().ok_or_else(|| {
+            let (table, key) = name.rsplit_once('.').unwrap_or(("", name));
+            self.wrong_type(table, key, item, "a table")
+        })
+    }
+
+    fn check_keys(
+        &self,
+        name: &str,
+        table: &dyn TableLike,
+        known: &[&'static str],
+    ) -> Result<(), Error> {
+        for (key, _) in table.iter() {
+            if !known.contains(&key) {
+                let offset = table
+                    .key(key)
+                    .and_then(toml_edit::Key::span)
+                    .map_or(0, |s| s.start);
+                return Err(Error::UnknownKey {
+                    path: self.manifest.path().to_owned(),
+                    line: self.manifest.line_of(offset),
+                    table: name.to_owned(),
+                    key: key.to_owned(),
+                    known: known.to_vec(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn string(
+        &self,
+        name: &str,
+        table: &dyn TableLike,
+        key: &str,
+    ) -> Result<Option<String>, Error> {
+        table
+            .get(key)
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| self.wrong_type(name, key, item, "a string"))
+            })
+            .transpose()
+    }
+
+    fn bool(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<bool>, Error> {
+        table
+            .get(key)
+            .map(|item| {
+                item.as_bool()
+                    .ok_or_else(|| self.wrong_type(name, key, item, "`true` or `false`"))
+            })
+            .transpose()
+    }
+
+    fn count(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<u64>, Error> {
+        table
+            .get(key)
+            .map(|item| {
+                item.as_integer()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .ok_or_else(|| self.wrong_type(name, key, item, "a whole number, 0 or more"))
+            })
+            .transpose()
+    }
+
+    fn strings(
+        &self,
+        name: &str,
+        table: &dyn TableLike,
+        key: &str,
+    ) -> Result<Option<Vec<String>>, Error> {
+        let Some(item) = table.get(key) else {
+            return Ok(None);
+        };
+        let array = item
+            .as_array()
+            .ok_or_else(|| self.wrong_type(name, key, item, "an array of strings"))?;
+        array
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| self.wrong_type(name, key, item, "an array of strings"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Result<Config, Error> {
+        let manifest = Manifest::parse(PathBuf::from("Cargo.toml"), text.to_owned()).unwrap();
+        Config::from_root_manifest(&manifest)
+    }
+
+    #[test]
+    fn defaults_when_absent() {
+        assert_eq!(config("[workspace]\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn reads_workspace_then_package_tables() {
+        let c = config(concat!(
+            "[workspace.metadata.patch]\ntag-format = \"{crate}-v{version}\"\nverify = []\n",
+            "[workspace.metadata.patch.hotfix]\nmax-lines = 50\nrequire-test = false\n",
+        ))
+        .unwrap();
+        assert_eq!(c.tag_format.as_deref(), Some("{crate}-v{version}"));
+        assert!(c.verify.is_empty());
+        assert_eq!(
+            (
+                c.hotfix.max_lines,
+                c.hotfix.require_test,
+                c.hotfix.max_files
+            ),
+            (50, false, 10)
+        );
+        let lone =
+            config("[package]\nname = \"x\"\n[package.metadata.patch]\nremote = \"upstream\"\n")
+                .unwrap();
+        assert_eq!(lone.remote, "upstream");
+    }
+
+    #[test]
+    fn unknown_key_and_wrong_type_name_the_line() {
+        let err =
+            config("[workspace]\n\n[workspace.metadata.patch]\ntag-fromat = \"v{version}\"\n")
+                .unwrap_err();
+        assert!(
+            matches!(&err, Error::UnknownKey { line: 4, key, .. } if key == "tag-fromat"),
+            "{err:?}"
+        );
+        let err = config("[workspace.metadata.patch.hotfix]\nmax-files = \"ten\"\n").unwrap_err();
+        assert!(
+            matches!(&err, Error::WrongType { line: 2, key, .. } if key == "max-files"),
+            "{err:?}"
+        );
+        let err = config("[workspace.metadata.patch.hotfix]\nmax-files = -1\n").unwrap_err();
+        assert!(matches!(&err, Error::WrongType { .. }), "{err:?}");
+        let err = config("[workspace.metadata]\npatch = 3\n").unwrap_err();
+        assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
+    }
+}

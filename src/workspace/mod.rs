@@ -1,0 +1,271 @@
+//! The workspace: members, their manifests and versions, publishability, versioning mode and
+//! configuration, from `cargo metadata --no-deps` (never the network) plus the manifests' text.
+
+pub mod config;
+pub mod lockfile;
+pub mod manifest;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use semver::Version;
+
+pub use config::Config;
+pub use manifest::{Manifest, PackageVersion};
+
+/// Why the workspace cannot be loaded or a selection resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("could not find `Cargo.toml` in `{}` or any parent directory", dir.display())]
+    ManifestNotFound { dir: PathBuf },
+    #[error("`cargo metadata` could not load the workspace of `{}`", manifest.display())]
+    Metadata {
+        manifest: PathBuf,
+        #[source]
+        source: CargoMessage,
+    },
+    #[error("failed to run `cargo metadata`")]
+    CargoNotRun(#[source] cargo_metadata::Error),
+    #[error("package `{name}` is not a member of the workspace")]
+    NotAMember { name: String, members: Vec<String> },
+    #[error(transparent)]
+    Manifest(#[from] manifest::Error),
+    #[error(transparent)]
+    Config(#[from] config::Error),
+    #[error(transparent)]
+    Fs(#[from] crate::fs::Error),
+}
+
+/// Cargo's own error text, shown as the cause.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CargoMessage(String);
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::ManifestNotFound { .. } => {
+                Some("run the command inside a Cargo workspace, or pass `--manifest-path`".into())
+            }
+            Self::Metadata { .. } => {
+                Some("fix the manifest cargo names above, then run the command again".into())
+            }
+            Self::NotAMember { members, .. } => {
+                Some(format!("the members are: {}", members.join(", ")))
+            }
+            Self::Manifest(err) => err.help(),
+            Self::Config(err) => err.help(),
+            Self::CargoNotRun(_) | Self::Fs(_) => None,
+        }
+    }
+}
+
+/// How release versions and tags are organised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersioningMode {
+    /// One version for the workspace (every member inherits it, or a single crate): tags `v{version}`.
+    Unified,
+    /// Each crate its own version: tags `{crate}-v{version}`.
+    Independent,
+}
+
+/// One workspace member.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub version: Version,
+    pub manifest_path: PathBuf,
+    /// The directory holding the manifest.
+    pub dir: PathBuf,
+    /// `false` for `publish = false`: versioned, never published.
+    pub publish: bool,
+    /// Whether the version comes from `[workspace.package] version`.
+    pub inherits_version: bool,
+}
+
+/// Which members a command acts on, as the user chose them.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub packages: Vec<String>,
+    pub workspace: bool,
+    pub exclude: Vec<String>,
+}
+
+/// A loaded workspace with every member manifest parsed once.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub root_manifest_path: PathBuf,
+    /// Sorted by name.
+    pub members: Vec<Member>,
+    pub config: Config,
+    pub mode: VersioningMode,
+    default_members: Vec<String>,
+    /// The member whose manifest the command was pointed at, if any.
+    current: Option<String>,
+    manifests: BTreeMap<PathBuf, Manifest>,
+}
+
+impl Workspace {
+    /// Returns the workspace of `manifest_path`, or of the nearest `Cargo.toml` above `cwd`.
+    pub fn load(manifest_path: Option<&Path>, cwd: &Path) -> Result<Self, Error> {
+        let invoked = match manifest_path {
+            Some(path) => cwd.join(path),
+            None => find_manifest(cwd)?,
+        };
+        let metadata = cargo_metadata::MetadataCommand::new()
+            .no_deps()
+            .manifest_path(&invoked)
+            .current_dir(cwd)
+            .exec()
+            .map_err(|err| match err {
+                cargo_metadata::Error::CargoMetadata { stderr } => Error::Metadata {
+                    manifest: invoked.clone(),
+                    source: CargoMessage(cargo_error_text(&stderr)),
+                },
+                other => Error::CargoNotRun(other),
+            })?;
+        let root = PathBuf::from(metadata.workspace_root.clone());
+        let root_manifest_path = root.join("Cargo.toml");
+        let mut manifests = BTreeMap::new();
+        let mut members = Vec::new();
+        for package in metadata.workspace_packages() {
+            let manifest_path = PathBuf::from(package.manifest_path.clone());
+            let manifest = load_manifest(&manifest_path)?;
+            let inherits_version = manifest.package_version()? == Some(PackageVersion::Inherited);
+            members.push(Member {
+                name: package.name.to_string(),
+                version: package.version.clone(),
+                dir: manifest_path
+                    .parent()
+                    .map(Path::to_owned)
+                    .unwrap_or_default(),
+                publish: package
+                    .publish
+                    .as_ref()
+                    .is_none_or(|registries| !registries.is_empty()),
+                inherits_version,
+                manifest_path: manifest_path.clone(),
+            });
+            manifests.insert(manifest_path, manifest);
+        }
+        if !manifests.contains_key(&root_manifest_path) {
+            let manifest = load_manifest(&root_manifest_path)?;
+            manifests.insert(root_manifest_path.clone(), manifest);
+        }
+        members.sort_by(|a, b| a.name.cmp(&b.name));
+        let config = Config::from_root_manifest(&manifests[&root_manifest_path])?;
+        let mode = versioning_mode(&config, &members);
+        let invoked = crate::fs::canonical(&invoked);
+        let current = members
+            .iter()
+            .find(|m| crate::fs::canonical(&m.manifest_path) == invoked)
+            .map(|m| m.name.clone());
+        // Cargo older than 1.71 does not report default members: then every member is one.
+        let default_members = if metadata.workspace_default_members.is_available() {
+            metadata
+                .workspace_default_packages()
+                .iter()
+                .map(|p| p.name.to_string())
+                .collect()
+        } else {
+            members.iter().map(|m| m.name.clone()).collect()
+        };
+        Ok(Self {
+            root,
+            root_manifest_path,
+            members,
+            config,
+            mode,
+            default_members,
+            current,
+            manifests,
+        })
+    }
+
+    /// Returns the parsed manifests: the root's and every member's.
+    pub fn manifests(&self) -> impl Iterator<Item = &Manifest> {
+        self.manifests.values()
+    }
+
+    /// Returns the root manifest.
+    pub fn root_manifest(&self) -> &Manifest {
+        &self.manifests[&self.root_manifest_path]
+    }
+
+    /// Returns the manifest of `member`.
+    pub fn manifest_of(&self, member: &Member) -> &Manifest {
+        &self.manifests[&member.manifest_path]
+    }
+
+    /// Returns the member named `name`.
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+
+    /// Returns the members `selection` names, the way cargo selects packages: `-p` names them,
+    /// `--workspace` takes all but `--exclude`, and neither takes the current package (or the
+    /// default members at a virtual root). A name that is not a member is an error, for
+    /// `--exclude` too: a typo there would act on a crate the user meant to spare.
+    pub fn select(&self, selection: &Selection) -> Result<Vec<&Member>, Error> {
+        let member_names = || self.members.iter().map(|m| m.name.clone()).collect();
+        for name in selection.packages.iter().chain(&selection.exclude) {
+            if self.member(name).is_none() {
+                return Err(Error::NotAMember {
+                    name: name.clone(),
+                    members: member_names(),
+                });
+            }
+        }
+        let chosen: Vec<&Member> = if !selection.packages.is_empty() {
+            self.members
+                .iter()
+                .filter(|m| selection.packages.contains(&m.name))
+                .collect()
+        } else if selection.workspace {
+            self.members
+                .iter()
+                .filter(|m| !selection.exclude.contains(&m.name))
+                .collect()
+        } else if let Some(current) = &self.current {
+            self.members.iter().filter(|m| &m.name == current).collect()
+        } else {
+            self.members
+                .iter()
+                .filter(|m| self.default_members.contains(&m.name))
+                .collect()
+        };
+        Ok(chosen)
+    }
+}
+
+fn load_manifest(path: &Path) -> Result<Manifest, Error> {
+    let text = crate::fs::read_to_string(path)?;
+    Ok(Manifest::parse(path.to_owned(), text)?)
+}
+
+fn find_manifest(cwd: &Path) -> Result<PathBuf, Error> {
+    cwd.ancestors()
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| Error::ManifestNotFound {
+            dir: cwd.to_owned(),
+        })
+}
+
+/// Returns cargo's error without its own `error: ` prefix, so it reads as our cause.
+fn cargo_error_text(stderr: &str) -> String {
+    let text = stderr.trim();
+    text.strip_prefix("error: ").unwrap_or(text).to_owned()
+}
+
+fn versioning_mode(config: &Config, members: &[Member]) -> VersioningMode {
+    match &config.tag_format {
+        Some(format) if format.contains("{crate}") => VersioningMode::Independent,
+        Some(_) => VersioningMode::Unified,
+        None if members.len() == 1 || members.iter().all(|m| m.inherits_version) => {
+            VersioningMode::Unified
+        }
+        None => VersioningMode::Independent,
+    }
+}
