@@ -21,10 +21,7 @@ pub struct CliError {
 
 impl From<anyhow::Error> for CliError {
     fn from(error: anyhow::Error) -> Self {
-        Self {
-            error: Some(error),
-            code: exit_code::FAILURE,
-        }
+        Self { error: Some(error), code: exit_code::FAILURE }
     }
 }
 

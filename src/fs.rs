@@ -12,23 +12,14 @@ use tempfile::NamedTempFile;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("failed to read `{}`", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("failed to write `{}`", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 /// Returns the contents of a UTF-8 text file.
 pub fn read_to_string(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
 }
 
 /// Returns `path` with symlinks and `..` resolved, or `path` itself when it does not exist.
@@ -45,22 +36,14 @@ pub struct StagedFile {
 /// Writes `contents` to a uniquely named temp file in `target`'s directory, with `target`'s
 /// permissions, ready to replace it. A symlinked target is written through to the file it names.
 pub fn stage(target: &Path, contents: &[u8]) -> Result<StagedFile, Error> {
-    let write_err = |source| Error::Write {
-        path: target.to_owned(),
-        source,
-    };
+    let write_err = |source| Error::Write { path: target.to_owned(), source };
     let target = canonical(target);
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".cargo-patch-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
+    let mut temp =
+        tempfile::Builder::new().prefix(".cargo-patch-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
     temp.write_all(contents).map_err(write_err)?;
     if let Ok(metadata) = std::fs::metadata(&target) {
-        temp.as_file()
-            .set_permissions(metadata.permissions())
-            .map_err(write_err)?;
+        temp.as_file().set_permissions(metadata.permissions()).map_err(write_err)?;
     }
     Ok(StagedFile { target, temp })
 }
@@ -74,13 +57,7 @@ impl StagedFile {
     /// Replaces the target by the staged contents in one rename.
     pub fn commit(self) -> Result<(), Error> {
         let target = self.target;
-        self.temp
-            .persist(&target)
-            .map(drop)
-            .map_err(|err| Error::Write {
-                path: target,
-                source: err.error,
-            })
+        self.temp.persist(&target).map(drop).map_err(|err| Error::Write { path: target, source: err.error })
     }
 }
 

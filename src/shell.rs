@@ -54,11 +54,7 @@ impl Shell {
     }
 
     fn paint(&self, color: &str, text: &str) -> String {
-        if self.stderr_color {
-            format!("{color}{text}{RESET}")
-        } else {
-            text.to_owned()
-        }
+        if self.stderr_color { format!("{color}{text}{RESET}") } else { text.to_owned() }
     }
 
     /// Writes a cargo-style status line (`    Updating foo`) unless quiet.
@@ -176,10 +172,7 @@ impl Shell {
 }
 
 /// Returns whether the environment allows colour (<https://no-color.org>, `TERM=dumb`).
-#[expect(
-    clippy::disallowed_methods,
-    reason = "colour is decided once, here, from the environment"
-)]
+#[expect(clippy::disallowed_methods, reason = "colour is decided once, here, from the environment")]
 fn color_allowed_by_env() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");

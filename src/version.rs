@@ -102,9 +102,7 @@ pub enum Error {
     Downgrade { from: Version, to: Version },
     #[error("`{version}` is not a pre-release, so there is nothing to release")]
     NotPreRelease { version: Version },
-    #[error(
-        "requirement `{req}` does not allow `{version}` and cargo-patch will not guess how to widen it"
-    )]
+    #[error("requirement `{req}` does not allow `{version}` and cargo-patch will not guess how to widen it")]
     UnsupportedRequirement { req: String, version: Version },
     #[error("`{req}` is not a valid version requirement")]
     InvalidRequirement { req: String },
@@ -115,7 +113,9 @@ impl Error {
     pub fn help(&self) -> String {
         match self {
             Self::Downgrade { from, .. } => format!("pass a version above `{from}`, or a level such as `patch`"),
-            Self::NotPreRelease { .. } => "`release` finishes a pre-release; use `patch`, `minor` or `major` for a new version".into(),
+            Self::NotPreRelease { .. } => {
+                "`release` finishes a pre-release; use `patch`, `minor` or `major` for a new version".into()
+            }
             Self::UnsupportedRequirement { version, .. } => {
                 format!("edit the requirement by hand so it allows `{version}`, then run the command again")
             }
@@ -135,10 +135,7 @@ impl TargetVersion {
             Self::Level(level) => level.apply(current)?,
         };
         match next.cmp_precedence(current).then_with(|| next.cmp(current)) {
-            std::cmp::Ordering::Less => Err(Error::Downgrade {
-                from: current.clone(),
-                to: next,
-            }),
+            std::cmp::Ordering::Less => Err(Error::Downgrade { from: current.clone(), to: next }),
             std::cmp::Ordering::Equal => Ok(None),
             std::cmp::Ordering::Greater => Ok(Some(next)),
         }
@@ -158,9 +155,7 @@ impl BumpLevel {
             Self::Patch => Version::new(current.major, current.minor, current.patch + 1),
             Self::Release if is_pre => stable,
             Self::Release => {
-                return Err(Error::NotPreRelease {
-                    version: current.clone(),
-                });
+                return Err(Error::NotPreRelease { version: current.clone() });
             }
             Self::Pre(channel) => next_pre_release(current, channel),
         })
@@ -184,8 +179,7 @@ fn next_pre_release(current: &Version, channel: PreRelease) -> Version {
         major: current.major,
         minor: current.minor,
         patch,
-        pre: Prerelease::new(&format!("{id}.{number}"))
-            .expect("`<id>.<number>` is a valid pre-release"),
+        pre: Prerelease::new(&format!("{id}.{number}")).expect("`<id>.<number>` is a valid pre-release"),
         build: BuildMetadata::EMPTY,
     }
 }
@@ -197,45 +191,23 @@ fn next_pre_release(current: &Version, channel: PreRelease) -> Version {
 /// operator, the spacing and the precision (`~1.2` -> `~2.0`, `0.4` -> `0.5`, `1.*` -> `2.*`);
 /// a pre-release target is always written in full, since `1.3` cannot name `1.3.0-alpha.1`.
 /// Ranges (`>=`, `<`, several comparators) are never guessed at, as in cargo-edit.
-pub fn updated_requirement(
-    req: &str,
-    new: &Version,
-    upgrade_all: bool,
-) -> Result<Option<String>, Error> {
-    let parsed = VersionReq::parse(req).map_err(|_| Error::InvalidRequirement {
-        req: req.to_owned(),
-    })?;
+pub fn updated_requirement(req: &str, new: &Version, upgrade_all: bool) -> Result<Option<String>, Error> {
+    let parsed = VersionReq::parse(req).map_err(|_| Error::InvalidRequirement { req: req.to_owned() })?;
     let satisfied = parsed.matches(new);
     if satisfied && !upgrade_all {
         return Ok(None);
     }
-    let unsupported = || Error::UnsupportedRequirement {
-        req: req.to_owned(),
-        version: new.clone(),
-    };
+    let unsupported = || Error::UnsupportedRequirement { req: req.to_owned(), version: new.clone() };
     let Some(comparator) = SingleComparator::split(req) else {
-        return if satisfied {
-            Ok(None)
-        } else {
-            Err(unsupported())
-        };
+        return if satisfied { Ok(None) } else { Err(unsupported()) };
     };
     if comparator.is_range() {
-        return if satisfied {
-            Ok(None)
-        } else {
-            Err(unsupported())
-        };
+        return if satisfied { Ok(None) } else { Err(unsupported()) };
     }
     let Some(body) = comparator.rewritten_body(new) else {
         return Err(unsupported());
     };
-    let rewritten = format!(
-        "{}{}{}",
-        &req[..comparator.body_start],
-        body,
-        &req[comparator.body_end..]
-    );
+    let rewritten = format!("{}{}{}", &req[..comparator.body_start], body, &req[comparator.body_end..]);
     let still_valid = VersionReq::parse(&rewritten).is_ok_and(|r| r.matches(new));
     if !still_valid {
         return Err(unsupported());
@@ -263,12 +235,7 @@ impl<'a> SingleComparator<'a> {
         let rest = &after_ws[op_len..];
         let body_start = op_start + op_len + (rest.len() - rest.trim_start().len());
         let body = req[body_start..].trim_end();
-        Some(Self {
-            op,
-            body,
-            body_start,
-            body_end: body_start + body.len(),
-        })
+        Some(Self { op, body, body_start, body_end: body_start + body.len() })
     }
 
     fn is_range(&self) -> bool {
@@ -284,10 +251,7 @@ impl<'a> SingleComparator<'a> {
             if wildcard_at.is_some() {
                 return None;
             }
-            return Some(format!(
-                "{}.{}.{}-{}",
-                new.major, new.minor, new.patch, new.pre
-            ));
+            return Some(format!("{}.{}.{}-{}", new.major, new.minor, new.patch, new.pre));
         }
         let fields = [new.major, new.minor, new.patch];
         let precision = wildcard_at.unwrap_or(parts.len()).min(3);
@@ -335,11 +299,7 @@ mod tests {
             ("v2.0.0", "1.2.3", "2.0.0"),
         ];
         for (target, current, expected) in cases {
-            assert_eq!(
-                bump(target, current),
-                Ok(Some(expected.to_owned())),
-                "{target} on {current}"
-            );
+            assert_eq!(bump(target, current), Ok(Some(expected.to_owned())), "{target} on {current}");
         }
     }
 
@@ -356,36 +316,17 @@ mod tests {
             ("rc", "0.0.3", "0.0.4-rc.1"),
         ];
         for (target, current, expected) in steps {
-            assert_eq!(
-                bump(target, current),
-                Ok(Some(expected.to_owned())),
-                "{target} on {current}"
-            );
+            assert_eq!(bump(target, current), Ok(Some(expected.to_owned())), "{target} on {current}");
         }
     }
 
     #[test]
     fn refusals() {
-        assert!(matches!(
-            bump("alpha", "1.2.4-rc.1"),
-            Err(Error::Downgrade { .. })
-        ));
-        assert!(matches!(
-            bump("alpha", "1.2.4-dev.1"),
-            Err(Error::Downgrade { .. })
-        ));
-        assert!(matches!(
-            bump("1.0.0", "1.2.3"),
-            Err(Error::Downgrade { .. })
-        ));
-        assert!(matches!(
-            bump("1.2.3-rc.1", "1.2.3"),
-            Err(Error::Downgrade { .. })
-        ));
-        assert!(matches!(
-            bump("release", "1.2.3"),
-            Err(Error::NotPreRelease { .. })
-        ));
+        assert!(matches!(bump("alpha", "1.2.4-rc.1"), Err(Error::Downgrade { .. })));
+        assert!(matches!(bump("alpha", "1.2.4-dev.1"), Err(Error::Downgrade { .. })));
+        assert!(matches!(bump("1.0.0", "1.2.3"), Err(Error::Downgrade { .. })));
+        assert!(matches!(bump("1.2.3-rc.1", "1.2.3"), Err(Error::Downgrade { .. })));
+        assert!(matches!(bump("release", "1.2.3"), Err(Error::NotPreRelease { .. })));
         assert_eq!(bump("1.2.3", "1.2.3"), Ok(None));
         for bad in ["auto", "1.2", "", "v", "01.2.3", "major "] {
             assert!(bad.parse::<TargetVersion>().is_err(), "{bad:?}");
@@ -434,11 +375,7 @@ mod tests {
             ("~1.2.3", "1.2.4-alpha.1", "~1.2.4-alpha.1"),
         ];
         for (text, new, expected) in cases {
-            assert_eq!(
-                req(text, new, false),
-                Ok(Some(expected.to_owned())),
-                "{text} with {new}"
-            );
+            assert_eq!(req(text, new, false), Ok(Some(expected.to_owned())), "{text} with {new}");
         }
     }
 
@@ -453,23 +390,9 @@ mod tests {
 
     #[test]
     fn ranges_are_refused_when_broken() {
-        for (text, new) in [
-            (">=1.2, <2", "2.0.0"),
-            ("<2", "2.0.0"),
-            (">=1.2", "2.0.0-rc.1"),
-            ("1.*", "2.0.0-rc.1"),
-        ] {
-            assert!(
-                matches!(
-                    req(text, new, false),
-                    Err(Error::UnsupportedRequirement { .. })
-                ),
-                "{text} with {new}"
-            );
+        for (text, new) in [(">=1.2, <2", "2.0.0"), ("<2", "2.0.0"), (">=1.2", "2.0.0-rc.1"), ("1.*", "2.0.0-rc.1")] {
+            assert!(matches!(req(text, new, false), Err(Error::UnsupportedRequirement { .. })), "{text} with {new}");
         }
-        assert!(matches!(
-            req("not a req", "1.0.0", false),
-            Err(Error::InvalidRequirement { .. })
-        ));
+        assert!(matches!(req("not a req", "1.0.0", false), Err(Error::InvalidRequirement { .. })));
     }
 }

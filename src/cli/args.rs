@@ -73,15 +73,7 @@ pub struct PackageSelectionArgs {
 
 impl From<PackageSelectionArgs> for Selection {
     fn from(args: PackageSelectionArgs) -> Self {
-        let PackageSelectionArgs {
-            package,
-            workspace,
-            exclude,
-        } = args;
-        Self {
-            packages: package,
-            workspace,
-            exclude,
-        }
+        let PackageSelectionArgs { package, workspace, exclude } = args;
+        Self { packages: package, workspace, exclude }
     }
 }

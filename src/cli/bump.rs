@@ -44,50 +44,43 @@ pub struct BumpArgs {
 }
 
 /// Runs `bump`.
-pub fn exec(
-    args: BumpArgs,
-    manifest_path: Option<&Path>,
-    cwd: std::path::PathBuf,
-    shell: &mut Shell,
-) -> CliResult {
-    let BumpArgs {
-        target,
-        selection,
-        dry_run,
-        allow_dirty,
-        upgrade_dependents,
-    } = args;
+pub fn exec(args: BumpArgs, manifest_path: Option<&Path>, cwd: std::path::PathBuf, shell: &mut Shell) -> CliResult {
+    let BumpArgs { target, selection, dry_run, allow_dirty, upgrade_dependents } = args;
     let context = Context::load(manifest_path, cwd)?;
-    let options = BumpOptions {
-        target,
-        selection: selection.into(),
-        upgrade_dependents,
-        allow_dirty,
-    };
+    let options = BumpOptions { target, selection: selection.into(), upgrade_dependents, allow_dirty };
     let bump = ops::bump::plan(&context.workspace, &options)?;
-    print_changes(&bump, shell)?;
+    print_table(&bump, shell)?;
     if bump.plan.is_empty() {
         shell.note("nothing to change")?;
         return Ok(());
     }
     if dry_run {
-        shell.diff(&plan::render::unified_diff(
-            &bump.plan,
-            &context.workspace.root,
-        ))?;
+        print_requirements(&bump, "Would update", shell)?;
+        shell.diff(&plan::render::unified_diff(&bump.plan, &context.workspace.root))?;
         shell.warn("aborting due to dry run; nothing was written")?;
         return Ok(());
     }
     plan::apply::apply(&bump.plan).map_err(anyhow::Error::from)?;
+    print_requirements(&bump, "Updated", shell)?;
     let files = bump.plan.steps.len();
-    shell.status(
-        "Updated",
-        format!("{files} file{}", if files == 1 { "" } else { "s" }),
-    )?;
+    shell.status("Wrote", format!("{files} file{}", if files == 1 { "" } else { "s" }))?;
     Ok(())
 }
 
-fn print_changes(bump: &BumpPlan, shell: &mut Shell) -> std::io::Result<()> {
+/// Writes one status line per rewritten requirement.
+fn print_requirements(bump: &BumpPlan, verb: &str, shell: &mut Shell) -> std::io::Result<()> {
+    for req in &bump.requirements {
+        let place = format!("{}:{} [{}]", req.manifest.display(), req.line, req.table);
+        shell.status(
+            verb,
+            format!("requirement on `{}` in {place}: \"{}\" -> \"{}\"", req.dependency, req.old, req.new),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the result table: crate, old -> new, why.
+fn print_table(bump: &BumpPlan, shell: &mut Shell) -> std::io::Result<()> {
     let rows: Vec<Vec<String>> = bump
         .versions
         .iter()
@@ -100,19 +93,5 @@ fn print_changes(bump: &BumpPlan, shell: &mut Shell) -> std::io::Result<()> {
             vec![change.name.clone(), version, change.reason.to_string()]
         })
         .collect();
-    for req in &bump.requirements {
-        shell.status(
-            "Updating",
-            format!(
-                "requirement on `{}` in {}:{} [{}]: \"{}\" -> \"{}\"",
-                req.dependency,
-                req.manifest.display(),
-                req.line,
-                req.table,
-                req.old,
-                req.new
-            ),
-        )?;
-    }
     shell.table(&["crate", "version", "why"], &rows)
 }

@@ -14,12 +14,7 @@ use crate::shell::Shell;
 
 /// Carry a Rust workspace through a disciplined patch and release process
 #[derive(Debug, Parser)]
-#[command(
-    name = "cargo-patch",
-    bin_name = "cargo patch",
-    version,
-    propagate_version = true
-)]
+#[command(name = "cargo-patch", bin_name = "cargo patch", version, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: args::GlobalArgs,
@@ -40,11 +35,7 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             // `--help` and `--version` come back as "errors" printed to stdout.
-            let code = if err.use_stderr() {
-                exit_code::USAGE
-            } else {
-                exit_code::OK
-            };
+            let code = if err.use_stderr() { exit_code::USAGE } else { exit_code::OK };
             let _ = err.print();
             return code;
         }
@@ -53,10 +44,7 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> i32 {
     match run(cli, &mut shell) {
         Ok(()) => exit_code::OK,
         Err(CliError { error: None, code }) => code,
-        Err(CliError {
-            error: Some(err),
-            code,
-        }) => {
+        Err(CliError { error: Some(err), code }) => {
             if error::is_broken_pipe(&err) {
                 return exit_code::OK;
             }
@@ -68,8 +56,8 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> i32 {
 
 fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
     let Cli { global, command } = cli;
-    let cwd = std::env::current_dir()
-        .map_err(|err| anyhow::anyhow!(err).context("the current directory is not readable"))?;
+    let cwd =
+        std::env::current_dir().map_err(|err| anyhow::anyhow!(err).context("the current directory is not readable"))?;
     match command {
         Command::Bump(args) => bump::exec(args, global.manifest_path.as_deref(), cwd, shell),
     }
@@ -96,32 +84,14 @@ mod tests {
 
     #[test]
     fn argv_forms() {
-        let parse = |argv: &[&str]| {
-            Cli::try_parse_from(without_cargo_subcommand(argv.iter().map(OsString::from)))
-        };
+        let parse = |argv: &[&str]| Cli::try_parse_from(without_cargo_subcommand(argv.iter().map(OsString::from)));
         let valid: &[&[&str]] = &[
             &["cargo-patch", "patch", "bump", "patch"],
             &["cargo-patch", "bump", "patch"],
             &["cargo-patch", "bump", "1.2.3", "-p", "a", "-p", "b"],
-            &[
-                "cargo-patch",
-                "bump",
-                "minor",
-                "--workspace",
-                "--exclude",
-                "a",
-            ],
+            &["cargo-patch", "bump", "minor", "--workspace", "--exclude", "a"],
             &["cargo-patch", "bump", "rc", "--all"],
-            &[
-                "cargo-patch",
-                "-v",
-                "bump",
-                "patch",
-                "--manifest-path",
-                "x/Cargo.toml",
-                "--color",
-                "never",
-            ],
+            &["cargo-patch", "-v", "bump", "patch", "--manifest-path", "x/Cargo.toml", "--color", "never"],
             &["cargo-patch", "bump", "patch", "-vv"],
         ];
         for argv in valid {

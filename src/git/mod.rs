@@ -11,17 +11,9 @@ use std::process::Command;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("failed to run `git {args}` in `{}`", dir.display())]
-    Spawn {
-        args: String,
-        dir: PathBuf,
-        source: std::io::Error,
-    },
+    Spawn { args: String, dir: PathBuf, source: std::io::Error },
     #[error("`git {args}` failed in `{}`: {stderr}", dir.display())]
-    Failed {
-        args: String,
-        dir: PathBuf,
-        stderr: String,
-    },
+    Failed { args: String, dir: PathBuf, stderr: String },
 }
 
 impl Error {
@@ -35,28 +27,14 @@ impl Error {
 /// from `HEAD`, or `None` when `dir` is not inside a git work tree (nothing to protect then).
 pub fn uncommitted_files(dir: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, Error> {
     let mut command = Command::new("git");
-    command
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "status",
-            "--porcelain=v1",
-            "-z",
-            "--untracked-files=all",
-            "--",
-        ])
-        .args(paths);
+    command.arg("-C").arg(dir).args(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"]).args(paths);
     let args = "status --porcelain";
     let output = match command.output() {
         Ok(output) => output,
         // Without git there is no repository whose state we could lose.
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {
-            return Err(Error::Spawn {
-                args: args.into(),
-                dir: dir.to_owned(),
-                source,
-            });
+            return Err(Error::Spawn { args: args.into(), dir: dir.to_owned(), source });
         }
     };
     if !output.status.success() {
@@ -64,11 +42,7 @@ pub fn uncommitted_files(dir: &Path, paths: &[PathBuf]) -> Result<Option<Vec<Str
         if stderr.contains("not a git repository") {
             return Ok(None);
         }
-        return Err(Error::Failed {
-            args: args.into(),
-            dir: dir.to_owned(),
-            stderr,
-        });
+        return Err(Error::Failed { args: args.into(), dir: dir.to_owned(), stderr });
     }
     Ok(Some(porcelain_paths(&output.stdout)))
 }
@@ -94,9 +68,6 @@ mod tests {
     #[test]
     fn parses_porcelain_records() {
         let out = b" M Cargo.toml\0R  new.toml\0old.toml\0?? crates/a/Cargo.toml\0";
-        assert_eq!(
-            porcelain_paths(out),
-            ["Cargo.toml", "new.toml", "crates/a/Cargo.toml"]
-        );
+        assert_eq!(porcelain_paths(out), ["Cargo.toml", "new.toml", "crates/a/Cargo.toml"]);
     }
 }

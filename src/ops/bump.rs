@@ -82,23 +82,13 @@ pub struct BumpPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum Problem {
     #[error("cannot bump `{name}`: {source}")]
-    Version {
-        name: String,
-        source: version::Error,
-    },
+    Version { name: String, source: version::Error },
     #[error("`{name}` has no `version` in `{}`", path.display())]
     MissingVersion { name: String, path: PathBuf },
-    #[error(
-        "`{name}` inherits `[workspace.package] version`, which is bumped for `{with}`, so it cannot be excluded"
-    )]
+    #[error("`{name}` inherits `[workspace.package] version`, which is bumped for `{with}`, so it cannot be excluded")]
     ExcludedInherits { name: String, with: String },
     #[error("the requirement on `{dependency}` in `{}` (line {line}): {source}", path.display())]
-    Requirement {
-        dependency: String,
-        path: PathBuf,
-        line: usize,
-        source: version::Error,
-    },
+    Requirement { dependency: String, path: PathBuf, line: usize, source: version::Error },
     #[error("uncommitted changes in {}", files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
     Dirty { files: Vec<String> },
 }
@@ -109,10 +99,7 @@ impl Problem {
         match self {
             Self::Version { source, .. } => source.help(),
             Self::MissingVersion { path, .. } => {
-                format!(
-                    "add `version = \"0.1.0\"` under `[package]` in `{}`",
-                    path.display()
-                )
+                format!("add `version = \"0.1.0\"` under `[package]` in `{}`", path.display())
             }
             Self::ExcludedInherits { name, .. } => format!(
                 "give `{name}` its own `version` in its manifest, or exclude every crate that inherits the workspace version"
@@ -162,12 +149,7 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
     let mut planner = Planner::new(ws);
     // STEP 1: the shared workspace version moves when any selected crate inherits it.
     if let Some(first) = selected.iter().find(|m| m.inherits_version) {
-        planner.bump_workspace_version(
-            &options.target,
-            &selected,
-            first,
-            &options.selection.exclude,
-        )?;
+        planner.bump_workspace_version(&options.target, &selected, first, &options.selection.exclude)?;
     }
     // STEP 2: crates with their own version.
     for member in selected.iter().filter(|m| !m.inherits_version) {
@@ -177,33 +159,18 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
     planner.follow_requirements(options.upgrade_dependents)?;
     // STEP 4: Cargo.lock.
     planner.update_lockfile()?;
-    let BumpPlanner {
-        versions,
-        requirements,
-        plan,
-        mut problems,
-    } = planner.finish()?;
+    let BumpPlanner { versions, requirements, plan, mut problems } = planner.finish()?;
     // STEP 5: never mix our edits into the user's uncommitted ones.
     if !options.allow_dirty && !plan.is_empty() {
-        let paths: Vec<PathBuf> = plan
-            .steps
-            .iter()
-            .map(|Step::WriteFile { path, .. }| path.clone())
-            .collect();
-        if let Some(files) =
-            crate::git::uncommitted_files(&ws.root, &paths)?.filter(|f| !f.is_empty())
-        {
+        let paths: Vec<PathBuf> = plan.steps.iter().map(|Step::WriteFile { path, .. }| path.clone()).collect();
+        if let Some(files) = crate::git::uncommitted_files(&ws.root, &paths)?.filter(|f| !f.is_empty()) {
             problems.push(Problem::Dirty { files });
         }
     }
     if !problems.is_empty() {
         return Err(Refused { problems }.into());
     }
-    Ok(BumpPlan {
-        versions,
-        requirements,
-        plan,
-    })
+    Ok(BumpPlan { versions, requirements, plan })
 }
 
 /// The planner's results once every step ran.
@@ -245,28 +212,20 @@ impl<'a> Planner<'a> {
         let root = self.ws.root_manifest();
         let Some(literal) = root.workspace_version()? else {
             // Cargo refuses `version.workspace = true` without it, so metadata would have failed.
-            self.problems.push(Problem::MissingVersion {
-                name: "workspace.package".into(),
-                path: root.path().to_owned(),
-            });
+            self.problems
+                .push(Problem::MissingVersion { name: "workspace.package".into(), path: root.path().to_owned() });
             return Ok(());
         };
         for name in excluded {
             if self.ws.member(name).is_some_and(|m| m.inherits_version) {
-                self.problems.push(Problem::ExcludedInherits {
-                    name: name.clone(),
-                    with: first.name.clone(),
-                });
+                self.problems.push(Problem::ExcludedInherits { name: name.clone(), with: first.name.clone() });
             }
         }
         let inheriting = self.ws.members.iter().filter(|m| m.inherits_version);
         let new = match target.apply(&first.version) {
             Ok(new) => new,
             Err(source) => {
-                self.problems.push(Problem::Version {
-                    name: first.name.clone(),
-                    source,
-                });
+                self.problems.push(Problem::Version { name: first.name.clone(), source });
                 return Ok(());
             }
         };
@@ -276,53 +235,33 @@ impl<'a> Planner<'a> {
         for member in inheriting {
             let reason = match &new {
                 None => Reason::AlreadyAt,
-                Some(_) if selected.iter().any(|s| s.name == member.name) => {
-                    Reason::Requested(target.clone())
-                }
-                Some(_) => Reason::SharesWorkspaceVersion {
-                    with: first.name.clone(),
-                },
+                Some(_) if selected.iter().any(|s| s.name == member.name) => Reason::Requested(target.clone()),
+                Some(_) => Reason::SharesWorkspaceVersion { with: first.name.clone() },
             };
             self.record(member, new.clone(), reason);
         }
         Ok(())
     }
 
-    fn bump_own_version(
-        &mut self,
-        target: &TargetVersion,
-        member: &Member,
-    ) -> Result<(), manifest::Error> {
+    fn bump_own_version(&mut self, target: &TargetVersion, member: &Member) -> Result<(), manifest::Error> {
         let manifest = self.ws.manifest_of(member);
         let literal = match manifest.package_version()? {
             Some(PackageVersion::Own(literal)) => literal,
             _ => {
-                self.problems.push(Problem::MissingVersion {
-                    name: member.name.clone(),
-                    path: member.manifest_path.clone(),
-                });
+                self.problems
+                    .push(Problem::MissingVersion { name: member.name.clone(), path: member.manifest_path.clone() });
                 return Ok(());
             }
         };
         match target.apply(&member.version) {
             Ok(new) => {
                 if let Some(new) = &new {
-                    self.edit(
-                        manifest,
-                        manifest.replace_string(&literal, &new.to_string()),
-                    );
+                    self.edit(manifest, manifest.replace_string(&literal, &new.to_string()));
                 }
-                let reason = if new.is_some() {
-                    Reason::Requested(target.clone())
-                } else {
-                    Reason::AlreadyAt
-                };
+                let reason = if new.is_some() { Reason::Requested(target.clone()) } else { Reason::AlreadyAt };
                 self.record(member, new, reason);
             }
-            Err(source) => self.problems.push(Problem::Version {
-                name: member.name.clone(),
-                source,
-            }),
+            Err(source) => self.problems.push(Problem::Version { name: member.name.clone(), source }),
         }
         Ok(())
     }
@@ -337,10 +276,7 @@ impl<'a> Planner<'a> {
     }
 
     fn edit(&mut self, manifest: &Manifest, edit: Edit) {
-        self.edits
-            .entry(manifest.path().to_owned())
-            .or_default()
-            .push(edit);
+        self.edits.entry(manifest.path().to_owned()).or_default().push(edit);
     }
 
     /// Returns the moved crates: name -> (old, new, directory).
@@ -403,11 +339,8 @@ impl<'a> Planner<'a> {
         if !path.is_file() {
             return Ok(());
         }
-        let moved: BTreeMap<String, (Version, Version)> = self
-            .moved()
-            .into_iter()
-            .map(|(name, (old, new, _))| (name, (old, new)))
-            .collect();
+        let moved: BTreeMap<String, (Version, Version)> =
+            self.moved().into_iter().map(|(name, (old, new, _))| (name, (old, new))).collect();
         if moved.is_empty() {
             return Ok(());
         }
@@ -430,22 +363,13 @@ impl<'a> Planner<'a> {
             } else {
                 self.ws.manifests().find(|m| m.path() == path)
             };
-            let source = source.ok_or_else(|| {
-                anyhow::anyhow!("internal error: no text for `{}`", path.display())
-            })?;
+            let source = source.ok_or_else(|| anyhow::anyhow!("internal error: no text for `{}`", path.display()))?;
             let after = manifest::apply_edits(source.text(), edits);
             // A splice of a valid literal cannot break the file; prove it before writing anything.
             Manifest::parse(path.clone(), after.clone()).map_err(|err| {
-                anyhow::anyhow!(
-                    "internal error: the edited `{}` does not parse: {err}",
-                    path.display()
-                )
+                anyhow::anyhow!("internal error: the edited `{}` does not parse: {err}", path.display())
             })?;
-            steps.push(Step::WriteFile {
-                path,
-                before: source.text().to_owned(),
-                after,
-            });
+            steps.push(Step::WriteFile { path, before: source.text().to_owned(), after });
         }
         // Cargo.lock last: it records the manifests' versions.
         steps.sort_by_key(|Step::WriteFile { path, .. }| Some(path) == lock_path.as_ref());

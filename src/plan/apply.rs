@@ -17,14 +17,8 @@ pub enum Error {
     Changed { path: PathBuf },
     #[error(transparent)]
     Fs(#[from] fs::Error),
-    #[error(
-        "{failure}; the files already written could not all be restored: {}",
-        list(unrestored)
-    )]
-    Restore {
-        failure: fs::Error,
-        unrestored: Vec<PathBuf>,
-    },
+    #[error("{failure}; the files already written could not all be restored: {}", list(unrestored))]
+    Restore { failure: fs::Error, unrestored: Vec<PathBuf> },
 }
 
 impl Error {
@@ -32,22 +26,14 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         match self {
             Self::Changed { .. } => Some("nothing was written; run the command again".into()),
-            Self::Fs(_) => {
-                Some("nothing was changed; fix the cause above and run the command again".into())
-            }
-            Self::Restore { .. } => {
-                Some("check those files with `git diff` and restore them by hand".into())
-            }
+            Self::Fs(_) => Some("nothing was changed; fix the cause above and run the command again".into()),
+            Self::Restore { .. } => Some("check those files with `git diff` and restore them by hand".into()),
         }
     }
 }
 
 fn list(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| format!("`{}`", p.display()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
 }
 
 /// Applies every step of `plan`, or none.
@@ -56,27 +42,19 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
         .steps
         .iter()
         .map(|step| {
-            let Step::WriteFile {
-                path,
-                before,
-                after,
-            } = step;
+            let Step::WriteFile { path, before, after } = step;
             (path, before, after)
         })
         .collect();
     // STEP 1: nothing changed under us since planning.
     for (path, before, _) in &writes {
         if fs::read_to_string(path)? != **before {
-            return Err(Error::Changed {
-                path: (*path).clone(),
-            });
+            return Err(Error::Changed { path: (*path).clone() });
         }
     }
     // STEP 2: stage everything; a failure here leaves every target untouched (temp files vanish on drop).
-    let staged = writes
-        .iter()
-        .map(|(path, _, after)| fs::stage(path, after.as_bytes()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let staged =
+        writes.iter().map(|(path, _, after)| fs::stage(path, after.as_bytes())).collect::<Result<Vec<_>, _>>()?;
     // STEP 3: replace the targets; on failure, put back the ones already replaced.
     let mut done: Vec<(PathBuf, &String)> = Vec::with_capacity(staged.len());
     for (index, (file, (_, before, _))) in staged.into_iter().zip(&writes).enumerate() {
@@ -96,23 +74,13 @@ fn restore(done: Vec<(PathBuf, &String)>, failure: fs::Error) -> Error {
         .filter(|(path, before)| fs::write_atomic(path, before.as_bytes()).is_err())
         .map(|(path, _)| path)
         .collect();
-    if unrestored.is_empty() {
-        Error::Fs(failure)
-    } else {
-        Error::Restore {
-            failure,
-            unrestored,
-        }
-    }
+    if unrestored.is_empty() { Error::Fs(failure) } else { Error::Restore { failure, unrestored } }
 }
 
 /// Test hook, debug builds only: `CARGO_PATCH_FAIL_WRITE=N` makes the N-th replacement (0-based)
 /// fail, so the integration tests can prove the all-or-nothing rollback on the real binary.
 #[cfg(debug_assertions)]
-#[expect(
-    clippy::disallowed_methods,
-    reason = "a debug-only fault injection point, read where it acts"
-)]
+#[expect(clippy::disallowed_methods, reason = "a debug-only fault injection point, read where it acts")]
 fn injected_failure(index: usize, target: &std::path::Path) -> Option<fs::Error> {
     let at: usize = std::env::var("CARGO_PATCH_FAIL_WRITE").ok()?.parse().ok()?;
     (at == index).then(|| fs::Error::Write {

@@ -12,11 +12,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Replace a file's contents; `before` is what was read when planning.
-    WriteFile {
-        path: PathBuf,
-        before: String,
-        after: String,
-    },
+    WriteFile { path: PathBuf, before: String, after: String },
 }
 
 /// The ordered changes of one command.

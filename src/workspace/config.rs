@@ -14,21 +14,9 @@ use super::manifest::Manifest;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("unknown key `{key}` in `[{table}]` of `{}` (line {line})", path.display())]
-    UnknownKey {
-        path: PathBuf,
-        line: usize,
-        table: String,
-        key: String,
-        known: Vec<&'static str>,
-    },
+    UnknownKey { path: PathBuf, line: usize, table: String, key: String, known: Vec<&'static str> },
     #[error("`{table}.{key}` in `{}` (line {line}) must be {expected}", path.display())]
-    WrongType {
-        path: PathBuf,
-        line: usize,
-        table: String,
-        key: String,
-        expected: &'static str,
-    },
+    WrongType { path: PathBuf, line: usize, table: String, key: String, expected: &'static str },
 }
 
 impl Error {
@@ -37,7 +25,7 @@ impl Error {
         match self {
             Self::UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
             Self::WrongType { .. } => {
-                Some("see `cargo patch init` for every key with its default".into())
+                Some("see the Configuration section of cargo-patch's README for every key, its type and default".into())
             }
         }
     }
@@ -59,9 +47,7 @@ pub struct HotfixConfig {
 impl Default for HotfixConfig {
     fn default() -> Self {
         Self {
-            allowed_types: ["fix", "perf", "revert", "test", "docs", "security"]
-                .map(String::from)
-                .to_vec(),
+            allowed_types: ["fix", "perf", "revert", "test", "docs", "security"].map(String::from).to_vec(),
             max_files: 10,
             max_lines: 200,
             max_crates: 1,
@@ -151,30 +137,18 @@ impl Config {
         let defaults = Self::default();
         let mut config = Self {
             tag_format: reader.string(&name, table, "tag-format")?,
-            release_branch: reader
-                .string(&name, table, "release-branch")?
-                .unwrap_or(defaults.release_branch),
-            hotfix_branch: reader
-                .string(&name, table, "hotfix-branch")?
-                .unwrap_or(defaults.hotfix_branch),
-            remote: reader
-                .string(&name, table, "remote")?
-                .unwrap_or(defaults.remote),
-            changelog: reader
-                .string(&name, table, "changelog")?
-                .unwrap_or(defaults.changelog),
+            release_branch: reader.string(&name, table, "release-branch")?.unwrap_or(defaults.release_branch),
+            hotfix_branch: reader.string(&name, table, "hotfix-branch")?.unwrap_or(defaults.hotfix_branch),
+            remote: reader.string(&name, table, "remote")?.unwrap_or(defaults.remote),
+            changelog: reader.string(&name, table, "changelog")?.unwrap_or(defaults.changelog),
             changelog_per_crate: reader
                 .bool(&name, table, "changelog-per-crate")?
                 .unwrap_or(defaults.changelog_per_crate),
             release_commit_message: reader
                 .string(&name, table, "release-commit-message")?
                 .unwrap_or(defaults.release_commit_message),
-            verify: reader
-                .strings(&name, table, "verify")?
-                .unwrap_or(defaults.verify),
-            release_window: reader
-                .string(&name, table, "release-window")?
-                .unwrap_or(defaults.release_window),
+            verify: reader.strings(&name, table, "verify")?.unwrap_or(defaults.verify),
+            release_window: reader.string(&name, table, "release-window")?.unwrap_or(defaults.release_window),
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {
@@ -219,10 +193,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn wrong_type(&self, table: &str, key: &str, item: &Item, expected: &'static str) -> Error {
-        let offset = item
-            .span()
-            .or_else(|| item.as_value().and_then(Value::span))
-            .map_or(0, |s| s.start);
+        let offset = item.span().or_else(|| item.as_value().and_then(Value::span)).map_or(0, |s| s.start);
         Error::WrongType {
             path: self.manifest.path().to_owned(),
             line: self.manifest.line_of(offset),
@@ -239,18 +210,10 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn check_keys(
-        &self,
-        name: &str,
-        table: &dyn TableLike,
-        known: &[&'static str],
-    ) -> Result<(), Error> {
+    fn check_keys(&self, name: &str, table: &dyn TableLike, known: &[&'static str]) -> Result<(), Error> {
         for (key, _) in table.iter() {
             if !known.contains(&key) {
-                let offset = table
-                    .key(key)
-                    .and_then(toml_edit::Key::span)
-                    .map_or(0, |s| s.start);
+                let offset = table.key(key).and_then(toml_edit::Key::span).map_or(0, |s| s.start);
                 return Err(Error::UnknownKey {
                     path: self.manifest.path().to_owned(),
                     line: self.manifest.line_of(offset),
@@ -263,29 +226,17 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn string(
-        &self,
-        name: &str,
-        table: &dyn TableLike,
-        key: &str,
-    ) -> Result<Option<String>, Error> {
+    fn string(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<String>, Error> {
         table
             .get(key)
-            .map(|item| {
-                item.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| self.wrong_type(name, key, item, "a string"))
-            })
+            .map(|item| item.as_str().map(str::to_owned).ok_or_else(|| self.wrong_type(name, key, item, "a string")))
             .transpose()
     }
 
     fn bool(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<bool>, Error> {
         table
             .get(key)
-            .map(|item| {
-                item.as_bool()
-                    .ok_or_else(|| self.wrong_type(name, key, item, "`true` or `false`"))
-            })
+            .map(|item| item.as_bool().ok_or_else(|| self.wrong_type(name, key, item, "`true` or `false`")))
             .transpose()
     }
 
@@ -300,24 +251,15 @@ impl<'a> Reader<'a> {
             .transpose()
     }
 
-    fn strings(
-        &self,
-        name: &str,
-        table: &dyn TableLike,
-        key: &str,
-    ) -> Result<Option<Vec<String>>, Error> {
+    fn strings(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<Vec<String>>, Error> {
         let Some(item) = table.get(key) else {
             return Ok(None);
         };
-        let array = item
-            .as_array()
-            .ok_or_else(|| self.wrong_type(name, key, item, "an array of strings"))?;
+        let array = item.as_array().ok_or_else(|| self.wrong_type(name, key, item, "an array of strings"))?;
         array
             .iter()
             .map(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| self.wrong_type(name, key, item, "an array of strings"))
+                v.as_str().map(str::to_owned).ok_or_else(|| self.wrong_type(name, key, item, "an array of strings"))
             })
             .collect::<Result<_, _>>()
             .map(Some)
@@ -347,34 +289,17 @@ mod tests {
         .unwrap();
         assert_eq!(c.tag_format.as_deref(), Some("{crate}-v{version}"));
         assert!(c.verify.is_empty());
-        assert_eq!(
-            (
-                c.hotfix.max_lines,
-                c.hotfix.require_test,
-                c.hotfix.max_files
-            ),
-            (50, false, 10)
-        );
-        let lone =
-            config("[package]\nname = \"x\"\n[package.metadata.patch]\nremote = \"upstream\"\n")
-                .unwrap();
+        assert_eq!((c.hotfix.max_lines, c.hotfix.require_test, c.hotfix.max_files), (50, false, 10));
+        let lone = config("[package]\nname = \"x\"\n[package.metadata.patch]\nremote = \"upstream\"\n").unwrap();
         assert_eq!(lone.remote, "upstream");
     }
 
     #[test]
     fn unknown_key_and_wrong_type_name_the_line() {
-        let err =
-            config("[workspace]\n\n[workspace.metadata.patch]\ntag-fromat = \"v{version}\"\n")
-                .unwrap_err();
-        assert!(
-            matches!(&err, Error::UnknownKey { line: 4, key, .. } if key == "tag-fromat"),
-            "{err:?}"
-        );
+        let err = config("[workspace]\n\n[workspace.metadata.patch]\ntag-fromat = \"v{version}\"\n").unwrap_err();
+        assert!(matches!(&err, Error::UnknownKey { line: 4, key, .. } if key == "tag-fromat"), "{err:?}");
         let err = config("[workspace.metadata.patch.hotfix]\nmax-files = \"ten\"\n").unwrap_err();
-        assert!(
-            matches!(&err, Error::WrongType { line: 2, key, .. } if key == "max-files"),
-            "{err:?}"
-        );
+        assert!(matches!(&err, Error::WrongType { line: 2, key, .. } if key == "max-files"), "{err:?}");
         let err = config("[workspace.metadata.patch.hotfix]\nmax-files = -1\n").unwrap_err();
         assert!(matches!(&err, Error::WrongType { .. }), "{err:?}");
         let err = config("[workspace.metadata]\npatch = 3\n").unwrap_err();

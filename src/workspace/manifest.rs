@@ -20,23 +20,15 @@ pub enum Error {
         source: toml_edit::TomlError,
     },
     #[error("`{key}` in `{}` (line {line}) must be a string", path.display())]
-    NotAString {
-        path: PathBuf,
-        line: usize,
-        key: String,
-    },
+    NotAString { path: PathBuf, line: usize, key: String },
 }
 
 impl Error {
     /// Returns what the user can do about it.
     pub fn help(&self) -> Option<String> {
         match self {
-            Self::Parse { line, .. } => Some(format!(
-                "fix the syntax near line {line}, then run the command again"
-            )),
-            Self::NotAString { .. } => {
-                Some("write the version as a quoted string, e.g. `version = \"1.2.3\"`".into())
-            }
+            Self::Parse { line, .. } => Some(format!("fix the syntax near line {line}, then run the command again")),
+            Self::NotAString { .. } => Some("write the version as a quoted string, e.g. `version = \"1.2.3\"`".into()),
         }
     }
 }
@@ -99,11 +91,7 @@ impl Manifest {
     pub fn parse(path: PathBuf, text: String) -> Result<Self, Error> {
         match Document::parse(text) {
             Ok(doc) => Ok(Self { path, doc }),
-            Err(source) => Err(Error::Parse {
-                line: error_line(&source),
-                source,
-                path,
-            }),
+            Err(source) => Err(Error::Parse { line: error_line(&source), source, path }),
         }
     }
 
@@ -134,11 +122,7 @@ impl Manifest {
         };
         let version = match package.get("version") {
             None => PackageVersion::Missing,
-            Some(item)
-                if item
-                    .as_table_like()
-                    .is_some_and(|t| t.get("workspace").is_some()) =>
-            {
+            Some(item) if item.as_table_like().is_some_and(|t| t.get("workspace").is_some()) => {
                 PackageVersion::Inherited
             }
             Some(item) => PackageVersion::Own(self.string_literal(item, "package.version")?),
@@ -155,8 +139,7 @@ impl Manifest {
             .and_then(|w| w.get("package"))
             .and_then(Item::as_table_like)
             .and_then(|p| p.get("version"));
-        item.map(|item| self.string_literal(item, "workspace.package.version"))
-            .transpose()
+        item.map(|item| self.string_literal(item, "workspace.package.version")).transpose()
     }
 
     /// Returns every dependency entry: `[dependencies]`, dev and build, their `target.*` forms
@@ -176,11 +159,7 @@ impl Manifest {
                 };
                 for name in DEPENDENCY_TABLES {
                     if let Some(table) = target.get(name).and_then(Item::as_table_like) {
-                        self.collect_entries(
-                            format!("target.'{cfg}'.{name}"),
-                            table,
-                            &mut entries,
-                        )?;
+                        self.collect_entries(format!("target.'{cfg}'.{name}"), table, &mut entries)?;
                     }
                 }
             }
@@ -204,8 +183,7 @@ impl Manifest {
     ) -> Result<(), Error> {
         for (key, item) in table.iter() {
             let entry = if let Some(fields) = item.as_table_like() {
-                let text =
-                    |field: &str| fields.get(field).and_then(Item::as_str).map(str::to_owned);
+                let text = |field: &str| fields.get(field).and_then(Item::as_str).map(str::to_owned);
                 let version = fields
                     .get("version")
                     .map(|v| self.string_literal(v, &format!("{table_name}.{key}.version")))
@@ -240,10 +218,7 @@ impl Manifest {
         match item.as_value() {
             Some(Value::String(s)) => {
                 let span = s.span().ok_or_else(|| not_a_string(None))?;
-                Ok(StringLiteral {
-                    value: s.value().clone(),
-                    span,
-                })
+                Ok(StringLiteral { value: s.value().clone(), span })
             }
             other => Err(not_a_string(other.and_then(Value::span))),
         }
@@ -251,10 +226,7 @@ impl Manifest {
 
     /// Returns an edit that replaces string `literal` by `new`, keeping its quote style.
     pub fn replace_string(&self, literal: &StringLiteral, new: &str) -> Edit {
-        Edit {
-            span: literal.span.clone(),
-            text: requoted(&self.text()[literal.span.clone()], &literal.value, new),
-        }
+        Edit { span: literal.span.clone(), text: requoted(&self.text()[literal.span.clone()], &literal.value, new) }
     }
 }
 
@@ -291,11 +263,7 @@ pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
 /// Returns the 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Returns the line a parse error points at. `TomlError` keeps the input private and renders
@@ -337,10 +305,7 @@ mod tests {
             "[target.'cfg(unix)'.build-dependencies]\na = { path = \"../a\", version = \"0.4\" }\n",
             "[workspace.dependencies]\nb = {path=\"b\",version=\"0.4\"}\n",
         ));
-        assert_eq!(
-            m.package_version().unwrap(),
-            Some(PackageVersion::Inherited)
-        );
+        assert_eq!(m.package_version().unwrap(), Some(PackageVersion::Inherited));
         let deps = m.dependencies().unwrap();
         let summary: Vec<_> = deps
             .iter()
@@ -370,12 +335,8 @@ mod tests {
 
     #[test]
     fn parse_error_names_line() {
-        let err = Manifest::parse(
-            PathBuf::from("Cargo.toml"),
-            "[package]\nname = \"x\"\nversion = \n".into(),
-        )
-        .err()
-        .unwrap();
+        let err =
+            Manifest::parse(PathBuf::from("Cargo.toml"), "[package]\nname = \"x\"\nversion = \n".into()).err().unwrap();
         assert!(matches!(err, Error::Parse { line: 3, .. }), "{err:?}");
     }
 }

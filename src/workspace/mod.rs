@@ -48,12 +48,8 @@ impl Error {
             Self::ManifestNotFound { .. } => {
                 Some("run the command inside a Cargo workspace, or pass `--manifest-path`".into())
             }
-            Self::Metadata { .. } => {
-                Some("fix the manifest cargo names above, then run the command again".into())
-            }
-            Self::NotAMember { members, .. } => {
-                Some(format!("the members are: {}", members.join(", ")))
-            }
+            Self::Metadata { .. } => Some("fix the manifest cargo names above, then run the command again".into()),
+            Self::NotAMember { members, .. } => Some(format!("the members are: {}", members.join(", "))),
             Self::Manifest(err) => err.help(),
             Self::Config(err) => err.help(),
             Self::CargoNotRun(_) | Self::Fs(_) => None,
@@ -113,18 +109,15 @@ impl Workspace {
             Some(path) => cwd.join(path),
             None => find_manifest(cwd)?,
         };
-        let metadata = cargo_metadata::MetadataCommand::new()
-            .no_deps()
-            .manifest_path(&invoked)
-            .current_dir(cwd)
-            .exec()
-            .map_err(|err| match err {
-                cargo_metadata::Error::CargoMetadata { stderr } => Error::Metadata {
-                    manifest: invoked.clone(),
-                    source: CargoMessage(cargo_error_text(&stderr)),
+        let metadata =
+            cargo_metadata::MetadataCommand::new().no_deps().manifest_path(&invoked).current_dir(cwd).exec().map_err(
+                |err| match err {
+                    cargo_metadata::Error::CargoMetadata { stderr } => {
+                        Error::Metadata { manifest: invoked.clone(), source: CargoMessage(cargo_error_text(&stderr)) }
+                    }
+                    other => Error::CargoNotRun(other),
                 },
-                other => Error::CargoNotRun(other),
-            })?;
+            )?;
         let root = PathBuf::from(metadata.workspace_root.clone());
         let root_manifest_path = root.join("Cargo.toml");
         let mut manifests = BTreeMap::new();
@@ -136,14 +129,8 @@ impl Workspace {
             members.push(Member {
                 name: package.name.to_string(),
                 version: package.version.clone(),
-                dir: manifest_path
-                    .parent()
-                    .map(Path::to_owned)
-                    .unwrap_or_default(),
-                publish: package
-                    .publish
-                    .as_ref()
-                    .is_none_or(|registries| !registries.is_empty()),
+                dir: manifest_path.parent().map(Path::to_owned).unwrap_or_default(),
+                publish: package.publish.as_ref().is_none_or(|registries| !registries.is_empty()),
                 inherits_version,
                 manifest_path: manifest_path.clone(),
             });
@@ -157,30 +144,15 @@ impl Workspace {
         let config = Config::from_root_manifest(&manifests[&root_manifest_path])?;
         let mode = versioning_mode(&config, &members);
         let invoked = crate::fs::canonical(&invoked);
-        let current = members
-            .iter()
-            .find(|m| crate::fs::canonical(&m.manifest_path) == invoked)
-            .map(|m| m.name.clone());
+        let current =
+            members.iter().find(|m| crate::fs::canonical(&m.manifest_path) == invoked).map(|m| m.name.clone());
         // Cargo older than 1.71 does not report default members: then every member is one.
         let default_members = if metadata.workspace_default_members.is_available() {
-            metadata
-                .workspace_default_packages()
-                .iter()
-                .map(|p| p.name.to_string())
-                .collect()
+            metadata.workspace_default_packages().iter().map(|p| p.name.to_string()).collect()
         } else {
             members.iter().map(|m| m.name.clone()).collect()
         };
-        Ok(Self {
-            root,
-            root_manifest_path,
-            members,
-            config,
-            mode,
-            default_members,
-            current,
-            manifests,
-        })
+        Ok(Self { root, root_manifest_path, members, config, mode, default_members, current, manifests })
     }
 
     /// Returns the parsed manifests: the root's and every member's.
@@ -211,29 +183,17 @@ impl Workspace {
         let member_names = || self.members.iter().map(|m| m.name.clone()).collect();
         for name in selection.packages.iter().chain(&selection.exclude) {
             if self.member(name).is_none() {
-                return Err(Error::NotAMember {
-                    name: name.clone(),
-                    members: member_names(),
-                });
+                return Err(Error::NotAMember { name: name.clone(), members: member_names() });
             }
         }
         let chosen: Vec<&Member> = if !selection.packages.is_empty() {
-            self.members
-                .iter()
-                .filter(|m| selection.packages.contains(&m.name))
-                .collect()
+            self.members.iter().filter(|m| selection.packages.contains(&m.name)).collect()
         } else if selection.workspace {
-            self.members
-                .iter()
-                .filter(|m| !selection.exclude.contains(&m.name))
-                .collect()
+            self.members.iter().filter(|m| !selection.exclude.contains(&m.name)).collect()
         } else if let Some(current) = &self.current {
             self.members.iter().filter(|m| &m.name == current).collect()
         } else {
-            self.members
-                .iter()
-                .filter(|m| self.default_members.contains(&m.name))
-                .collect()
+            self.members.iter().filter(|m| self.default_members.contains(&m.name)).collect()
         };
         Ok(chosen)
     }
@@ -248,9 +208,7 @@ fn find_manifest(cwd: &Path) -> Result<PathBuf, Error> {
     cwd.ancestors()
         .map(|dir| dir.join("Cargo.toml"))
         .find(|candidate| candidate.is_file())
-        .ok_or_else(|| Error::ManifestNotFound {
-            dir: cwd.to_owned(),
-        })
+        .ok_or_else(|| Error::ManifestNotFound { dir: cwd.to_owned() })
 }
 
 /// Returns cargo's error without its own `error: ` prefix, so it reads as our cause.
@@ -263,9 +221,7 @@ fn versioning_mode(config: &Config, members: &[Member]) -> VersioningMode {
     match &config.tag_format {
         Some(format) if format.contains("{crate}") => VersioningMode::Independent,
         Some(_) => VersioningMode::Unified,
-        None if members.len() == 1 || members.iter().all(|m| m.inherits_version) => {
-            VersioningMode::Unified
-        }
+        None if members.len() == 1 || members.iter().all(|m| m.inherits_version) => VersioningMode::Unified,
         None => VersioningMode::Independent,
     }
 }
