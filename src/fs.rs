@@ -27,6 +27,30 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
+/// Returns `path` with `.` and `..` resolved lexically, without touching the filesystem.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Returns whether two paths name the same file: lexically, or failing that after resolving
+/// symlinks (a syscall each, so only when the cheap test says no).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    normalize(a) == normalize(b) || canonical(a) == canonical(b)
+}
+
 /// New contents written to a temp file beside `target`, not yet visible at `target`.
 pub struct StagedFile {
     target: PathBuf,
@@ -64,4 +88,39 @@ impl StagedFile {
 /// Writes `contents` to `path` atomically: readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
     stage(path, contents)?.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_resolves_dots_lexically() {
+        assert_eq!(normalize(Path::new("/ws/crates/app/../engine/./")), Path::new("/ws/crates/engine"));
+        assert_eq!(normalize(Path::new("../a/b/..")), Path::new("../a"));
+    }
+
+    #[test]
+    fn same_file_sees_through_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        assert!(same_file(&dir.path().join("link"), &real));
+        assert!(same_file(&dir.path().join("real/../real"), &real));
+        assert!(!same_file(&dir.path().join("other"), &real));
+    }
+
+    #[test]
+    fn write_atomic_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.toml");
+        write_atomic(&path, b"old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
+    }
 }

@@ -285,7 +285,7 @@ impl<'a> Planner<'a> {
             .iter()
             .filter(|c| c.reason != Reason::AlreadyAt)
             .filter_map(|c| {
-                let dir = crate::fs::canonical(&self.ws.member(&c.name)?.dir);
+                let dir = self.ws.member(&c.name)?.dir.clone();
                 Some((c.name.clone(), (c.old.clone(), c.new.clone(), dir)))
             })
             .collect()
@@ -305,7 +305,7 @@ impl<'a> Planner<'a> {
                     continue;
                 };
                 // Only a path dependency on the member itself; a same-named registry crate is not ours.
-                if crate::fs::canonical(&base.join(path)) != *dir {
+                if !crate::fs::same_file(&base.join(path), dir) {
                     continue;
                 }
                 let line = manifest.line_of(literal.span.start);

@@ -53,8 +53,7 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
         }
     }
     // STEP 2: stage everything; a failure here leaves every target untouched (temp files vanish on drop).
-    let staged =
-        writes.iter().map(|(path, _, after)| fs::stage(path, after.as_bytes())).collect::<Result<Vec<_>, _>>()?;
+    let staged = stage_all(&writes)?;
     // STEP 3: replace the targets; on failure, put back the ones already replaced.
     let mut done: Vec<(PathBuf, &String)> = Vec::with_capacity(staged.len());
     for (index, (file, (_, before, _))) in staged.into_iter().zip(&writes).enumerate() {
@@ -66,6 +65,30 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
         done.push((target, before));
     }
     Ok(())
+}
+
+/// Returns every new content staged beside its target, in `writes` order. Creating a file is the
+/// expensive part of an atomic write (measured ~0.45 ms each on ext4 here, kernel CPU that scales
+/// with cores: 300 files bump in 215 ms on two threads against 290 ms on one), so a large
+/// workspace is staged on several threads.
+fn stage_all(writes: &[(&PathBuf, &String, &String)]) -> Result<Vec<fs::StagedFile>, fs::Error> {
+    const PER_THREAD: usize = 32;
+    let stage_part = |part: &[(&PathBuf, &String, &String)]| {
+        part.iter().map(|(path, _, after)| fs::stage(path, after.as_bytes())).collect::<Result<Vec<_>, _>>()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    if threads == 1 || writes.len() < 2 * PER_THREAD {
+        return stage_part(writes);
+    }
+    let chunk = writes.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = writes.chunks(chunk).map(|part| scope.spawn(move || stage_part(part))).collect();
+        let mut staged = Vec::with_capacity(writes.len());
+        for handle in handles {
+            staged.extend(handle.join().expect("staging a file never panics")?);
+        }
+        Ok(staged)
+    })
 }
 
 fn restore(done: Vec<(PathBuf, &String)>, failure: fs::Error) -> Error {

@@ -143,9 +143,7 @@ impl Workspace {
         members.sort_by(|a, b| a.name.cmp(&b.name));
         let config = Config::from_root_manifest(&manifests[&root_manifest_path])?;
         let mode = versioning_mode(&config, &members);
-        let invoked = crate::fs::canonical(&invoked);
-        let current =
-            members.iter().find(|m| crate::fs::canonical(&m.manifest_path) == invoked).map(|m| m.name.clone());
+        let current = current_member(&members, &invoked);
         // Cargo older than 1.71 does not report default members: then every member is one.
         let default_members = if metadata.workspace_default_members.is_available() {
             metadata.workspace_default_packages().iter().map(|p| p.name.to_string()).collect()
@@ -215,6 +213,21 @@ fn find_manifest(cwd: &Path) -> Result<PathBuf, Error> {
 fn cargo_error_text(stderr: &str) -> String {
     let text = stderr.trim();
     text.strip_prefix("error: ").unwrap_or(text).to_owned()
+}
+
+/// Returns the member whose manifest is `invoked`. Paths are compared lexically; symlinks are
+/// resolved only when that finds nothing and `invoked` goes through one, so the common case (a
+/// virtual root, which is no member) costs no syscall per member.
+fn current_member(members: &[Member], invoked: &Path) -> Option<String> {
+    let wanted = crate::fs::normalize(invoked);
+    let found = members.iter().find(|m| crate::fs::normalize(&m.manifest_path) == wanted).or_else(|| {
+        let invoked = crate::fs::canonical(invoked);
+        if invoked == wanted {
+            return None;
+        }
+        members.iter().find(|m| crate::fs::canonical(&m.manifest_path) == invoked)
+    });
+    found.map(|m| m.name.clone())
 }
 
 fn versioning_mode(config: &Config, members: &[Member]) -> VersioningMode {
