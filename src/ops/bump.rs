@@ -374,6 +374,7 @@ impl<'a> Planner<'a> {
         // Cargo.lock last: it records the manifests' versions.
         steps.sort_by_key(|Step::WriteFile { path, .. }| Some(path) == lock_path.as_ref());
         self.versions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.requirements.sort_by(|a, b| (&a.manifest, a.line).cmp(&(&b.manifest, b.line)));
         Ok(BumpPlanner {
             versions: self.versions,
             requirements: self.requirements,

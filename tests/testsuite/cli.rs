@@ -1,0 +1,158 @@
+//! The command-line shape: help, version, exit codes, and both invocation forms.
+
+use snapbox::str;
+
+use crate::support::Project;
+
+#[test]
+fn help_lists_commands_and_global_flags() {
+    Project::new().cargo_patch().arg("--help").assert().success().stdout_eq(str![[r#"
+Carry a Rust workspace through a disciplined patch and release process
+
+Usage: cargo patch [OPTIONS] <COMMAND>
+
+Commands:
+  bump  Set new versions and update every requirement and Cargo.lock to match
+  help  Print this message or the help of the given subcommand(s)
+
+Options:
+      --manifest-path <PATH>  Path to Cargo.toml
+  -v, --verbose...            Use verbose output (can be repeated)
+  -q, --quiet                 Do not print cargo-patch log messages
+      --color <WHEN>          Coloring [default: auto] [possible values: auto, always, never]
+  -h, --help                  Print help
+  -V, --version               Print version
+
+"#]]);
+}
+
+#[test]
+fn bump_help_explains_levels() {
+    Project::new().cargo_patch().args(["bump", "--help"]).assert().success().stdout_eq(str![[r#"
+Set new versions and update every requirement and Cargo.lock to match
+
+Usage: cargo patch bump [OPTIONS] <LEVEL|VERSION>
+
+Arguments:
+  <LEVEL|VERSION>
+          major, minor, patch, release, alpha, beta, rc, or an exact version like 1.2.3
+
+Options:
+      --manifest-path <PATH>
+          Path to Cargo.toml
+
+  -p, --package <SPEC>
+          Package to act on (can be repeated)
+
+  -v, --verbose...
+          Use verbose output (can be repeated)
+
+      --workspace
+          Act on every package in the workspace
+
+      --exclude <SPEC>
+          Exclude a package from `--workspace` (can be repeated)
+
+  -q, --quiet
+          Do not print cargo-patch log messages
+
+      --color <WHEN>
+          Coloring
+          
+          [default: auto]
+          [possible values: auto, always, never]
+
+      --dry-run
+          Print the change as a diff and write nothing
+
+      --allow-dirty
+          Edit manifests even when they have uncommitted changes
+
+      --upgrade-dependents
+          Rewrite every requirement on a bumped crate, not only those the new version breaks
+
+  -h, --help
+          Print help (see a summary with '-h')
+
+  -V, --version
+          Print version
+
+LEVEL is one of:
+  major, minor, patch   the next version at that level (a pre-release is finished first)
+  alpha, beta, rc       enter or advance a pre-release: 1.2.3 -> 1.2.4-alpha.1 -> 1.2.4-alpha.2
+  release               drop the pre-release part: 1.2.4-rc.1 -> 1.2.4
+  VERSION               an exact semver version, e.g. 2.0.0 (never lower than the current one)
+
+Only the version strings change: comments, spacing, quoting and line endings stay byte for byte.
+
+"#]]);
+}
+
+#[test]
+fn version_flag() {
+    Project::new()
+        .cargo_patch()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout_eq(format!("cargo-patch {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let project = Project::new();
+    let cases: &[&[&str]] = &[
+        &[],
+        &["bump"],
+        &["bump", "auto"],
+        &["bump", "1.2"],
+        &["bump", "patch", "--exclude", "a"],
+        &["bump", "patch", "-p", "a", "--workspace"],
+        &["bump", "patch", "--color", "sometimes"],
+        &["frobnicate"],
+    ];
+    for args in cases {
+        project.cargo_patch().args(*args).assert().code(2);
+    }
+}
+
+#[test]
+fn invalid_level_says_what_is_accepted() {
+    Project::new().cargo_patch().args(["bump", "1.2"]).assert().code(2).stderr_eq(str![[r#"
+error: invalid value '1.2' for '<LEVEL|VERSION>': `1.2` is neither a level (major, minor, patch, release, alpha, beta, rc) nor a semver version like `1.2.3` (unexpected end of input while parsing minor version number)
+
+For more information, try '--help'.
+
+"#]]);
+}
+
+#[test]
+fn runs_as_a_cargo_subcommand() {
+    let project = Project::new();
+    project.write("Cargo.toml", "[package]\nname = \"solo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    project.write("src/lib.rs", "");
+    project.cargo().args(["patch", "bump", "patch", "--dry-run"]).assert().success().stdout_eq(str![[r#"
+crate  version         why
+solo   0.1.0 -> 0.1.1  patch bump
+--- a/Cargo.toml
++++ b/Cargo.toml
+@@ -1,4 +1,4 @@
+ [package]
+ name = "solo"
+-version = "0.1.0"
++version = "0.1.1"
+ edition = "2021"
+
+"#]]);
+    project.cargo_patch().args(["patch", "bump", "patch"]).assert().success();
+    assert!(project.read("Cargo.toml").contains("version = \"0.1.1\""));
+}
+
+#[test]
+fn outside_a_workspace_is_a_clear_error() {
+    Project::new().cargo_patch().args(["bump", "patch"]).assert().code(1).stderr_eq(str![[r#"
+error: could not find `Cargo.toml` in `[ROOT]/ws` or any parent directory
+help: run the command inside a Cargo workspace, or pass `--manifest-path`
+
+"#]]);
+}
