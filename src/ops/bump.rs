@@ -159,7 +159,7 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
     planner.follow_requirements(options.upgrade_dependents)?;
     // STEP 4: Cargo.lock.
     planner.update_lockfile()?;
-    let BumpPlanner { versions, requirements, plan, mut problems } = planner.finish()?;
+    let PlannerOutput { versions, requirements, plan, mut problems } = planner.finish()?;
     // STEP 5: never mix our edits into the user's uncommitted ones.
     if !options.allow_dirty && !plan.is_empty() {
         let paths: Vec<PathBuf> = plan.steps.iter().map(|Step::WriteFile { path, .. }| path.clone()).collect();
@@ -174,7 +174,7 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
 }
 
 /// The planner's results once every step ran.
-struct BumpPlanner {
+struct PlannerOutput {
     versions: Vec<VersionChange>,
     requirements: Vec<RequirementChange>,
     plan: Plan,
@@ -354,7 +354,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Returns the results, with one `WriteFile` per changed file: manifests by path, then the lock.
-    fn finish(mut self) -> anyhow::Result<BumpPlanner> {
+    fn finish(mut self) -> anyhow::Result<PlannerOutput> {
         let mut steps = Vec::new();
         let lock_path = self.lock.as_ref().map(|l| l.path().to_owned());
         for (path, edits) in std::mem::take(&mut self.edits) {
@@ -375,7 +375,7 @@ impl<'a> Planner<'a> {
         steps.sort_by_key(|Step::WriteFile { path, .. }| Some(path) == lock_path.as_ref());
         self.versions.sort_by(|a, b| a.name.cmp(&b.name));
         self.requirements.sort_by(|a, b| (&a.manifest, a.line).cmp(&(&b.manifest, b.line)));
-        Ok(BumpPlanner {
+        Ok(PlannerOutput {
             versions: self.versions,
             requirements: self.requirements,
             plan: Plan { steps },

@@ -28,6 +28,8 @@ pub enum Error {
     CargoNotRun(#[source] cargo_metadata::Error),
     #[error("package `{name}` is not a member of the workspace")]
     NotAMember { name: String, members: Vec<String> },
+    #[error("no package is selected")]
+    NothingSelected,
     #[error(transparent)]
     Manifest(#[from] manifest::Error),
     #[error(transparent)]
@@ -50,6 +52,9 @@ impl Error {
             }
             Self::Metadata { .. } => Some("fix the manifest cargo names above, then run the command again".into()),
             Self::NotAMember { members, .. } => Some(format!("the members are: {}", members.join(", "))),
+            Self::NothingSelected => {
+                Some("name packages with `-p`, or use `--workspace` with fewer `--exclude`".into())
+            }
             Self::Manifest(err) => err.help(),
             Self::Config(err) => err.help(),
             Self::CargoNotRun(_) | Self::Fs(_) => None,
@@ -193,6 +198,9 @@ impl Workspace {
         } else {
             self.members.iter().filter(|m| self.default_members.contains(&m.name)).collect()
         };
+        if chosen.is_empty() {
+            return Err(Error::NothingSelected);
+        }
         Ok(chosen)
     }
 }

@@ -419,3 +419,18 @@ fn symlinked_manifest_is_written_through() {
     assert!(link.file_type().is_symlink(), "the symlink must survive");
     assert!(std::fs::read_to_string(&real).unwrap().contains("version = \"1.2.4\""));
 }
+
+#[test]
+fn excluding_every_crate_is_an_error() {
+    let project = app_and_engine();
+    project
+        .cargo_patch()
+        .args(["bump", "patch", "--workspace", "--exclude", "app", "--exclude", "engine"])
+        .assert()
+        .code(1)
+        .stderr_eq(str![[r#"
+error: no package is selected
+help: name packages with `-p`, or use `--workspace` with fewer `--exclude`
+
+"#]]);
+}

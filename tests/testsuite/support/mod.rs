@@ -126,26 +126,21 @@ impl Project {
 
     /// Asserts `cargo metadata --locked --offline` accepts the workspace (lock in sync).
     pub(crate) fn assert_cargo_accepts_lock(&self) {
-        let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["metadata", "--locked", "--offline", "--format-version", "1"])
-            .current_dir(self.root())
-            .output()
-            .expect("run cargo metadata");
-        assert!(
-            output.status.success(),
-            "cargo metadata --locked --offline failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        self.run_cargo(&["metadata", "--locked", "--offline", "--format-version", "1"]);
     }
 
     /// Runs `cargo generate-lockfile --offline` (path-only workspaces need no network).
     pub(crate) fn generate_lockfile(&self) {
+        self.run_cargo(&["generate-lockfile", "--offline"]);
+    }
+
+    fn run_cargo(&self, args: &[&str]) {
         let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["generate-lockfile", "--offline"])
+            .args(args)
             .current_dir(self.root())
             .output()
-            .expect("run cargo generate-lockfile");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            .expect("run cargo");
+        assert!(output.status.success(), "cargo {args:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
     }
 }
 
