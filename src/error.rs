@@ -1,6 +1,6 @@
 //! Exit codes and the error a command returns to `main`, with the `help:` lines it carries.
 
-use crate::{git, ops, plan, version, workspace};
+use crate::{changelog, git, ops, plan, version, workspace};
 
 /// Exit statuses, the same for every command (SPEC: "Exit status").
 pub mod exit_code {
@@ -43,6 +43,10 @@ pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
             lines.extend(refused.help());
             continue;
         }
+        if let Some(refused) = cause.downcast_ref::<ops::changelog::Refused>() {
+            lines.push(refused.help());
+            continue;
+        }
         let help = if let Some(e) = cause.downcast_ref::<workspace::Error>() {
             e.help()
         } else if let Some(e) = cause.downcast_ref::<workspace::manifest::Error>() {
@@ -52,6 +56,10 @@ pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
         } else if let Some(e) = cause.downcast_ref::<version::Error>() {
             Some(e.help())
         } else if let Some(e) = cause.downcast_ref::<plan::apply::Error>() {
+            e.help()
+        } else if let Some(e) = cause.downcast_ref::<git::history::Error>() {
+            e.help()
+        } else if let Some(e) = cause.downcast_ref::<changelog::Error>() {
             e.help()
         } else {
             cause.downcast_ref::<git::Error>().map(git::Error::help)

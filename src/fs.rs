@@ -22,6 +22,15 @@ pub fn read_to_string(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
 }
 
+/// Returns the contents of a UTF-8 text file, or an empty string when there is no such file
+/// (a file a plan creates).
+pub fn read_or_empty(path: &Path) -> Result<String, Error> {
+    match std::fs::read_to_string(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        other => other.map_err(|source| Error::Read { path: path.to_owned(), source }),
+    }
+}
+
 /// Returns `path` with symlinks and `..` resolved, or `path` itself when it does not exist.
 pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())

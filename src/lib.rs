@@ -21,12 +21,15 @@
 //! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
 //!   [`fs`]: reads and atomic writes with the path in every error.
 
+pub mod changelog;
 pub mod cli;
+pub mod conventional;
 pub mod error;
 pub mod fs;
 pub mod git;
 pub mod ops;
 pub mod plan;
+pub mod release_tag;
 pub mod shell;
 pub mod version;
 pub mod workspace;

@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod bump;
+pub mod changelog;
 
 use std::ffi::OsString;
 
@@ -27,6 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Bump(bump::BumpArgs),
+    Changelog(changelog::ChangelogArgs),
 }
 
 /// Returns the process exit code after running the command `argv` names.
@@ -60,6 +62,7 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         std::env::current_dir().map_err(|err| anyhow::anyhow!(err).context("the current directory is not readable"))?;
     match command {
         Command::Bump(args) => bump::exec(args, global.manifest_path.as_deref(), cwd, shell),
+        Command::Changelog(args) => changelog::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }
 

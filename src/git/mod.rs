@@ -1,8 +1,10 @@
-//! What cargo-patch asks of git. For now, whether files have uncommitted changes; the history
-//! model (gix) joins this module when the history commands arrive.
+//! What cargo-patch asks of git: whether files have uncommitted changes (the git CLI); the history
+//! model lives in [`history`] (gix).
 //!
 //! `git status` is asked directly: one process, a few milliseconds, and exactly git's own notion
 //! of "modified", including index state, `.gitignore` and `core.autocrlf`.
+
+pub mod history;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,7 @@
 //! Commands' work, as data: each module turns options into a plan or a report and prints nothing.
 
 pub mod bump;
+pub mod changelog;
 
 use std::path::{Path, PathBuf};
 

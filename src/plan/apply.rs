@@ -48,7 +48,7 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
         .collect();
     // STEP 1: nothing changed under us since planning.
     for (path, before, _) in &writes {
-        if fs::read_to_string(path)? != **before {
+        if fs::read_or_empty(path)? != **before {
             return Err(Error::Changed { path: (*path).clone() });
         }
     }

@@ -246,3 +246,15 @@ fn versioning_mode(config: &Config, members: &[Member]) -> VersioningMode {
         None => VersioningMode::Independent,
     }
 }
+
+impl Workspace {
+    /// Returns the tag format of releases: `tag-format` when set, else the
+    /// mode's default (`v{version}` unified, `{crate}-v{version}` independent).
+    pub fn tag_format(&self) -> &str {
+        match (&self.config.tag_format, self.mode) {
+            (Some(format), _) => format,
+            (None, VersioningMode::Unified) => "v{version}",
+            (None, VersioningMode::Independent) => "{crate}-v{version}",
+        }
+    }
+}

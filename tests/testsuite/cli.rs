@@ -12,8 +12,9 @@ Carry a Rust workspace through a disciplined patch and release process
 Usage: cargo patch [OPTIONS] <COMMAND>
 
 Commands:
-  bump  Set new versions and update every requirement and Cargo.lock to match
-  help  Print this message or the help of the given subcommand(s)
+  bump       Set new versions and update every requirement and Cargo.lock to match
+  changelog  Write the changelog from conventional commits (git-cliff compatible)
+  help       Print this message or the help of the given subcommand(s)
 
 Options:
       --manifest-path <PATH>  Path to Cargo.toml

@@ -102,14 +102,21 @@ impl Project {
             .env_remove("NO_COLOR")
     }
 
+    /// Returns `program` ready to run in the project root with the hermetic git environment.
+    pub(crate) fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.current_dir(self.root()).envs(git_env(self.home())).env_remove("NO_COLOR");
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("GIT_CLIFF__") {
+                command.env_remove(key);
+            }
+        }
+        command
+    }
+
     /// Runs git in the project with a hermetic environment; panics on failure.
     pub(crate) fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(self.root())
-            .envs(git_env(self.home()))
-            .output()
-            .expect("run git");
+        let output = self.command("git").args(args).output().expect("run git");
         assert!(output.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout).into_owned()
     }

@@ -1,0 +1,202 @@
+//! Changelogs: which git-cliff configuration applies, the releases of history (see
+//! [`releases`]), and rendering through git-cliff-core, whole or prepended to an existing file.
+
+pub mod releases;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use git_cliff_core::changelog::Changelog;
+use git_cliff_core::config::Config;
+use git_cliff_core::release::Release;
+use glob::Pattern;
+
+use crate::conventional::{self, ConventionalCommit};
+use crate::git::history::Repository;
+
+pub use releases::Selection;
+
+/// The configuration used when the workspace has no `cliff.toml`.
+pub const DEFAULT_CONFIG: &str = include_str!("../../templates/cliff.toml");
+
+/// Where the changelog configuration comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// A git-cliff file: output must equal git-cliff's.
+    Cliff(PathBuf),
+    /// Our Keep a Changelog template (severity, critical fixes first, cherry-picks once).
+    Default,
+}
+
+/// A changelog configuration that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to read the changelog configuration `{}`: {message}", path.display())]
+    Config { path: PathBuf, message: String },
+    #[error("failed to render the changelog: {0}")]
+    Render(String),
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::Config { .. } => {
+                Some("fix the file (it is read as git-cliff reads it), or pass another with `--config`".into())
+            }
+            Self::Render(_) => Some("check the templates of the changelog configuration".into()),
+        }
+    }
+}
+
+/// Returns the configuration file to use: `explicit`, else the first of git-cliff's file names
+/// found in `root`.
+pub fn find_config(explicit: Option<&Path>, root: &Path) -> ConfigSource {
+    if let Some(path) = explicit {
+        return ConfigSource::Cliff(path.to_owned());
+    }
+    git_cliff_core::CONFIG_FILES
+        .iter()
+        .map(|name| root.join(name))
+        .find(|path| path.is_file())
+        .map_or(ConfigSource::Default, ConfigSource::Cliff)
+}
+
+/// Reads `source` as git-cliff does (its defaults, the file, then `GIT_CLIFF__*` variables).
+pub fn load_config(source: &ConfigSource) -> Result<Config, Error> {
+    match source {
+        ConfigSource::Cliff(path) => {
+            if !path.is_file() {
+                return Err(Error::Config { path: path.clone(), message: "no such file".into() });
+            }
+            Config::load(path).map_err(|err| Error::Config { path: path.clone(), message: err.to_string() })
+        }
+        ConfigSource::Default => {
+            let mut config = Config::from_str(DEFAULT_CONFIG)
+                .map_err(|err| Error::Config { path: "templates/cliff.toml".into(), message: err.to_string() })?;
+            // The embedded git-cliff defaults would add their own footer.
+            config.changelog.footer = None;
+            Ok(config)
+        }
+    }
+}
+
+/// What to describe and how.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub selection: Selection,
+    /// Extra path filters (`-p CRATE` adds the crate's directory).
+    pub include_paths: Vec<Pattern>,
+    /// The release tags, for the default configuration (a `cliff.toml` sets its own).
+    pub tag_pattern: Option<regex::Regex>,
+    /// Render the sections only (for `--prepend`, which keeps the file's own header).
+    pub without_header_and_footer: bool,
+}
+
+/// A changelog ready to print.
+pub struct Rendered {
+    pub text: String,
+    /// The configured header, to find where a new section goes.
+    pub header: Option<String>,
+    /// Tags skipped because they do not match the tag pattern (shown with `-v`).
+    pub unmatched_tags: Vec<String>,
+}
+
+/// Renders the changelog of `request` from `repo`.
+pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> anyhow::Result<Rendered> {
+    let mut config = load_config(source)?;
+    if let Some(pattern) = &request.tag_pattern {
+        config.git.tag_pattern = Some(pattern.clone());
+    }
+    let header = config.changelog.header.clone();
+    if request.without_header_and_footer {
+        config.changelog.header = None;
+        config.changelog.footer = None;
+    }
+    skip_cliffignored(repo, &mut config);
+    let built = releases::build(repo, &config, &request.selection)?;
+    let mut release_list = built.releases;
+    let mut include = config.git.include_paths.clone();
+    include.extend(request.include_paths.iter().cloned());
+    if !include.is_empty() || !config.git.exclude_paths.is_empty() {
+        let kept = releases::commits_touching(repo, &built.commits, &include, &config.git.exclude_paths)?;
+        releases::filter_commits(&mut release_list, |id| kept.contains(id));
+    }
+    if *source == ConfigSource::Default {
+        annotate_for_default_template(&mut release_list);
+    }
+    let changelog =
+        Changelog::new(release_list, config, built.range.as_deref()).map_err(|err| Error::Render(err.to_string()))?;
+    let mut out = Vec::new();
+    changelog.generate(&mut out).map_err(|err| Error::Render(err.to_string()))?;
+    let text = String::from_utf8(out).map_err(|err| Error::Render(err.to_string()))?;
+    Ok(Rendered { text, header, unmatched_tags: built.unmatched_tags })
+}
+
+/// Returns `existing` with `section` inserted under its header, or `None` when `section` is
+/// already there (so running `--prepend` twice adds nothing).
+pub fn prepend(existing: &str, section: &str, header: Option<&str>) -> Option<String> {
+    let section_body = section.trim();
+    if section_body.is_empty() || existing.contains(section_body) {
+        return None;
+    }
+    let insert_at = header.and_then(|h| existing.find(h.trim_end()).map(|i| i + h.trim_end().len())).map_or(0, |end| {
+        // After the header and the blank lines that follow it.
+        end + existing[end..].len() - existing[end..].trim_start_matches(['\n', '\r']).len()
+    });
+    let mut out = String::with_capacity(existing.len() + section.len() + 2);
+    out.push_str(&existing[..insert_at]);
+    if insert_at > 0 && !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(section_body);
+    out.push_str("\n\n");
+    out.push_str(&existing[insert_at..]);
+    Some(out)
+}
+
+/// `.cliffignore` lists commits to leave out; git-cliff turns each into a skip parser.
+fn skip_cliffignored(repo: &Repository, config: &mut Config) {
+    let Ok(contents) = std::fs::read_to_string(repo.workdir().join(git_cliff_core::IGNORE_FILE)) else { return };
+    for sha in contents.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        config.git.commit_parsers.insert(
+            0,
+            git_cliff_core::config::CommitParser { sha: Some(sha.to_owned()), skip: Some(true), ..Default::default() },
+        );
+    }
+}
+
+/// Prepares commits for the default template: severity in `extra.severity`, critical fixes
+/// first within each release, and a cherry-picked commit left out when its original is listed.
+fn annotate_for_default_template(releases: &mut [Release<'static>]) {
+    let listed: Vec<String> = releases.iter().flat_map(|r| &r.commits).map(|c| c.id.clone()).collect();
+    for release in releases {
+        release.commits.retain(|commit| {
+            conventional::cherry_picked_from(&commit.message)
+                .is_none_or(|original| !listed.iter().any(|id| id != &commit.id && id.starts_with(original)))
+        });
+        for commit in &mut release.commits {
+            let severity = ConventionalCommit::parse(&commit.message).ok().and_then(|c| c.severity());
+            commit.extra = Some(serde_json::json!({ "severity": severity.map(|s| s.to_string()) }));
+        }
+        release.commits.sort_by_key(|commit| {
+            let critical = commit.extra.as_ref().and_then(|e| e["severity"].as_str()) == Some("critical");
+            !critical
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepend_is_idempotent() {
+        let header = "# Changelog\n";
+        let existing = "# Changelog\n\n## [1.0.0]\n- a\n";
+        let once = prepend(existing, "## [1.0.1]\n- b\n", Some(header)).unwrap();
+        assert_eq!(once, "# Changelog\n\n## [1.0.1]\n- b\n\n## [1.0.0]\n- a\n");
+        assert_eq!(prepend(&once, "## [1.0.1]\n- b\n", Some(header)), None);
+        assert_eq!(prepend("", "## [1.0.1]\n", None).unwrap(), "## [1.0.1]\n\n");
+    }
+}

@@ -1,0 +1,266 @@
+//! Conventional Commits 1.0.0: the header, breaking changes, footers, `Severity:` and the
+//! `(cherry picked from commit X)` trailer, plus the bump level Cargo's rules give.
+//!
+//! Hand-written rather than regex-based: the commit-msg hook parses one message per commit and
+//! must cost no more than starting the process.
+
+use std::fmt;
+
+use semver::Version;
+
+/// A parsed conventional commit message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConventionalCommit {
+    /// The type, lower-cased (`feat`, `fix`, ...).
+    pub kind: String,
+    pub scope: Option<String>,
+    pub description: String,
+    /// `!` in the header or a `BREAKING CHANGE:`/`BREAKING-CHANGE:` footer.
+    pub breaking: bool,
+    pub footers: Vec<Footer>,
+}
+
+/// One footer (`Token: value` or `Token #value`); a value may span several lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footer {
+    pub token: String,
+    pub value: String,
+}
+
+/// How serious a fix is, from its `Severity:` footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Minor,
+    Major,
+    Critical,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Minor => "minor",
+            Self::Major => "major",
+            Self::Critical => "critical",
+        })
+    }
+}
+
+/// Why a message is not a conventional commit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the first line has no `type: description` (e.g. `fix(parser): handle empty input`)")]
+    NoType,
+    #[error("the type `{0}` may contain only letters, digits, `_` and `-`")]
+    BadType(String),
+    #[error("the scope is not closed with `)`")]
+    UnclosedScope,
+    #[error("the scope is empty")]
+    EmptyScope,
+    #[error("the type must be followed by `: ` (a colon and a space)")]
+    NoSeparator,
+    #[error("the description after `: ` is empty")]
+    EmptyDescription,
+}
+
+/// The semver level a change calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Patch => "patch",
+            Self::Minor => "minor",
+            Self::Major => "major",
+        })
+    }
+}
+
+impl ConventionalCommit {
+    /// Parses `message` (comment lines must already be stripped).
+    pub fn parse(message: &str) -> Result<Self, ParseError> {
+        let message = message.trim_start_matches(['\n', '\r']);
+        let (header, rest) = message.split_once('\n').unwrap_or((message, ""));
+        let header = header.trim_end_matches('\r');
+        if header.trim().is_empty() {
+            return Err(ParseError::Empty);
+        }
+        let type_end = header.find(['(', '!', ':']).ok_or(ParseError::NoType)?;
+        let kind = &header[..type_end];
+        if kind.is_empty() {
+            return Err(ParseError::NoType);
+        }
+        if !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return Err(ParseError::BadType(kind.to_owned()));
+        }
+        let mut after = &header[type_end..];
+        let mut scope = None;
+        if let Some(open) = after.strip_prefix('(') {
+            let close = open.find(')').ok_or(ParseError::UnclosedScope)?;
+            let inner = open[..close].trim();
+            if inner.is_empty() {
+                return Err(ParseError::EmptyScope);
+            }
+            scope = Some(inner.to_owned());
+            after = &open[close + 1..];
+        }
+        let bang = after.starts_with('!');
+        if bang {
+            after = &after[1..];
+        }
+        let description = after.strip_prefix(": ").ok_or(ParseError::NoSeparator)?.trim();
+        if description.is_empty() {
+            return Err(ParseError::EmptyDescription);
+        }
+        let footers = parse_footers(rest);
+        let breaking = bang || footers.iter().any(|f| f.token == "BREAKING CHANGE" || f.token == "BREAKING-CHANGE");
+        Ok(Self { kind: kind.to_ascii_lowercase(), scope, description: description.to_owned(), breaking, footers })
+    }
+
+    /// Returns the fix's severity from a `Severity:` footer (case-insensitive), if any.
+    pub fn severity(&self) -> Option<Severity> {
+        self.footers.iter().filter(|f| f.token.eq_ignore_ascii_case("severity")).find_map(|f| {
+            match f.value.trim().to_ascii_lowercase().as_str() {
+                "critical" => Some(Severity::Critical),
+                "major" => Some(Severity::Major),
+                "minor" => Some(Severity::Minor),
+                _ => None,
+            }
+        })
+    }
+
+    /// Returns the level this change calls for on a crate at `current` (Cargo's compatibility
+    /// rules: on 0.y.z a breaking change is minor, on 0.0.z everything is a patch).
+    pub fn level(&self, current: &Version) -> Level {
+        let raw = if self.breaking {
+            Level::Major
+        } else if self.kind == "feat" {
+            Level::Minor
+        } else {
+            Level::Patch
+        };
+        cargo_level(raw, current)
+    }
+}
+
+/// Maps a level on a 1.x scale to what it means under Cargo's rules for `current`.
+pub fn cargo_level(level: Level, current: &Version) -> Level {
+    match (current.major, current.minor, level) {
+        (0, 0, _) => Level::Patch,
+        (0, _, Level::Major) => Level::Minor,
+        (0, _, Level::Minor) => Level::Patch,
+        (_, _, level) => level,
+    }
+}
+
+/// Returns the commit a `(cherry picked from commit X)` trailer names, if the message has one.
+pub fn cherry_picked_from(message: &str) -> Option<&str> {
+    message.lines().rev().find_map(|line| {
+        let id = line.trim().strip_prefix("(cherry picked from commit ")?.strip_suffix(')')?;
+        (id.len() >= 7 && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)
+    })
+}
+
+/// Returns the footers of a message body: the last paragraph, when its first line is a footer.
+fn parse_footers(body: &str) -> Vec<Footer> {
+    let paragraphs: Vec<&str> = body.split("\n\n").map(|p| p.trim_matches('\n')).filter(|p| !p.is_empty()).collect();
+    let Some(last) = paragraphs.last() else { return Vec::new() };
+    let mut footers: Vec<Footer> = Vec::new();
+    for line in last.lines() {
+        let line = line.trim_end_matches('\r');
+        if let Some((token, value)) = footer_start(line) {
+            footers.push(Footer { token: token.to_owned(), value: value.to_owned() });
+        } else if let Some(footer) = footers.last_mut() {
+            footer.value.push('\n');
+            footer.value.push_str(line);
+        } else {
+            return Vec::new();
+        }
+    }
+    footers
+}
+
+/// Returns `(token, value)` when `line` opens a footer.
+fn footer_start(line: &str) -> Option<(&str, &str)> {
+    for breaking in ["BREAKING CHANGE", "BREAKING-CHANGE"] {
+        if let Some(value) = line.strip_prefix(breaking).and_then(|r| r.strip_prefix(": ")) {
+            return Some((breaking, value));
+        }
+    }
+    let end = line.find([':', ' '])?;
+    let token = &line[..end];
+    let valid = !token.is_empty() && token.chars().all(|c| c.is_alphanumeric() || c == '-');
+    if !valid {
+        return None;
+    }
+    let rest = &line[end..];
+    let value = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(" #").map(|_| &rest[1..]))?;
+    Some((token, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_headers() {
+        let c = ConventionalCommit::parse("fix(parser)!: handle empty input\n\nbody").unwrap();
+        assert_eq!((c.kind.as_str(), c.scope.as_deref(), c.breaking), ("fix", Some("parser"), true));
+        assert_eq!(c.description, "handle empty input");
+        let c = ConventionalCommit::parse("Feat: add x").unwrap();
+        assert_eq!((c.kind.as_str(), c.scope, c.breaking), ("feat", None, false));
+        assert_eq!(ConventionalCommit::parse("update readme"), Err(ParseError::NoType));
+        assert_eq!(ConventionalCommit::parse("fix:no space"), Err(ParseError::NoSeparator));
+        assert_eq!(ConventionalCommit::parse("fix(: x"), Err(ParseError::UnclosedScope));
+        assert_eq!(ConventionalCommit::parse("fix: "), Err(ParseError::EmptyDescription));
+        assert_eq!(ConventionalCommit::parse("fi x: y"), Err(ParseError::BadType("fi x".into())));
+        assert_eq!(ConventionalCommit::parse("\n"), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn reads_footers_severity_and_breaking_changes() {
+        let msg = "fix: overflow\n\nLong body.\n\nSeverity: Critical\nReviewed-by: Z\nRefs #123\nBREAKING CHANGE: the API\n  changed";
+        let c = ConventionalCommit::parse(msg).unwrap();
+        assert!(c.breaking);
+        assert_eq!(c.severity(), Some(Severity::Critical));
+        assert_eq!(c.footers.len(), 4);
+        assert_eq!(c.footers[2], Footer { token: "Refs".into(), value: "#123".into() });
+        assert_eq!(c.footers[3].value, "the API\n  changed");
+        // A paragraph that opens with prose is body, whatever follows.
+        let c = ConventionalCommit::parse("fix: x\n\nThis is prose\nRefs: #1").unwrap();
+        assert!(c.footers.is_empty());
+        // A value continues until the next token.
+        let c = ConventionalCommit::parse("fix: x\n\nNote: spans\nsecond line").unwrap();
+        assert_eq!(c.footers, [Footer { token: "Note".into(), value: "spans\nsecond line".into() }]);
+    }
+
+    #[test]
+    fn levels_follow_cargo_rules() {
+        let feat = ConventionalCommit::parse("feat: x").unwrap();
+        let fix = ConventionalCommit::parse("fix: x").unwrap();
+        let breaking = ConventionalCommit::parse("fix!: x").unwrap();
+        assert_eq!(
+            [feat.level(&v("1.2.3")), fix.level(&v("1.2.3")), breaking.level(&v("1.2.3"))],
+            [Level::Minor, Level::Patch, Level::Major]
+        );
+        assert_eq!([feat.level(&v("0.4.1")), breaking.level(&v("0.4.1"))], [Level::Patch, Level::Minor]);
+        assert_eq!(breaking.level(&v("0.0.3")), Level::Patch);
+    }
+
+    #[test]
+    fn finds_cherry_pick_trailers() {
+        let msg = "fix: x\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)";
+        assert_eq!(cherry_picked_from(msg), Some("0123456789abcdef0123456789abcdef01234567"));
+        assert_eq!(cherry_picked_from("fix: x\n\n(cherry picked from commit zz)"), None);
+    }
+}

@@ -1,0 +1,361 @@
+//! The repository's history, read in-process with gix: HEAD, tags, the commits of a range and the
+//! paths a commit changes. Callers see our own types only (STYLE habit 13); gix stays in here.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+use gix::bstr::{BStr, ByteSlice};
+use gix::revision::walk::Sorting;
+use gix::traverse::commit::simple::CommitTimeOrder;
+
+/// A failure to read history, with what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("`{}` is not inside a git repository", dir.display())]
+    NotARepository { dir: PathBuf, message: String },
+    #[error("the repository at `{}` has no commits yet (branch `{branch}` is unborn)", dir.display())]
+    Unborn { dir: PathBuf, branch: String },
+    #[error("the repository at `{}` is a shallow clone: its history is incomplete", dir.display())]
+    Shallow { dir: PathBuf },
+    #[error("`{rev}` does not name a commit in this repository")]
+    BadRevision { rev: String, message: String },
+    #[error("failed to read {what} from the git repository: {message}")]
+    Read { what: String, message: String },
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::NotARepository { .. } => Some("run the command inside a git work tree, or `git init` one".into()),
+            Self::Unborn { .. } => Some("make a first commit, then run the command again".into()),
+            Self::Shallow { .. } => {
+                Some("run `git fetch --unshallow` (in CI: check out with `fetch-depth: 0`) and try again".into())
+            }
+            Self::BadRevision { .. } => Some("name a tag, branch or commit that `git rev-parse` accepts".into()),
+            Self::Read { .. } => None,
+        }
+    }
+}
+
+/// Wraps a gix error as [`Error::Read`] of `what`.
+fn read_error(what: &str) -> impl FnOnce(gix::Error) -> Error + '_ {
+    move |err| Error::Read { what: what.into(), message: err.to_string() }
+}
+
+/// Who made a commit, and when (seconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub name: String,
+    pub email: String,
+    pub time: i64,
+}
+
+/// One commit, as the history commands need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// The full hex id.
+    pub id: String,
+    /// The message without leading blank lines and trailing whitespace (as libgit2 gives it).
+    pub message: String,
+    pub author: Signature,
+    pub committer: Signature,
+    pub parents: Vec<String>,
+}
+
+/// A tag peeled to the commit it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag's name (an annotated tag's own name, as git-cliff reads it).
+    pub name: String,
+    /// The full hex id of the tagged commit.
+    pub commit: String,
+    /// The committer time of the tagged commit.
+    pub commit_time: i64,
+    /// An annotated tag's message without its signature, trimmed; `None` for a lightweight tag.
+    pub message: Option<String>,
+}
+
+/// Where HEAD points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    Branch { name: String, commit: String },
+    Detached { commit: String },
+}
+
+impl Head {
+    /// Returns the commit HEAD names.
+    pub fn commit(&self) -> &str {
+        match self {
+            Self::Branch { commit, .. } | Self::Detached { commit } => commit,
+        }
+    }
+}
+
+/// A repository opened once per run.
+pub struct Repository {
+    repo: gix::Repository,
+    dir: PathBuf,
+}
+
+impl Repository {
+    /// Opens the repository that contains `dir`.
+    pub fn discover(dir: &Path) -> Result<Self, Error> {
+        let repo = gix::discover(dir)
+            .map_err(|err| Error::NotARepository { dir: dir.to_owned(), message: err.to_string() })?;
+        Ok(Self { repo, dir: dir.to_owned() })
+    }
+
+    /// Returns the root of the work tree (the git directory for a bare repository).
+    pub fn workdir(&self) -> &Path {
+        self.repo.workdir().unwrap_or_else(|| self.repo.git_dir())
+    }
+
+    /// Returns where HEAD points; an unborn branch is an error, since there is no history to read.
+    pub fn head(&self) -> Result<Head, Error> {
+        let head = self.repo.head().map_err(read_error("HEAD"))?;
+        if let gix::head::Kind::Unborn(branch) = &head.kind {
+            return Err(Error::Unborn { dir: self.dir.clone(), branch: branch.shorten().to_string() });
+        }
+        let commit = self.repo.head_id().map_err(read_error("HEAD"))?.detach().to_string();
+        Ok(match head.referent_name() {
+            Some(name) => Head::Branch { name: name.shorten().to_string(), commit },
+            None => Head::Detached { commit },
+        })
+    }
+
+    /// Refuses a shallow clone: its missing history would silently shorten every answer.
+    pub fn require_full_history(&self) -> Result<(), Error> {
+        if self.repo.is_shallow().map_err(read_error("the shallow file"))? {
+            return Err(Error::Shallow { dir: self.dir.clone() });
+        }
+        Ok(())
+    }
+
+    /// Returns the full id of the commit `rev` names (`v1.2.3`, `HEAD~2`, a hash...).
+    pub fn resolve(&self, rev: &str) -> Result<String, Error> {
+        let bad = |message: String| Error::BadRevision { rev: rev.into(), message };
+        let spec = format!("{rev}^{{commit}}");
+        let id = self.repo.rev_parse_single(spec.as_str()).map_err(|err| bad(err.to_string()))?;
+        Ok(id.detach().to_string())
+    }
+
+    /// Returns every tag that leads to a commit, sorted by name; tags of trees or blobs are skipped.
+    pub fn tags(&self) -> Result<Vec<Tag>, Error> {
+        let what = "tags";
+        let platform =
+            self.repo.references().map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+        let iter = platform.tags().map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+        let mut tags = Vec::new();
+        for reference in iter {
+            let mut reference = reference.map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+            let ref_name = reference.name().shorten().to_string();
+            let Some(target) = reference.target().try_id().map(ToOwned::to_owned) else { continue };
+            let object = self
+                .repo
+                .find_object(target)
+                .map_err(|err| Error::Read { what: format!("tag `{ref_name}`"), message: err.to_string() })?;
+            let (name, message) = match object.kind {
+                gix::object::Kind::Commit => (ref_name, None),
+                gix::object::Kind::Tag => {
+                    let tag = object.to_tag_ref();
+                    (to_string(tag.name), Some(tag_message(tag.message)))
+                }
+                _ => continue,
+            };
+            let Ok(commit) = reference.peel_to_commit() else { continue };
+            let commit_time = commit.time().map(|t| t.seconds).unwrap_or_default();
+            tags.push(Tag { name, commit: commit.id.to_string(), commit_time, message });
+        }
+        tags.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(tags)
+    }
+
+    /// Returns the commits reachable from `tips` but not from `hidden`, newest first in `order`.
+    pub fn commits(&self, tips: &[String], hidden: &[String], order: CommitOrder) -> Result<Vec<CommitInfo>, Error> {
+        let by_time = self.commits_by_time(tips, hidden)?;
+        Ok(match order {
+            CommitOrder::Time => by_time,
+            CommitOrder::Topological => topological(by_time),
+        })
+    }
+
+    /// Returns the commits reachable from `tips` but not from `hidden`, newest commit time first.
+    fn commits_by_time(&self, tips: &[String], hidden: &[String]) -> Result<Vec<CommitInfo>, Error> {
+        let what = "commits";
+        let walk = self
+            .repo
+            .rev_walk(self.ids(tips)?)
+            .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
+            .with_hidden(self.ids(hidden)?)
+            .all()
+            .map_err(read_error(what))?;
+        let mut commits = Vec::new();
+        for info in walk {
+            let info = info.map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+            let object = info.object().map_err(read_error(what))?;
+            let commit = object.decode().map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+            let signature = |raw: Result<gix::actor::SignatureRef<'_>, _>| -> Signature {
+                raw.map(|s: gix::actor::SignatureRef<'_>| {
+                    let s = s.trim();
+                    Signature { name: to_string(s.name), email: to_string(s.email), time: s.seconds() }
+                })
+                .unwrap_or(Signature { name: String::new(), email: String::new(), time: 0 })
+            };
+            commits.push(CommitInfo {
+                id: info.id.to_string(),
+                message: commit_message(commit.message),
+                author: signature(commit.author()),
+                committer: signature(commit.committer()),
+                parents: commit.parents().map(|p| p.to_string()).collect(),
+            });
+        }
+        Ok(commits)
+    }
+
+    /// Returns the ids of every commit reachable from `tip`.
+    pub fn reachable(&self, tip: &str) -> Result<HashSet<String>, Error> {
+        let walk = self.repo.rev_walk(self.ids(&[tip.to_owned()])?).all().map_err(read_error("commits"))?;
+        walk.map(|info| {
+            info.map(|i| i.id.to_string())
+                .map_err(|err| Error::Read { what: "commits".into(), message: err.to_string() })
+        })
+        .collect()
+    }
+
+    /// Returns the files `commit` changes against its first parent (every file of a root commit),
+    /// as `/`-separated paths relative to the work tree root.
+    pub fn changed_paths(&self, commit: &CommitInfo) -> Result<Vec<String>, Error> {
+        let read = |err: gix::Error| Error::Read {
+            what: format!("the files changed by {}", commit.id),
+            message: err.to_string(),
+        };
+        let (old, new) = self.trees(commit)?;
+        let mut paths = Vec::new();
+        old.changes()
+            .map_err(read)?
+            .options(|o| {
+                o.track_path().track_rewrites(None);
+            })
+            .for_each_to_obtain_tree(&new, |change| {
+                if !change.entry_mode().is_tree() {
+                    paths.push(to_string(change.location()));
+                }
+                Ok(std::ops::ControlFlow::Continue(()))
+            })
+            .map_err(read)?;
+        Ok(paths)
+    }
+
+    /// Returns `(files changed, lines added, lines removed)` of `commit` against its first
+    /// parent, as `git diff --numstat` counts them.
+    pub fn line_stats(&self, commit: &CommitInfo) -> Result<(u64, u64, u64), Error> {
+        let (old, new) = self.trees(commit)?;
+        let read =
+            |err: gix::Error| Error::Read { what: format!("the diff of {}", commit.id), message: err.to_string() };
+        let stats = old
+            .changes()
+            .map_err(read)?
+            .options(|o| {
+                o.track_rewrites(None);
+            })
+            .stats(&new)
+            .map_err(read)?;
+        Ok((stats.files_changed, stats.lines_added, stats.lines_removed))
+    }
+
+    /// Returns the trees of `commit`'s first parent (empty for a root commit) and of `commit`.
+    fn trees(&self, commit: &CommitInfo) -> Result<(gix::Tree<'_>, gix::Tree<'_>), Error> {
+        let read =
+            |err: gix::Error| Error::Read { what: format!("the tree of {}", commit.id), message: err.to_string() };
+        let tree_of = |id: &str| -> Result<gix::Tree<'_>, Error> {
+            let id = self.id(id)?;
+            self.repo.find_commit(id).map_err(read)?.tree().map_err(read)
+        };
+        let new = tree_of(&commit.id)?;
+        let old = match commit.parents.first() {
+            Some(parent) => tree_of(parent)?,
+            None => self.repo.empty_tree(),
+        };
+        Ok((old, new))
+    }
+
+    fn id(&self, hex: &str) -> Result<ObjectId, Error> {
+        ObjectId::from_hex(hex.as_bytes())
+            .map_err(|err| Error::BadRevision { rev: hex.into(), message: err.to_string() })
+    }
+
+    fn ids(&self, hexes: &[String]) -> Result<Vec<ObjectId>, Error> {
+        hexes.iter().map(|h| self.id(h)).collect()
+    }
+}
+
+/// How commits are ordered, newest first (libgit2's revwalk sort modes, which git-cliff uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitOrder {
+    /// By committer time.
+    Time,
+    /// No parent before all its children, as `git rev-list --topo-order` lists them.
+    Topological,
+}
+
+/// Orders `commits` (newest commit time first) as libgit2's `GIT_SORT_TOPOLOGICAL` does: a
+/// commit is emitted once all its children in the set are, from a stack onto which its parents
+/// are pushed in order (so a merge's last parent is taken next, as `git rev-list --topo-order`).
+fn topological(commits: Vec<CommitInfo>) -> Vec<CommitInfo> {
+    let index: HashMap<&str, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let parents: Vec<Vec<usize>> =
+        commits.iter().map(|c| c.parents.iter().filter_map(|p| index.get(p.as_str()).copied()).collect()).collect();
+    let mut children = vec![0usize; commits.len()];
+    for &parent in parents.iter().flatten() {
+        children[parent] += 1;
+    }
+    let mut stack: Vec<usize> = (0..commits.len()).filter(|&i| children[i] == 0).rev().collect();
+    let mut order = Vec::with_capacity(commits.len());
+    while let Some(next) = stack.pop() {
+        order.push(next);
+        for &parent in &parents[next] {
+            children[parent] -= 1;
+            if children[parent] == 0 {
+                stack.push(parent);
+            }
+        }
+    }
+    let mut slots: Vec<Option<CommitInfo>> = commits.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+fn to_string(bytes: &BStr) -> String {
+    bytes.to_str_lossy().into_owned()
+}
+
+/// Returns a commit message as libgit2 (and so git-cliff) reads it: leading newlines dropped,
+/// trailing whitespace trimmed.
+fn commit_message(raw: &BStr) -> String {
+    let text = raw.to_str_lossy();
+    text.trim_start_matches('\n').trim_end().to_owned()
+}
+
+/// Returns an annotated tag's message without an in-body signature, trimmed.
+fn tag_message(raw: &BStr) -> String {
+    let text = raw.to_str_lossy();
+    let text = match text.find("-----BEGIN ") {
+        Some(start) if text[start..].contains("-----END ") => &text[..start],
+        _ => &text,
+    };
+    text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_read_as_libgit2_reads_them() {
+        assert_eq!(commit_message(b"\n\nfeat: x\n\nbody\n\n".as_bstr()), "feat: x\n\nbody");
+        let signed = b"release 1.0\n-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n";
+        assert_eq!(tag_message(signed.as_bstr()), "release 1.0");
+        assert_eq!(tag_message(b"  notes -----BEGIN but no end\n".as_bstr()), "notes -----BEGIN but no end");
+    }
+}

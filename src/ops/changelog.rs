@@ -1,0 +1,147 @@
+//! `changelog`: pick the configuration, the tags and paths of the request, render, and plan the
+//! write for `-o` and `--prepend`.
+
+use std::path::{Path, PathBuf};
+
+use glob::Pattern;
+use semver::Version;
+
+use crate::changelog::{self, ConfigSource, Request, Selection};
+use crate::git::history::Repository;
+use crate::plan::{Plan, Step};
+use crate::release_tag::TagFormat;
+use crate::workspace::{self, Workspace};
+
+/// What the user asked `changelog` to do, in domain terms.
+#[derive(Debug, Clone, Default)]
+pub struct ChangelogOptions {
+    pub selection: Selection,
+    /// Only the commits that touch this crate (its releases keep their boundaries).
+    pub package: Option<String>,
+    /// A git-cliff configuration file to use instead of the workspace's.
+    pub config: Option<PathBuf>,
+    /// Write here instead of printing.
+    pub output: Option<PathBuf>,
+    /// Insert the new section into this file under its header.
+    pub prepend: Option<PathBuf>,
+}
+
+/// The changelog, and the file writes it asks for.
+pub struct ChangelogOutcome {
+    /// What to print (empty when everything goes to files).
+    pub stdout: String,
+    pub plan: Plan,
+    /// Where paths in the plan are shown from.
+    pub root: PathBuf,
+    pub unmatched_tags: Vec<String>,
+    pub config: ConfigSource,
+}
+
+/// A request that cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("`--tag {0}` is a bare version, but the tag format `{{crate}}-v{{version}}` needs a crate")]
+    TagNeedsCrate(String),
+    #[error("`-o` and `--prepend` name the same file `{}`", .0.display())]
+    SameFile(PathBuf),
+}
+
+impl Refused {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        match self {
+            Self::TagNeedsCrate(_) => "pass `-p CRATE`, or the whole tag name (e.g. `--tag my-crate-v1.2.3`)".into(),
+            Self::SameFile(_) => "`--prepend` already writes the file; drop `-o`".into(),
+        }
+    }
+}
+
+/// Renders the changelog `options` ask for and plans its writes.
+pub fn run(manifest_path: Option<&Path>, cwd: &Path, options: &ChangelogOptions) -> anyhow::Result<ChangelogOutcome> {
+    if let (Some(output), Some(prepend)) = (&options.output, &options.prepend)
+        && crate::fs::same_file(&cwd.join(output), &cwd.join(prepend))
+    {
+        return Err(Refused::SameFile(prepend.clone()).into());
+    }
+    let ws = load_workspace(manifest_path, cwd, options.package.is_some())?;
+    let repo = Repository::discover(ws.as_ref().map_or(cwd, |w| w.root.as_path()))?;
+    let root = ws.as_ref().map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
+    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root);
+
+    let member = match (&ws, &options.package) {
+        (Some(ws), Some(name)) => {
+            Some(ws.select(&workspace::Selection { packages: vec![name.clone()], ..Default::default() })?[0].clone())
+        }
+        _ => None,
+    };
+    let format = TagFormat::new(ws.as_ref().map_or("v{version}", Workspace::tag_format));
+    let crate_name = member.as_ref().map(|m| m.name.as_str());
+    let mut selection = options.selection.clone();
+    if options.prepend.is_some() && !selection.unreleased && !selection.latest && selection.range.is_none() {
+        selection.unreleased = true;
+    }
+    if let Some(tag) = &selection.tag
+        && let Ok(version) = Version::parse(tag.strip_prefix('v').unwrap_or(tag))
+    {
+        if format.names_crate() && crate_name.is_none() {
+            return Err(Refused::TagNeedsCrate(tag.clone()).into());
+        }
+        selection.tag = Some(format.format(crate_name.unwrap_or_default(), &version));
+    }
+    let include_paths = match &member {
+        Some(member) => vec![crate_dir_pattern(repo.workdir(), &member.dir)?],
+        None => Vec::new(),
+    };
+    let tag_pattern = (source == ConfigSource::Default).then(|| format.pattern(crate_name));
+    let request =
+        Request { selection, include_paths, tag_pattern, without_header_and_footer: options.prepend.is_some() };
+    let rendered = changelog::render(&repo, &source, &request)?;
+
+    let mut plan = Plan::default();
+    let mut stdout = rendered.text.clone();
+    if let Some(path) = &options.prepend {
+        let path = cwd.join(path);
+        let before = crate::fs::read_or_empty(&path)?;
+        let header = rendered.header.as_deref();
+        let existing = if before.is_empty() {
+            header.map(|h| format!("{}\n", h.trim_end())).unwrap_or_default()
+        } else {
+            before.clone()
+        };
+        if let Some(after) = changelog::prepend(&existing, &rendered.text, header) {
+            plan.steps.push(Step::WriteFile { path, before, after });
+        }
+        stdout.clear();
+    }
+    if let Some(path) = &options.output {
+        let path = cwd.join(path);
+        let before = crate::fs::read_or_empty(&path)?;
+        if before != rendered.text {
+            plan.steps.push(Step::WriteFile { path, before, after: rendered.text.clone() });
+        }
+        stdout.clear();
+    }
+    Ok(ChangelogOutcome { stdout, plan, root, unmatched_tags: rendered.unmatched_tags, config: source })
+}
+
+/// Loads the workspace when there is one; a plain git repository is fine unless a crate is named.
+fn load_workspace(manifest_path: Option<&Path>, cwd: &Path, required: bool) -> anyhow::Result<Option<Workspace>> {
+    match Workspace::load(manifest_path, cwd) {
+        Ok(ws) => Ok(Some(ws)),
+        Err(workspace::Error::ManifestNotFound { .. }) if manifest_path.is_none() && !required => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Returns the glob of every file under `dir`, relative to the repository root.
+fn crate_dir_pattern(repo_root: &Path, dir: &Path) -> anyhow::Result<Pattern> {
+    let root = crate::fs::canonical(repo_root);
+    let dir = crate::fs::canonical(dir);
+    let relative = dir.strip_prefix(&root).unwrap_or(&dir);
+    let text = if relative.as_os_str().is_empty() {
+        "**".to_owned()
+    } else {
+        format!("{}/**", Pattern::escape(&relative.to_string_lossy().replace('\\', "/")))
+    };
+    Ok(Pattern::new(&text)?)
+}
