@@ -25,17 +25,28 @@ fn git_cliff() -> PathBuf {
     bin
 }
 
-/// Builds the history of `fixture` in a new project with its `setup.sh`.
-fn build_history(fixture: &Path) -> Project {
+/// Builds a history in a new project by running `script` there.
+fn build_history(script: &Path) -> Project {
     let project = Project::new();
-    let output = project.command("bash").arg(fixture.join("setup.sh")).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}: setup.sh failed:\n{}",
-        fixture.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = project.command("bash").arg(script).output().unwrap();
+    assert!(output.status.success(), "{} failed:\n{}", script.display(), String::from_utf8_lossy(&output.stderr));
     project
+}
+
+fn boundaries() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/changelog/boundaries")
+}
+
+/// Returns what `cargo patch changelog ARGS` prints in `dir`.
+fn ours(project: &Project, dir: &Path, args: &[&str]) -> String {
+    let output = project.command(crate::support::bin()).current_dir(dir).arg("changelog").args(args).output().unwrap();
+    stdout_of(&format!("cargo-patch changelog {args:?}"), &output)
+}
+
+/// Returns what `git-cliff ARGS` prints in `dir`.
+fn theirs(project: &Project, dir: &Path, args: &[&str]) -> String {
+    let output = project.command(git_cliff()).current_dir(dir).args(args).output().unwrap();
+    stdout_of(&format!("git-cliff {args:?}"), &output)
 }
 
 fn stdout_of(what: &str, output: &Output) -> String {
@@ -53,7 +64,7 @@ fn output_equals_git_cliff_on_every_history() {
     let mut failures = Vec::new();
     let mut compared = 0;
     for fixture in &fixtures {
-        let project = build_history(fixture);
+        let project = build_history(&fixture.join("setup.sh"));
         let config = fixture.join("cliff.toml");
         let args = std::fs::read_to_string(fixture.join("args")).unwrap();
         for line in args.lines() {
@@ -86,4 +97,70 @@ fn output_equals_git_cliff_on_every_history() {
         }
     }
     assert!(failures.is_empty(), "{} of {compared} outputs differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_release_line_sees_only_its_own_tags() {
+    let project = build_history(&boundaries().join("maintenance-line.sh"));
+    let config = boundaries().join("cliff.toml");
+    let config = config.to_str().unwrap();
+    for branch in ["main", "release/v1.1"] {
+        project.git(&["checkout", "-q", branch]);
+        // git-cliff on a clone of this line alone: a plain local clone would copy every tag.
+        let view = project.home().join(format!("view-{}", branch.replace('/', "-")));
+        let clone = project
+            .command("git")
+            .current_dir(project.home())
+            .args(["clone", "-q", "--no-local", "--single-branch", "--branch", branch, "ws"])
+            .arg(&view)
+            .output()
+            .unwrap();
+        assert!(clone.status.success(), "{}", String::from_utf8_lossy(&clone.stderr));
+        for args in [&[][..], &["--latest"], &["--unreleased"]] {
+            let args: Vec<&str> = ["--config", config].iter().chain(args).copied().collect();
+            let expected = theirs(&project, &view, &args);
+            assert_eq!(ours(&project, project.root(), &args), expected, "{branch} {args:?}");
+        }
+    }
+    // In the whole repository git-cliff lets the other line's tag in; we do not.
+    project.git(&["checkout", "-q", "main"]);
+    let args = ["--config", config, "--latest"];
+    assert!(theirs(&project, project.root(), &args).contains("## v1.1.1"));
+    let latest = ours(&project, project.root(), &args);
+    assert!(latest.contains("## v2.0.0 (since v1.1.0)") && !latest.contains("v1.1.1"), "{latest}");
+}
+
+#[test]
+fn a_crate_changelog_keeps_every_release_boundary() {
+    let project = build_history(&boundaries().join("per-crate.sh"));
+    let config = boundaries().join("cliff.toml");
+    let config = config.to_str().unwrap();
+    let commits = project.git(&["rev-list", "HEAD"]);
+    for krate in ["a", "b"] {
+        // The bug-free view: every commit that does not touch the crate skipped by id
+        // (`.cliffignore`), so no tagged commit disappears before tags are assigned.
+        let untouched: Vec<&str> = commits
+            .lines()
+            .filter(|id| {
+                let files = project.git(&["diff-tree", "--no-commit-id", "--name-only", "-r", "--root", id]);
+                !files.lines().any(|f| f.starts_with(&format!("crates/{krate}/")))
+            })
+            .collect();
+        for args in [&[][..], &["--latest"], &["--unreleased"], &["--range", "v0.1.0..v0.2.1"]] {
+            let our_args: Vec<&str> = ["--config", config, "-p", krate].iter().chain(args).copied().collect();
+            let actual = ours(&project, project.root(), &our_args);
+            project.write(".cliffignore", &untouched.join("\n"));
+            let their_args: Vec<&str> =
+                ["--config", config].iter().chain(args).copied().filter(|a| *a != "--range").collect();
+            let expected = theirs(&project, project.root(), &their_args);
+            std::fs::remove_file(project.root().join(".cliffignore")).unwrap();
+            assert_eq!(actual, expected, "-p {krate} {args:?}");
+        }
+    }
+    // git-cliff's own path filter drops the tagged release commits, and their tags with them.
+    let filtered = theirs(&project, project.root(), &["--config", config, "--include-path", "crates/a/**"]);
+    assert!(!filtered.contains("## v0.2.0"), "{filtered}");
+    let ours_a = ours(&project, project.root(), &["--config", config, "-p", "a"]);
+    assert!(ours_a.contains("## v0.2.0 (since v0.1.0)") && ours_a.contains("## Unreleased"), "{ours_a}");
+    assert!(!ours_a.contains("## v0.2.1"), "a release with no commit of the crate is dropped: {ours_a}");
 }
