@@ -1,6 +1,8 @@
 //! `cargo patch bump`: parse, plan, print, and apply unless `--dry-run`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::str::FromStr;
 
 use clap::Args;
 
@@ -10,22 +12,26 @@ use crate::ops::bump::{BumpOptions, BumpPlan};
 use crate::ops::{self, Context};
 use crate::plan;
 use crate::shell::Shell;
-use crate::version::TargetVersion;
+use crate::version::{BumpLevel, TargetVersion};
+use crate::workspace::Selection;
 
 /// Set new versions and update every requirement and Cargo.lock to match
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 LEVEL is one of:
   major, minor, patch   the next version at that level (a pre-release is finished first)
+  auto                  each crate's level from the conventional commits since its last release
+                        tag that touch its directory (Cargo's rules: on 0.y.z a breaking change
+                        is minor); crates sharing the workspace version take the highest
   alpha, beta, rc       enter or advance a pre-release: 1.2.3 -> 1.2.4-alpha.1 -> 1.2.4-alpha.2
   release               drop the pre-release part: 1.2.4-rc.1 -> 1.2.4
   VERSION               an exact semver version, e.g. 2.0.0 (never lower than the current one)
 
 Only the version strings change: comments, spacing, quoting and line endings stay byte for byte.")]
 pub struct BumpArgs {
-    /// major, minor, patch, release, alpha, beta, rc, or an exact version like 1.2.3
+    /// major, minor, patch, auto, release, alpha, beta, rc, or an exact version like 1.2.3
     #[arg(value_name = "LEVEL|VERSION")]
-    pub target: TargetVersion,
+    pub target: BumpTarget,
 
     #[command(flatten)]
     pub selection: PackageSelectionArgs,
@@ -43,11 +49,56 @@ pub struct BumpArgs {
     pub upgrade_dependents: bool,
 }
 
+/// The bump argument: a target for every selected crate, or `auto`.
+#[derive(Debug, Clone)]
+pub enum BumpTarget {
+    Auto,
+    Target(TargetVersion),
+}
+
+impl FromStr for BumpTarget {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "auto" {
+            return Ok(Self::Auto);
+        }
+        s.parse().map(Self::Target).map_err(|err: String| err.replace("patch, release", "patch, auto, release"))
+    }
+}
+
 /// Runs `bump`.
 pub fn exec(args: BumpArgs, manifest_path: Option<&Path>, cwd: std::path::PathBuf, shell: &mut Shell) -> CliResult {
     let BumpArgs { target, selection, dry_run, allow_dirty, upgrade_dependents } = args;
     let context = Context::load(manifest_path, cwd)?;
-    let options = BumpOptions { target, selection: selection.into(), upgrade_dependents, allow_dirty };
+    let mut options = BumpOptions {
+        target: TargetVersion::Level(BumpLevel::Patch),
+        per_crate: BTreeMap::new(),
+        selection: selection.into(),
+        upgrade_dependents,
+        allow_dirty,
+    };
+    match target {
+        BumpTarget::Target(target) => options.target = target,
+        BumpTarget::Auto => {
+            let levels = ops::auto_level::levels_of(&context.workspace, &options.selection)?;
+            for level in &levels {
+                shell.verbose("Commits", format!("`{}`: {}", level.name, level.explanation()))?;
+            }
+            options.per_crate =
+                levels.iter().filter_map(|l| Some((l.name.clone(), (l.target()?, l.explanation())))).collect();
+            if options.per_crate.is_empty() {
+                let since = match levels.as_slice() {
+                    [one] => one.since.as_ref().map(|t| format!(" since {t}")).unwrap_or_default(),
+                    _ => " since their last release".to_owned(),
+                };
+                shell.note(format!("no conventional commit touches the selected crates{since}; nothing to bump"))?;
+                return Ok(());
+            }
+            options.selection =
+                Selection { packages: options.per_crate.keys().cloned().collect(), ..Default::default() };
+        }
+    }
     let bump = ops::bump::plan(&context.workspace, &options)?;
     print_table(&bump, shell)?;
     if bump.plan.is_empty() {

@@ -96,6 +96,7 @@ mod tests {
             &["cargo-patch", "bump", "rc", "--all"],
             &["cargo-patch", "-v", "bump", "patch", "--manifest-path", "x/Cargo.toml", "--color", "never"],
             &["cargo-patch", "bump", "patch", "-vv"],
+            &["cargo-patch", "bump", "auto", "--workspace"],
         ];
         for argv in valid {
             assert!(parse(argv).is_ok(), "{argv:?}: {:?}", parse(argv).err());
@@ -104,7 +105,6 @@ mod tests {
             &["cargo-patch"],
             &["cargo-patch", "patch"],
             &["cargo-patch", "bump"],
-            &["cargo-patch", "bump", "auto"],
             &["cargo-patch", "bump", "1.2"],
             &["cargo-patch", "bump", "patch", "--exclude", "a"],
             &["cargo-patch", "bump", "patch", "-p", "a", "--workspace"],

@@ -18,11 +18,20 @@ use crate::workspace::{self, Member, Selection, Workspace, lockfile};
 #[derive(Debug, Clone)]
 pub struct BumpOptions {
     pub target: TargetVersion,
+    /// Per-crate targets, with why (`bump auto`); a crate listed here ignores `target`.
+    pub per_crate: BTreeMap<String, (TargetVersion, String)>,
     pub selection: Selection,
     /// Rewrite every requirement on a bumped crate, not only those the new version breaks.
     pub upgrade_dependents: bool,
     /// Edit manifests that have uncommitted changes.
     pub allow_dirty: bool,
+}
+
+impl BumpOptions {
+    /// Returns the target of `member`.
+    fn target_for(&self, member: &Member) -> &TargetVersion {
+        self.per_crate.get(&member.name).map_or(&self.target, |(target, _)| target)
+    }
 }
 
 /// Why a crate's version is in the table.
@@ -34,6 +43,8 @@ pub enum Reason {
     SharesWorkspaceVersion { with: String },
     /// Already at the requested version: nothing to do.
     AlreadyAt,
+    /// Selected by `bump auto`, at the level its commits call for.
+    FromCommits(String),
 }
 
 impl fmt::Display for Reason {
@@ -45,6 +56,7 @@ impl fmt::Display for Reason {
                 write!(f, "shares the workspace version with `{with}`")
             }
             Self::AlreadyAt => f.write_str("already at that version"),
+            Self::FromCommits(why) => f.write_str(why),
         }
     }
 }
@@ -149,17 +161,22 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
     let mut planner = Planner::new(ws);
     // STEP 1: the shared workspace version moves when any selected crate inherits it.
     if let Some(first) = selected.iter().find(|m| m.inherits_version) {
-        planner.bump_workspace_version(&options.target, &selected, first, &options.selection.exclude)?;
+        planner.bump_workspace_version(options.target_for(first), &selected, first, &options.selection.exclude)?;
     }
     // STEP 2: crates with their own version.
     for member in selected.iter().filter(|m| !m.inherits_version) {
-        planner.bump_own_version(&options.target, member)?;
+        planner.bump_own_version(options.target_for(member), member)?;
     }
     // STEP 3: requirements the new versions break (or all, with `--upgrade-dependents`).
     planner.follow_requirements(options.upgrade_dependents)?;
     // STEP 4: Cargo.lock.
     planner.update_lockfile()?;
-    let PlannerOutput { versions, requirements, plan, mut problems } = planner.finish()?;
+    let PlannerOutput { mut versions, requirements, plan, mut problems } = planner.finish()?;
+    for change in &mut versions {
+        if let (Reason::Requested(_), Some((_, why))) = (&change.reason, options.per_crate.get(&change.name)) {
+            change.reason = Reason::FromCommits(why.clone());
+        }
+    }
     // STEP 5: never mix our edits into the user's uncommitted ones.
     if !options.allow_dirty && !plan.is_empty() {
         let paths: Vec<PathBuf> = plan.steps.iter().map(|Step::WriteFile { path, .. }| path.clone()).collect();

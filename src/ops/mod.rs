@@ -1,5 +1,6 @@
 //! Commands' work, as data: each module turns options into a plan or a report and prints nothing.
 
+pub mod auto_level;
 pub mod bump;
 pub mod changelog;
 

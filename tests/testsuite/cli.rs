@@ -36,7 +36,7 @@ Usage: cargo patch bump [OPTIONS] <LEVEL|VERSION>
 
 Arguments:
   <LEVEL|VERSION>
-          major, minor, patch, release, alpha, beta, rc, or an exact version like 1.2.3
+          major, minor, patch, auto, release, alpha, beta, rc, or an exact version like 1.2.3
 
 Options:
       --manifest-path <PATH>
@@ -80,6 +80,9 @@ Options:
 
 LEVEL is one of:
   major, minor, patch   the next version at that level (a pre-release is finished first)
+  auto                  each crate's level from the conventional commits since its last release
+                        tag that touch its directory (Cargo's rules: on 0.y.z a breaking change
+                        is minor); crates sharing the workspace version take the highest
   alpha, beta, rc       enter or advance a pre-release: 1.2.3 -> 1.2.4-alpha.1 -> 1.2.4-alpha.2
   release               drop the pre-release part: 1.2.4-rc.1 -> 1.2.4
   VERSION               an exact semver version, e.g. 2.0.0 (never lower than the current one)
@@ -105,7 +108,9 @@ fn usage_errors_exit_2() {
     let cases: &[&[&str]] = &[
         &[],
         &["bump"],
-        &["bump", "auto"],
+        &["bump", "automatic"],
+        &["changelog", "--unreleased", "--latest"],
+        &["changelog", "--range"],
         &["bump", "1.2"],
         &["bump", "patch", "--exclude", "a"],
         &["bump", "patch", "-p", "a", "--workspace"],
@@ -120,7 +125,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn invalid_level_says_what_is_accepted() {
     Project::new().cargo_patch().args(["bump", "1.2"]).assert().code(2).stderr_eq(str![[r#"
-error: invalid value '1.2' for '<LEVEL|VERSION>': `1.2` is neither a level (major, minor, patch, release, alpha, beta, rc) nor a semver version like `1.2.3` (unexpected end of input while parsing minor version number)
+error: invalid value '1.2' for '<LEVEL|VERSION>': `1.2` is neither a level (major, minor, patch, auto, release, alpha, beta, rc) nor a semver version like `1.2.3` (unexpected end of input while parsing minor version number)
 
 For more information, try '--help'.
 

@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods, reason = "tests build fixtures directly and read the environment freely")]
 
 mod bump;
+mod bump_auto;
 mod changelog;
 mod cli;
 mod roundtrip;
