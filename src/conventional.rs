@@ -82,6 +82,18 @@ impl fmt::Display for Level {
     }
 }
 
+impl Level {
+    /// Returns the bump target of this level.
+    pub fn target(self) -> crate::version::TargetVersion {
+        use crate::version::BumpLevel;
+        crate::version::TargetVersion::Level(match self {
+            Self::Major => BumpLevel::Major,
+            Self::Minor => BumpLevel::Minor,
+            Self::Patch => BumpLevel::Patch,
+        })
+    }
+}
+
 impl ConventionalCommit {
     /// Parses `message` (comment lines must already be stripped).
     pub fn parse(message: &str) -> Result<Self, ParseError> {
@@ -125,8 +137,9 @@ impl ConventionalCommit {
 
     /// Returns the fix's severity from a `Severity:` footer (case-insensitive), if any.
     pub fn severity(&self) -> Option<Severity> {
+        // Only the first line: `git cherry-pick -x` appends its trailer right after the footers.
         self.footers.iter().filter(|f| f.token.eq_ignore_ascii_case("severity")).find_map(|f| {
-            match f.value.trim().to_ascii_lowercase().as_str() {
+            match f.value.lines().next().unwrap_or_default().trim().to_ascii_lowercase().as_str() {
                 "critical" => Some(Severity::Critical),
                 "major" => Some(Severity::Major),
                 "minor" => Some(Severity::Minor),
@@ -138,20 +151,21 @@ impl ConventionalCommit {
     /// Returns the level this change calls for on a crate at `current` (Cargo's compatibility
     /// rules: on 0.y.z a breaking change is minor, on 0.0.z everything is a patch).
     pub fn level(&self, current: &Version) -> Level {
-        let raw = if self.breaking {
-            Level::Major
-        } else if self.kind == "feat" {
-            Level::Minor
-        } else {
-            Level::Patch
-        };
-        cargo_level(raw, current)
+        level_of(&self.kind, self.breaking, current)
     }
 }
 
-/// Maps a level on a 1.x scale to what it means under Cargo's rules for `current`.
-pub fn cargo_level(level: Level, current: &Version) -> Level {
-    match (current.major, current.minor, level) {
+/// Returns the level a change of `kind` calls for on a crate at `current`: breaking -> major,
+/// `feat` -> minor, else patch, then Cargo's rules (on 0.y.z one step lower, on 0.0.z patch).
+pub fn level_of(kind: &str, breaking: bool, current: &Version) -> Level {
+    let raw = if breaking {
+        Level::Major
+    } else if kind == "feat" {
+        Level::Minor
+    } else {
+        Level::Patch
+    };
+    match (current.major, current.minor, raw) {
         (0, 0, _) => Level::Patch,
         (0, _, Level::Major) => Level::Minor,
         (0, _, Level::Minor) => Level::Patch,
@@ -259,7 +273,8 @@ mod tests {
 
     #[test]
     fn finds_cherry_pick_trailers() {
-        let msg = "fix: x\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)";
+        let msg = "fix: x\n\nSeverity: critical\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)";
+        assert_eq!(ConventionalCommit::parse(msg).unwrap().severity(), Some(Severity::Critical));
         assert_eq!(cherry_picked_from(msg), Some("0123456789abcdef0123456789abcdef01234567"));
         assert_eq!(cherry_picked_from("fix: x\n\n(cherry picked from commit zz)"), None);
     }

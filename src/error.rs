@@ -47,6 +47,10 @@ pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
             lines.push(refused.help());
             continue;
         }
+        if let Some(refused) = cause.downcast_ref::<ops::notes::Refused>() {
+            lines.push(refused.help());
+            continue;
+        }
         let help = if let Some(e) = cause.downcast_ref::<workspace::Error>() {
             e.help()
         } else if let Some(e) = cause.downcast_ref::<workspace::manifest::Error>() {

@@ -22,8 +22,10 @@
 //!   [`fs`]: reads and atomic writes with the path in every error.
 
 pub mod changelog;
+pub mod changes;
 pub mod cli;
 pub mod conventional;
+pub mod date;
 pub mod error;
 pub mod fs;
 pub mod git;

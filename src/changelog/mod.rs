@@ -133,26 +133,42 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
     Ok(Rendered { text, header, unmatched_tags: built.unmatched_tags })
 }
 
-/// Returns `existing` with `section` inserted under its header, or `None` when `section` is
-/// already there (so running `--prepend` twice adds nothing).
+/// Returns `existing` with `section` inserted under its header (or, when the header is not
+/// found, before the first `## ` release heading, else at the end), or `None` when `section` is
+/// already there, so running `--prepend` twice adds nothing.
 pub fn prepend(existing: &str, section: &str, header: Option<&str>) -> Option<String> {
     let section_body = section.trim();
     if section_body.is_empty() || existing.contains(section_body) {
         return None;
     }
-    let insert_at = header.and_then(|h| existing.find(h.trim_end()).map(|i| i + h.trim_end().len())).map_or(0, |end| {
+    let after_header =
+        header.map(str::trim_end).filter(|h| !h.is_empty()).and_then(|h| existing.find(h).map(|i| i + h.len()));
+    let insert_at = match after_header {
         // After the header and the blank lines that follow it.
-        end + existing[end..].len() - existing[end..].trim_start_matches(['\n', '\r']).len()
-    });
+        Some(end) => end + existing[end..].len() - existing[end..].trim_start_matches(['\n', '\r']).len(),
+        None => release_heading(existing).unwrap_or(existing.len()),
+    };
     let mut out = String::with_capacity(existing.len() + section.len() + 2);
     out.push_str(&existing[..insert_at]);
-    if insert_at > 0 && !out.ends_with("\n\n") {
-        out.push('\n');
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
     }
     out.push_str(section_body);
-    out.push_str("\n\n");
+    out.push_str(if insert_at < existing.len() { "\n\n" } else { "\n" });
     out.push_str(&existing[insert_at..]);
     Some(out)
+}
+
+/// Returns the offset of the first line that starts a release section (`## `).
+fn release_heading(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("## ") {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// `.cliffignore` lists commits to leave out; git-cliff turns each into a skip parser.
@@ -197,6 +213,11 @@ mod tests {
         let once = prepend(existing, "## [1.0.1]\n- b\n", Some(header)).unwrap();
         assert_eq!(once, "# Changelog\n\n## [1.0.1]\n- b\n\n## [1.0.0]\n- a\n");
         assert_eq!(prepend(&once, "## [1.0.1]\n- b\n", Some(header)), None);
-        assert_eq!(prepend("", "## [1.0.1]\n", None).unwrap(), "## [1.0.1]\n\n");
+        assert_eq!(prepend("", "## [1.0.1]\n", None).unwrap(), "## [1.0.1]\n");
+        // A header written by hand: the new section goes before the first release.
+        let own = "# Changes\n\nIntro.\n\n## [1.0.0]\n- a\n";
+        let once = prepend(own, "## [1.0.1]\n- b\n", Some(header)).unwrap();
+        assert_eq!(once, "# Changes\n\nIntro.\n\n## [1.0.1]\n- b\n\n## [1.0.0]\n- a\n");
+        assert_eq!(prepend("# Changes\n", "## [1.0.1]\n", Some(header)).unwrap(), "# Changes\n\n## [1.0.1]\n");
     }
 }

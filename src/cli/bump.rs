@@ -81,7 +81,7 @@ pub fn exec(args: BumpArgs, manifest_path: Option<&Path>, cwd: std::path::PathBu
     match target {
         BumpTarget::Target(target) => options.target = target,
         BumpTarget::Auto => {
-            let levels = ops::auto_level::levels_of(&context.workspace, &options.selection)?;
+            let levels = ops::unreleased::levels_of(&context.workspace, &options.selection)?;
             for level in &levels {
                 shell.verbose("Commits", format!("`{}`: {}", level.name, level.explanation()))?;
             }

@@ -5,6 +5,8 @@
 pub mod args;
 pub mod bump;
 pub mod changelog;
+pub mod notes;
+pub mod status;
 
 use std::ffi::OsString;
 
@@ -29,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     Bump(bump::BumpArgs),
     Changelog(changelog::ChangelogArgs),
+    Notes(notes::NotesArgs),
+    Status(status::StatusArgs),
 }
 
 /// Returns the process exit code after running the command `argv` names.
@@ -63,6 +67,8 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
     match command {
         Command::Bump(args) => bump::exec(args, global.manifest_path.as_deref(), cwd, shell),
         Command::Changelog(args) => changelog::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Notes(args) => notes::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }
 

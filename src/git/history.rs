@@ -214,6 +214,35 @@ impl Repository {
         Ok(commits)
     }
 
+    /// Returns the local branches whose name starts with `prefix`, with the commit each names.
+    pub fn branches(&self, prefix: &str) -> Result<Vec<(String, String)>, Error> {
+        let read = |err: &dyn std::fmt::Display| Error::Read { what: "branches".into(), message: err.to_string() };
+        let platform = self.repo.references().map_err(|e| read(&e))?;
+        let mut branches = Vec::new();
+        for reference in platform.local_branches().map_err(|e| read(&e))? {
+            let mut reference = reference.map_err(|e| read(&e))?;
+            let name = reference.name().shorten().to_string();
+            if !name.starts_with(prefix) {
+                continue;
+            }
+            if let Ok(commit) = reference.peel_to_commit() {
+                branches.push((name, commit.id.to_string()));
+            }
+        }
+        branches.sort();
+        Ok(branches)
+    }
+
+    /// Returns the directory git runs hooks from (`core.hooksPath`, else `.git/hooks`).
+    pub fn hooks_dir(&self) -> PathBuf {
+        let configured = self.repo.config_snapshot().trusted_path("core.hooksPath").ok().flatten();
+        match configured {
+            Some(path) if path.is_absolute() => path,
+            Some(path) => self.workdir().join(path),
+            None => self.repo.git_dir().join("hooks"),
+        }
+    }
+
     /// Returns the ids of every commit reachable from `tip`.
     pub fn reachable(&self, tip: &str) -> Result<HashSet<String>, Error> {
         let walk = self.repo.rev_walk(self.ids(&[tip.to_owned()])?).all().map_err(read_error("commits"))?;
@@ -288,6 +317,38 @@ impl Repository {
 
     fn ids(&self, hexes: &[String]) -> Result<Vec<ObjectId>, Error> {
         hexes.iter().map(|h| self.id(h)).collect()
+    }
+}
+
+/// Which files commits change, read once per commit.
+pub struct ChangedPaths<'r> {
+    repo: &'r Repository,
+    root: PathBuf,
+    cache: HashMap<String, Vec<String>>,
+}
+
+impl<'r> ChangedPaths<'r> {
+    pub fn new(repo: &'r Repository) -> Self {
+        Self { repo, root: crate::fs::canonical(repo.workdir()), cache: HashMap::new() }
+    }
+
+    /// Returns the `commits` that change a file under `dir` (a directory of the work tree).
+    pub fn under(&mut self, commits: Vec<CommitInfo>, dir: &Path) -> Result<Vec<CommitInfo>, Error> {
+        let dir = crate::fs::canonical(dir);
+        let relative = dir.strip_prefix(&self.root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
+        // A crate at the root owns every path.
+        let prefix = if relative.is_empty() { relative } else { format!("{relative}/") };
+        let mut kept = Vec::new();
+        for commit in commits {
+            if !self.cache.contains_key(&commit.id) {
+                let paths = self.repo.changed_paths(&commit)?;
+                self.cache.insert(commit.id.clone(), paths);
+            }
+            if self.cache[&commit.id].iter().any(|path| path.starts_with(&prefix)) {
+                kept.push(commit);
+            }
+        }
+        Ok(kept)
     }
 }
 

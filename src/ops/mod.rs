@@ -1,8 +1,10 @@
 //! Commands' work, as data: each module turns options into a plan or a report and prints nothing.
 
-pub mod auto_level;
 pub mod bump;
 pub mod changelog;
+pub mod notes;
+pub mod status;
+pub mod unreleased;
 
 use std::path::{Path, PathBuf};
 

@@ -14,6 +14,8 @@ Usage: cargo patch [OPTIONS] <COMMAND>
 Commands:
   bump       Set new versions and update every requirement and Cargo.lock to match
   changelog  Write the changelog from conventional commits (git-cliff compatible)
+  notes      Print the release notes of one release (default: the latest)
+  status     Show versions, the latest stable release, unreleased changes and the suggested next version
   help       Print this message or the help of the given subcommand(s)
 
 Options:

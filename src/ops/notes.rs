@@ -1,0 +1,143 @@
+//! `notes`: the release notes of one release, from the commits between it and the release
+//! before it on the same line (only tags reachable from the release count).
+
+use std::path::Path;
+
+use semver::Version;
+
+use crate::changes::{self, Change, Section};
+use crate::git::history::Repository;
+use crate::release_tag::{self, ReleaseTag, TagFormat};
+use crate::workspace::{Selection, Workspace};
+
+/// The notes of one release.
+#[derive(Debug, Clone)]
+pub struct ReleaseNotes {
+    pub tag: String,
+    pub version: Version,
+    /// The release these notes start from, if any.
+    pub previous: Option<String>,
+    /// The committer time of the tagged commit.
+    pub timestamp: i64,
+    /// Critical fixes first, then breaking changes.
+    pub highlights: Vec<Change>,
+    /// Every change, by section in display order.
+    pub sections: Vec<(Section, Vec<Change>)>,
+    /// The crates a user upgrades, at `version`.
+    pub crates: Vec<String>,
+}
+
+/// Why there are no notes to show.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("no release tag of the form `{format}` is reachable from HEAD")]
+    NoRelease { format: String },
+    #[error("no release `{wanted}` is reachable from HEAD")]
+    UnknownRelease { wanted: String, known: Vec<String> },
+    #[error("releases are tagged per crate (`{format}`), so the crate must be named")]
+    NeedsCrate { format: String },
+}
+
+impl Refused {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        match self {
+            Self::NoRelease { .. } => "tag a release first (`cargo patch release`), or set `tag-format`".into(),
+            Self::UnknownRelease { known, .. } if known.is_empty() => "tag a release first".into(),
+            Self::UnknownRelease { known, .. } => format!("the releases reachable from HEAD are: {}", known.join(", ")),
+            Self::NeedsCrate { .. } => "pass `-p CRATE`".into(),
+        }
+    }
+}
+
+/// Returns the notes of `wanted` (a version or a tag; default: the highest release).
+pub fn notes(
+    manifest_path: Option<&Path>,
+    cwd: &Path,
+    wanted: Option<&str>,
+    package: Option<&str>,
+) -> anyhow::Result<ReleaseNotes> {
+    let ws = Workspace::load(manifest_path, cwd)?;
+    let repo = Repository::discover(&ws.root)?;
+    let head = repo.head()?;
+    repo.require_full_history()?;
+    let format = TagFormat::new(ws.tag_format());
+    if format.names_crate() && package.is_none() {
+        return Err(Refused::NeedsCrate { format: ws.tag_format().into() }.into());
+    }
+    let member = match package {
+        Some(name) => Some(ws.select(&Selection { packages: vec![name.into()], ..Default::default() })?[0].clone()),
+        None => None,
+    };
+    let crate_name = member.as_ref().map(|m| m.name.clone());
+    let reachable = repo.reachable(head.commit())?;
+    let tags: Vec<_> = repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
+    let (mut releases, _) = release_tag::releases(&format, &tags, crate_name.as_deref());
+    releases.sort_by(|a, b| a.version.cmp(&b.version));
+    let release = match wanted {
+        None => releases.last().ok_or_else(|| Refused::NoRelease { format: ws.tag_format().into() })?,
+        Some(wanted) => find(&releases, wanted).ok_or_else(|| Refused::UnknownRelease {
+            wanted: wanted.into(),
+            known: releases.iter().map(|r| r.tag.name.clone()).collect(),
+        })?,
+    };
+    // The release before it on its own line: the highest lower version reachable from it.
+    let from_release = repo.reachable(&release.tag.commit)?;
+    let previous = releases
+        .iter()
+        .filter(|r| {
+            r.version < release.version && r.tag.commit != release.tag.commit && from_release.contains(&r.tag.commit)
+        })
+        .max_by(|a, b| a.version.cmp(&b.version));
+    let hidden: Vec<String> = previous.iter().map(|p| p.tag.commit.clone()).collect();
+    // Per-crate tags describe one crate: only its commits belong in its notes.
+    let dir = member.as_ref().filter(|_| format.names_crate()).map(|m| m.dir.as_path());
+    let all = changes::between(&repo, &release.tag.commit, &hidden, dir)?;
+    // Release notes are for users: internal changes appear only when they break something.
+    let all: Vec<Change> = all.into_iter().filter(|c| c.section() != Section::Other || c.breaking).collect();
+    let crates = match &crate_name {
+        Some(name) => vec![name.clone()],
+        None => {
+            ws.members.iter().filter(|m| m.publish && m.version == release.version).map(|m| m.name.clone()).collect()
+        }
+    };
+    Ok(ReleaseNotes {
+        tag: release.tag.name.clone(),
+        version: release.version.clone(),
+        previous: previous.map(|p| p.tag.name.clone()),
+        timestamp: release.tag.commit_time,
+        highlights: highlights(&all),
+        sections: sections(all),
+        crates,
+    })
+}
+
+/// Finds a release by tag name or version (`1.2.3` or `v1.2.3`).
+fn find<'a>(releases: &'a [ReleaseTag], wanted: &str) -> Option<&'a ReleaseTag> {
+    let version = Version::parse(wanted.strip_prefix('v').unwrap_or(wanted)).ok();
+    releases.iter().find(|r| r.tag.name == wanted || Some(&r.version) == version.as_ref())
+}
+
+/// Critical fixes first, then breaking changes.
+fn highlights(all: &[Change]) -> Vec<Change> {
+    let critical = all.iter().filter(|c| c.is_critical());
+    let breaking = all.iter().filter(|c| c.breaking && !c.is_critical());
+    critical.chain(breaking).cloned().collect()
+}
+
+/// Changes by section, critical fixes first within a section, newest first otherwise.
+pub fn sections(all: Vec<Change>) -> Vec<(Section, Vec<Change>)> {
+    let mut sections: Vec<(Section, Vec<Change>)> = Vec::new();
+    for change in all {
+        let section = change.section();
+        match sections.iter_mut().find(|(s, _)| *s == section) {
+            Some((_, changes)) => changes.push(change),
+            None => sections.push((section, vec![change])),
+        }
+    }
+    sections.sort_by_key(|(section, _)| *section);
+    for (_, changes) in &mut sections {
+        changes.sort_by_key(|c| !c.is_critical());
+    }
+    sections
+}

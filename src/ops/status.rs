@@ -1,0 +1,120 @@
+//! `status`: where each crate stands against its latest stable release, what the unreleased
+//! commits call for, the hotfix branches and the hooks.
+
+use std::path::Path;
+
+use semver::Version;
+
+use crate::changes::Change;
+use crate::conventional::Level;
+use crate::git::history::{Head, Repository};
+use crate::ops::unreleased::{self, Since};
+use crate::release_tag::{self, TagFormat};
+use crate::workspace::{VersioningMode, Workspace};
+
+/// One crate's standing.
+#[derive(Debug, Clone)]
+pub struct CrateStatus {
+    pub name: String,
+    pub version: Version,
+    pub publish: bool,
+    /// The latest stable release tag reachable from HEAD.
+    pub latest_stable: Option<String>,
+    /// Conventional changes since it that touch the crate, newest first.
+    pub unreleased: Vec<Change>,
+    /// What they call for, and the version that gives.
+    pub level: Option<Level>,
+    pub next: Option<Version>,
+}
+
+/// A hotfix branch and the release it starts from.
+#[derive(Debug, Clone)]
+pub struct HotfixBranch {
+    pub name: String,
+    /// The highest release reachable from the branch (unified versions), or every release tag
+    /// on the newest tagged commit it reaches (independent versions).
+    pub base: Vec<String>,
+}
+
+/// Everything `status` reports.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub head: Head,
+    pub mode: VersioningMode,
+    pub tag_format: String,
+    pub crates: Vec<CrateStatus>,
+    pub hotfix_branches: Vec<HotfixBranch>,
+    /// `(hook, installed)` for the hooks cargo-patch installs.
+    pub hooks: Vec<(&'static str, bool)>,
+}
+
+/// The hooks `cargo patch hooks install` writes, and the text that marks them as ours.
+const HOOKS: [&str; 2] = ["commit-msg", "pre-push"];
+const HOOK_MARKER: &str = "cargo-patch";
+
+/// Returns the status of the workspace and its repository.
+pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status> {
+    let ws = Workspace::load(manifest_path, cwd)?;
+    let repo = Repository::discover(&ws.root)?;
+    let head = repo.head()?;
+    let members: Vec<_> = ws.members.iter().collect();
+    let histories = unreleased::histories(&ws, &repo, &members, Since::LatestStable)?;
+    let shared = unreleased::workspace_level(
+        &ws,
+        histories.iter().map(|h| (h.name.as_str(), h.changes.iter().map(|c| c.level(&h.version)).max())),
+    );
+    let crates = histories
+        .into_iter()
+        .map(|h| {
+            // Crates sharing the workspace version move together, at the highest level.
+            let own = h.changes.iter().map(|c| c.level(&h.version)).max();
+            let level = if unreleased::inherits(&ws, &h.name) { shared } else { own };
+            let next = level.and_then(|l| l.target().apply(&h.version).ok().flatten());
+            let publish = ws.member(&h.name).is_some_and(|m| m.publish);
+            CrateStatus {
+                latest_stable: h.since.map(|r| r.tag.name),
+                unreleased: h.changes,
+                level,
+                next,
+                publish,
+                name: h.name,
+                version: h.version,
+            }
+        })
+        .collect();
+    Ok(Status {
+        hotfix_branches: hotfix_branches(&ws, &repo)?,
+        hooks: HOOKS
+            .iter()
+            .map(|hook| {
+                let text = std::fs::read_to_string(repo.hooks_dir().join(hook)).unwrap_or_default();
+                (*hook, text.contains(HOOK_MARKER))
+            })
+            .collect(),
+        head,
+        mode: ws.mode,
+        tag_format: ws.tag_format().to_owned(),
+        crates,
+    })
+}
+
+/// Returns the local branches named like `hotfix-branch`, each with its base release.
+fn hotfix_branches(ws: &Workspace, repo: &Repository) -> anyhow::Result<Vec<HotfixBranch>> {
+    let prefix = ws.config.hotfix_branch.split("{slug}").next().unwrap_or_default();
+    let format = TagFormat::new(ws.tag_format());
+    let tags = repo.tags()?;
+    let mut branches = Vec::new();
+    for (name, commit) in repo.branches(prefix)? {
+        let reachable = repo.reachable(&commit)?;
+        let on_branch: Vec<_> = tags.iter().filter(|t| reachable.contains(&t.commit)).cloned().collect();
+        let (releases, _) = release_tag::releases(&format, &on_branch, None);
+        let base = if format.names_crate() {
+            let newest = releases.iter().map(|r| r.tag.commit_time).max();
+            releases.iter().filter(|r| Some(r.tag.commit_time) == newest).map(|r| r.tag.name.clone()).collect()
+        } else {
+            releases.iter().max_by(|a, b| a.version.cmp(&b.version)).map(|r| r.tag.name.clone()).into_iter().collect()
+        };
+        branches.push(HotfixBranch { name, base });
+    }
+    Ok(branches)
+}

@@ -1,0 +1,132 @@
+//! Each crate's changes since its last release (the conventional commits that touch its
+//! directory), and the level `bump auto` takes from them: crates that share the workspace
+//! version take the highest of their levels.
+
+use crate::changes::{self, Change};
+use crate::conventional::Level;
+use crate::git::history::{ChangedPaths, CommitOrder, Repository};
+use crate::release_tag::{self, ReleaseTag, TagFormat};
+use crate::version::TargetVersion;
+use crate::workspace::{Member, Selection, Workspace};
+
+/// What the commits since a crate's last release call for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateLevel {
+    pub name: String,
+    /// `None` when no conventional commit touches the crate since `since`.
+    pub level: Option<Level>,
+    /// The release tag the commits are counted from (`None`: the whole history).
+    pub since: Option<String>,
+    /// The conventional commits that touch the crate.
+    pub commits: usize,
+}
+
+impl CrateLevel {
+    /// Returns the bump target for this level.
+    pub fn target(&self) -> Option<TargetVersion> {
+        self.level.map(Level::target)
+    }
+
+    /// Returns why, for the result table: "minor: 3 commits since v1.2.0".
+    pub fn explanation(&self) -> String {
+        let level = self.level.map_or_else(|| "nothing".to_owned(), |l| l.to_string());
+        let plural = if self.commits == 1 { "" } else { "s" };
+        match &self.since {
+            Some(tag) => format!("{level}: {} commit{plural} since {tag}", self.commits),
+            None => format!("{level}: {} commit{plural}, no release yet", self.commits),
+        }
+    }
+}
+
+/// Returns the level of each crate `selection` names, from the workspace's history at HEAD.
+pub fn levels_of(ws: &Workspace, selection: &Selection) -> anyhow::Result<Vec<CrateLevel>> {
+    let repo = Repository::discover(&ws.root)?;
+    levels(ws, &repo, &ws.select(selection)?)
+}
+
+/// Which release a crate's unreleased changes are counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// The highest release version, pre-releases included (what `bump` moves on from).
+    LastRelease,
+    /// The latest stable release (what `status` reports against).
+    LatestStable,
+}
+
+/// A crate's changes since a release.
+#[derive(Debug, Clone)]
+pub struct CrateHistory {
+    pub name: String,
+    pub version: semver::Version,
+    pub since: Option<ReleaseTag>,
+    /// Conventional changes that touch the crate's directory, newest first.
+    pub changes: Vec<Change>,
+}
+
+/// Returns, for each of `members`, the conventional changes since its release (`since`) that
+/// touch its directory, from the history of `repo` at HEAD. Only tags reachable from HEAD count.
+pub fn histories(
+    ws: &Workspace,
+    repo: &Repository,
+    members: &[&Member],
+    since: Since,
+) -> anyhow::Result<Vec<CrateHistory>> {
+    let head = repo.head()?;
+    repo.require_full_history()?;
+    let reachable = repo.reachable(head.commit())?;
+    let tags: Vec<_> = repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
+    let format = TagFormat::new(ws.tag_format());
+    let mut changed = ChangedPaths::new(repo);
+    let mut histories = Vec::with_capacity(members.len());
+    for member in members {
+        let crate_name = format.names_crate().then_some(member.name.as_str());
+        let (releases, _) = release_tag::releases(&format, &tags, crate_name);
+        let base = match since {
+            Since::LastRelease => releases.iter().max_by(|a, b| a.version.cmp(&b.version)),
+            Since::LatestStable => release_tag::latest_stable(&releases),
+        };
+        let hidden: Vec<String> = base.iter().map(|r| r.tag.commit.clone()).collect();
+        let commits = repo.commits(&[head.commit().to_owned()], &hidden, CommitOrder::Topological)?;
+        let touching = changed.under(commits, &member.dir)?;
+        histories.push(CrateHistory {
+            name: member.name.clone(),
+            version: member.version.clone(),
+            since: base.cloned(),
+            changes: changes::from_commits(&touching),
+        });
+    }
+    Ok(histories)
+}
+
+/// Returns the level of each of `members`, from the history of `repo` at HEAD.
+pub fn levels(ws: &Workspace, repo: &Repository, members: &[&Member]) -> anyhow::Result<Vec<CrateLevel>> {
+    let mut levels: Vec<CrateLevel> = histories(ws, repo, members, Since::LastRelease)?
+        .into_iter()
+        .map(|h| CrateLevel {
+            level: h.changes.iter().map(|c| c.level(&h.version)).max(),
+            since: h.since.map(|r| r.tag.name),
+            commits: h.changes.len(),
+            name: h.name,
+        })
+        .collect();
+    share_workspace_level(ws, &mut levels);
+    Ok(levels)
+}
+
+/// Crates that inherit `[workspace.package] version` move together, at their highest level.
+fn share_workspace_level(ws: &Workspace, levels: &mut [CrateLevel]) {
+    let shared = workspace_level(ws, levels.iter().map(|l| (l.name.as_str(), l.level)));
+    for level in levels.iter_mut().filter(|l| inherits(ws, &l.name) && l.level.is_some()) {
+        level.level = shared;
+    }
+}
+
+/// Returns the highest level among the crates that inherit the workspace version.
+pub fn workspace_level<'a>(ws: &Workspace, levels: impl Iterator<Item = (&'a str, Option<Level>)>) -> Option<Level> {
+    levels.filter(|(name, _)| inherits(ws, name)).filter_map(|(_, level)| level).max()
+}
+
+/// Returns whether `name` inherits `[workspace.package] version`.
+pub fn inherits(ws: &Workspace, name: &str) -> bool {
+    ws.member(name).is_some_and(|m| m.inherits_version)
+}
