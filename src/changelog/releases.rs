@@ -67,21 +67,18 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
         None => implied_range(&all_tags, selection, head.commit(), config.git.limit_tags),
     };
     let order = if config.git.topo_order_commits { CommitOrder::Topological } else { CommitOrder::Time };
-    let mut commits = match &range {
+    let commits = match &range {
         Some(range) => repo.commits(std::slice::from_ref(&range.tip), &range.hidden, order)?,
         None => repo.commits(&[head.commit().to_owned()], &[], order)?,
     };
-    drop_blame_ignored(repo, &mut commits)?;
-    if let Some(limit) = config.git.limit_commits {
-        commits.truncate(limit);
-    }
+    let kept = kept_commits(repo, &commits, config.git.limit_commits)?;
     let mut tags = retained_tags(&all_tags, config);
 
     // `--tag`: name the newest commit's release, unless it already carries a tag.
     let mut tagged_now: Option<i64> = None;
     let mut untagged_name = None;
     if let Some(name) = &selection.tag {
-        match commits.first() {
+        match commits.iter().zip(&kept).find_map(|(c, &k)| k.then_some(c)) {
             Some(newest) => match tags.get(&newest.id) {
                 Some(_) => tagged_now = Some(newest.committer.time),
                 None => {
@@ -107,7 +104,7 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
     }
     let mut previous = Release::default();
     let mut first_tag: Option<Tag> = None;
-    for info in in_release_order(&commits, &tags) {
+    for info in in_release_order(&commits, &kept, &tags) {
         let mut commit = to_cliff_commit(info);
         if with_statistics {
             let (files_changed, additions, deletions) = repo.line_stats(info)?;
@@ -200,18 +197,19 @@ fn normalize_pattern(pattern: &Pattern) -> Pattern {
     Pattern::new(&text).unwrap_or_else(|_| pattern.clone())
 }
 
-/// Returns `commits` (newest first) in the order releases are built from: each commit goes to
-/// the oldest tag (in tag order) that reaches it, tagged groups oldest first, each group in walk
-/// order with its tagged commit last, then the commits no tag reaches (git-cliff 2.14's
-/// `commit_tag_ownership`). git-cliff runs one revision walk per tag, hiding every older tag, which
-/// costs tags x history; here each commit is visited once, along the parents in `commits`
-/// (a path between two walked commits never leaves the walked set).
-fn in_release_order<'c>(commits: &'c [CommitInfo], tags: &TagMap) -> Vec<&'c CommitInfo> {
+/// Returns the `kept` ones of `commits` (newest first) in the order releases are built from:
+/// each commit goes to the oldest tag (in tag order) that reaches it, tagged groups oldest first,
+/// each group in walk order with its tagged commit last, then the commits no tag reaches
+/// (git-cliff 2.14's `commit_tag_ownership`; only tags on kept commits are boundaries).
+/// git-cliff runs one revision walk per tag, hiding every older tag, which costs tags x history;
+/// here each walked commit is visited once. Reachability follows every walked commit, kept or
+/// not, and a path between two walked commits never leaves the walk.
+fn in_release_order<'c>(commits: &'c [CommitInfo], kept: &[bool], tags: &TagMap) -> Vec<&'c CommitInfo> {
     let index: HashMap<&str, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
     let mut owner: Vec<Option<usize>> = vec![None; commits.len()];
     let mut stack = Vec::new();
     for (tag_number, tag_commit) in tags.order.iter().enumerate() {
-        let Some(&start) = index.get(tag_commit.as_str()) else { continue };
+        let Some(&start) = index.get(tag_commit.as_str()).filter(|&&i| kept[i]) else { continue };
         stack.push(start);
         while let Some(i) = stack.pop() {
             if owner[i].is_some() {
@@ -223,7 +221,7 @@ fn in_release_order<'c>(commits: &'c [CommitInfo], tags: &TagMap) -> Vec<&'c Com
     }
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); tags.len()];
     let mut unreleased = Vec::new();
-    for i in (0..commits.len()).rev() {
+    for i in (0..commits.len()).rev().filter(|&i| kept[i]) {
         match owner[i] {
             Some(tag_number) => groups[tag_number].push(i),
             None => unreleased.push(i),
@@ -384,26 +382,27 @@ fn link_first_release(first: &mut Release<'static>, tags: &TagMap, first_tag: Op
     }
 }
 
-/// Drops the commits `.git-blame-ignore-revs` lists, and commits that change only that file.
-fn drop_blame_ignored(repo: &Repository, commits: &mut Vec<CommitInfo>) -> Result<(), Error> {
+/// Returns which of `commits` (newest first) are described: not those `.git-blame-ignore-revs`
+/// lists, nor commits that change only that file, and at most `limit` (git-cliff's
+/// `limit_commits`, newest first).
+fn kept_commits(repo: &Repository, commits: &[CommitInfo], limit: Option<usize>) -> Result<Vec<bool>, Error> {
     const FILE: &str = ".git-blame-ignore-revs";
-    let Ok(contents) = std::fs::read_to_string(repo.workdir().join(FILE)) else { return Ok(()) };
+    let mut kept = vec![true; commits.len()];
+    let contents = std::fs::read_to_string(repo.workdir().join(FILE)).unwrap_or_default();
     let ignored: Vec<&str> = contents.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    if ignored.is_empty() {
-        return Ok(());
-    }
-    let mut kept = Vec::with_capacity(commits.len());
-    for commit in commits.drain(..) {
-        if ignored.iter().any(|id| commit.id.starts_with(id)) {
-            continue;
+    if !ignored.is_empty() {
+        for (commit, keep) in commits.iter().zip(&mut kept) {
+            *keep = !ignored.iter().any(|id| commit.id.starts_with(id)) && repo.changed_paths(commit)? != [FILE];
         }
-        if repo.changed_paths(&commit)? == [FILE] {
-            continue;
-        }
-        kept.push(commit);
     }
-    *commits = kept;
-    Ok(())
+    if let Some(limit) = limit {
+        let mut seen = 0;
+        for keep in kept.iter_mut().filter(|k| **k) {
+            seen += 1;
+            *keep = seen <= limit;
+        }
+    }
+    Ok(kept)
 }
 
 fn to_cliff_commit(info: &CommitInfo) -> Commit<'static> {

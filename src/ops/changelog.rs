@@ -81,7 +81,7 @@ pub fn run(manifest_path: Option<&Path>, cwd: &Path, options: &ChangelogOptions)
         selection.unreleased = true;
     }
     if let Some(tag) = &selection.tag
-        && let Ok(version) = Version::parse(tag.strip_prefix('v').unwrap_or(tag))
+        && let Ok(version) = Version::parse(tag)
     {
         if format.names_crate() && crate_name.is_none() {
             return Err(Refused::TagNeedsCrate(tag.clone()).into());
