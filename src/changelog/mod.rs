@@ -2,6 +2,7 @@
 //! [`releases`]), and rendering through git-cliff-core, whole or prepended to an existing file.
 
 pub mod releases;
+mod render;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -127,9 +128,7 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
     }
     let changelog =
         Changelog::new(release_list, config, built.range.as_deref()).map_err(|err| Error::Render(err.to_string()))?;
-    let mut out = Vec::new();
-    changelog.generate(&mut out).map_err(|err| Error::Render(err.to_string()))?;
-    let text = String::from_utf8(out).map_err(|err| Error::Render(err.to_string()))?;
+    let text = render::generate(changelog)?;
     Ok(Rendered { text, header, unmatched_tags: built.unmatched_tags })
 }
 

@@ -1,6 +1,8 @@
+#!/usr/bin/env bash
 # A unified workspace (engine, published; app, not published) released as v1.2.3 on main.
 # release/v1.2 carries a critical fix and v1.2.4; main moves on with a breaking change and
 # cherry-picks the critical fix (with `-x`, so its message names the original).
+# shellcheck source=SCRIPTDIR/../changelog/boundaries/common.sh
 source "$(dirname "$0")/../changelog/boundaries/common.sh"
 git init -q -b main .
 manifest() {

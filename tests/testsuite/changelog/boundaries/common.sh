@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Shared helpers for the boundary histories: a fake clock (one hour per commit or tag) and
 # commits that write files.
 set -euo pipefail

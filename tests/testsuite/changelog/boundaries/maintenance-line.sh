@@ -1,5 +1,7 @@
+#!/usr/bin/env bash
 # main carries v1.0.0, v1.1.0 and v2.0.0; release/v1.1 branches from v1.1.0 and carries v1.1.1,
 # tagged after v2.0.0, and then an unreleased fix.
+# shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 git init -q -b main .
 c "feat: first" src/lib.rs

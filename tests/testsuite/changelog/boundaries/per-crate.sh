@@ -1,5 +1,7 @@
+#!/usr/bin/env bash
 # A two-crate workspace whose release commits touch only RELEASES.md at the root, so a path
 # filter removes every tagged commit.
+# shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 git init -q -b main .
 cat > Cargo.toml <<'TOML'
