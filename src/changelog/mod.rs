@@ -36,6 +36,8 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     #[error("failed to render the changelog: {0}")]
     Render(String),
+    #[error("failed to render the changelog with `{}`: {message}", path.display())]
+    Template { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -45,7 +47,9 @@ impl Error {
             Self::Config { .. } => {
                 Some("fix the file (it is read as git-cliff reads it), or pass another with `--config`".into())
             }
-            Self::Render(_) => Some("check the templates of the changelog configuration".into()),
+            Self::Render(_) | Self::Template { .. } => {
+                Some("check the templates of the changelog configuration".into())
+            }
         }
     }
 }
@@ -126,9 +130,17 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
     if *source == ConfigSource::Default {
         annotate_for_default_template(&mut release_list);
     }
+    let name = match source {
+        ConfigSource::Cliff(path) => path.clone(),
+        ConfigSource::Default => PathBuf::from("templates/cliff.toml"),
+    };
+    let in_config = |message: String| Error::Template { path: name.clone(), message };
     let changelog =
-        Changelog::new(release_list, config, built.range.as_deref()).map_err(|err| Error::Render(err.to_string()))?;
-    let text = render::generate(changelog)?;
+        Changelog::new(release_list, config, built.range.as_deref()).map_err(|err| in_config(err.to_string()))?;
+    let text = render::generate(changelog).map_err(|err| match err {
+        Error::Render(message) => in_config(message),
+        other => other,
+    })?;
     Ok(Rendered { text, header, unmatched_tags: built.unmatched_tags })
 }
 

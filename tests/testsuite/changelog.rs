@@ -164,3 +164,55 @@ fn a_crate_changelog_keeps_every_release_boundary() {
     assert!(ours_a.contains("## v0.2.0 (since v0.1.0)") && ours_a.contains("## Unreleased"), "{ours_a}");
     assert!(!ours_a.contains("## v0.2.1"), "a release with no commit of the crate is dropped: {ours_a}");
 }
+
+#[test]
+fn bad_input_gets_an_error_that_names_it() {
+    let project = Project::new();
+    project.cargo_patch().arg("changelog").assert().code(1).stderr_eq(snapbox::str![[r#"
+error: `[ROOT]/ws` is not inside a git repository
+help: run the command inside a git work tree, or `git init` one
+
+"#]]);
+    project.git(&["init", "-q", "-b", "main"]);
+    project.cargo_patch().arg("changelog").assert().code(1).stderr_eq(snapbox::str![[r#"
+error: the repository at `[ROOT]/ws` has no commits yet (branch `main` is unborn)
+help: make a first commit, then run the command again
+
+"#]]);
+    project.git(&["commit", "-q", "--allow-empty", "-m", "feat: one"]);
+    project.write("broken.toml", "[changelog]\nbody = \"{{ oops\"\n");
+    project.cargo_patch().args(["changelog", "--config", "broken.toml"]).assert().code(1).stderr_eq(snapbox::str![[
+        r#"
+error: failed to render the changelog with `[ROOT]/ws/broken.toml`: Template parse error:
+...
+help: check the templates of the changelog configuration
+
+"#
+    ]]);
+    project.write("bad.toml", "[git\n");
+    project.cargo_patch().args(["changelog", "--config", "bad.toml"]).assert().code(1).stderr_eq(snapbox::str![[r#"
+error: failed to read the changelog configuration `[ROOT]/ws/bad.toml`: Cannot parse config: `TOML parse error at line 1, column 5
+...
+help: fix the file (it is read as git-cliff reads it), or pass another with `--config`
+
+"#]]);
+    project.cargo_patch().args(["changelog", "--range", "nosuch..HEAD"]).assert().code(1).stderr_eq(snapbox::str![[
+        r#"
+error: `nosuch` does not name a commit in this repository
+help: name a tag, branch or commit that `git rev-parse` accepts
+
+"#
+    ]]);
+    // A detached HEAD is fine: the changelog describes the commit it names.
+    project.git(&["checkout", "-q", "--detach"]);
+    project.cargo_patch().arg("changelog").assert().success();
+    // A shallow clone would silently shorten every answer.
+    let clone = project.home().join("shallow");
+    let url = format!("file://{}", project.root().display());
+    project.command("git").args(["clone", "-q", "--depth", "1", &url]).arg(&clone).output().unwrap();
+    project.cargo_patch().current_dir(&clone).arg("changelog").assert().code(1).stderr_eq(snapbox::str![[r#"
+error: the repository at `[ROOT]/shallow` is a shallow clone: its history is incomplete
+help: run `git fetch --unshallow` (in CI: check out with `fetch-depth: 0`) and try again
+
+"#]]);
+}
