@@ -6,7 +6,7 @@
 //! ```text
 //! main.rs -> cli/ (parse, print) -> ops/ (load the context, build a Plan; no printing)
 //!                                     |
-//!            domain: workspace/ version git/ (pure, typed errors)
+//!   domain: workspace/ version git/ conventional changes release_tag changelog/ (typed errors)
 //!                                     |
 //!                 plan/apply.rs: the only code that writes files
 //! ```
@@ -16,10 +16,15 @@
 //! - [`workspace`]: members from `cargo metadata --no-deps`, manifests as text with spans,
 //!   `Cargo.lock`, and the `[workspace.metadata.patch]` configuration.
 //! - [`version`]: bump levels, pre-release stepping and requirement rewriting.
-//! - [`git`]: the questions asked of git.
+//! - [`git`]: the questions asked of git: dirty files (the git CLI) and history (gix).
+//! - [`conventional`]: Conventional Commits parsing, severity, cherry-pick trailers, levels.
+//! - [`changes`]: the conventional changes of a range, as `status` and `notes` list them.
+//! - [`release_tag`]: tag formats, release tags and the latest stable release.
+//! - [`changelog`]: git-cliff configuration, releases grouped as git-cliff groups them, rendering.
 //! - [`plan`]: the changes a command would make; rendered for `--dry-run`, applied atomically.
 //! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
-//!   [`fs`]: reads and atomic writes with the path in every error.
+//!   [`fs`]: reads and atomic writes with the path in every error; [`parallel`]: ordered
+//!   parallel maps; [`date`]: calendar dates for release headers.
 
 pub mod changelog;
 pub mod changes;
@@ -30,6 +35,7 @@ pub mod error;
 pub mod fs;
 pub mod git;
 pub mod ops;
+pub mod parallel;
 pub mod plan;
 pub mod release_tag;
 pub mod shell;

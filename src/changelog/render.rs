@@ -73,34 +73,15 @@ pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
     Ok(output)
 }
 
-/// Renders each release's body, in order, on up to as many threads as there are cores.
+/// Renders each release's body, in order, on all cores.
 fn render_bodies(
     body: &Template,
     releases: &[Release<'_>],
     context: &HashMap<String, serde_json::Value>,
     postprocessors: &[git_cliff_core::config::TextProcessor],
 ) -> Result<Vec<String>, Error> {
-    let render = |chunk: &[Release<'_>]| -> Result<Vec<String>, Error> {
-        chunk
-            .iter()
-            .map(|release| {
-                body.render(release, Some(context), postprocessors).map_err(|e| Error::Render(e.to_string()))
-            })
-            .collect()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    if threads == 1 || releases.len() < 2 * threads {
-        return render(releases);
-    }
-    let chunk = releases.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = releases.chunks(chunk).map(|part| scope.spawn(move || render(part))).collect();
-        let mut bodies = Vec::with_capacity(releases.len());
-        for handle in handles {
-            let part = handle.join().map_err(|_| Error::Render("a rendering thread panicked".into()))??;
-            bodies.extend(part);
-        }
-        Ok(bodies)
+    crate::parallel::try_map(releases, 1, |release| {
+        body.render(release, Some(context), postprocessors).map_err(|e| Error::Render(e.to_string()))
     })
 }
 

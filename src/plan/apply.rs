@@ -72,23 +72,7 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
 /// with cores: 300 files bump in 215 ms on two threads against 290 ms on one), so a large
 /// workspace is staged on several threads.
 fn stage_all(writes: &[(&PathBuf, &String, &String)]) -> Result<Vec<fs::StagedFile>, fs::Error> {
-    const PER_THREAD: usize = 32;
-    let stage_part = |part: &[(&PathBuf, &String, &String)]| {
-        part.iter().map(|(path, _, after)| fs::stage(path, after.as_bytes())).collect::<Result<Vec<_>, _>>()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    if threads == 1 || writes.len() < 2 * PER_THREAD {
-        return stage_part(writes);
-    }
-    let chunk = writes.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = writes.chunks(chunk).map(|part| scope.spawn(move || stage_part(part))).collect();
-        let mut staged = Vec::with_capacity(writes.len());
-        for handle in handles {
-            staged.extend(handle.join().expect("staging a file never panics")?);
-        }
-        Ok(staged)
-    })
+    crate::parallel::try_map(writes, 32, |(path, _, after)| fs::stage(path, after.as_bytes()))
 }
 
 fn restore(done: Vec<(PathBuf, &String)>, failure: fs::Error) -> Error {
