@@ -1,0 +1,485 @@
+//! The hotfix policy (SPEC `check`, rules 1-9) as data: each rule reads the facts of a hotfix
+//! branch and returns violations; text and JSON are rendered from the same list.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use glob::Pattern;
+
+use super::diff::FileDiff;
+use crate::conventional::ConventionalCommit;
+use crate::git::history::CommitInfo;
+use crate::workspace::config::HotfixConfig;
+
+/// A rule of the hotfix policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    CommitType,
+    DiffBudget,
+    CrateScope,
+    Manifest,
+    FormatChurn,
+    NoMerge,
+    Paths,
+    RegressionTest,
+    Api,
+}
+
+impl Rule {
+    /// Returns the rule's name, as errors and JSON show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CommitType => "commit-type",
+            Self::DiffBudget => "diff-budget",
+            Self::CrateScope => "crate-scope",
+            Self::Manifest => "manifest",
+            Self::FormatChurn => "format-churn",
+            Self::NoMerge => "no-merge",
+            Self::Paths => "paths",
+            Self::RegressionTest => "regression-test",
+            Self::Api => "api",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One broken rule: where, what, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub rule: Rule,
+    /// A commit (short id), a file, or `file:line`.
+    pub location: Option<String>,
+    pub message: String,
+    pub help: String,
+}
+
+/// A workspace member, as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crate {
+    pub name: String,
+    /// Its directory relative to the repository root, `/`-terminated (empty at the root).
+    pub dir: String,
+}
+
+/// A `Cargo.toml` the branch changes: its text at the base and at the head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestChange {
+    pub path: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Everything the rules judge, gathered by `ops::check`.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    pub config: &'a HotfixConfig,
+    /// The changelog file name(s) whose changes do not count against the budget.
+    pub changelogs: Vec<String>,
+    /// `base..head`, newest first.
+    pub commits: &'a [CommitInfo],
+    pub files: &'a [FileDiff],
+    pub crates: &'a [Crate],
+    pub manifests: &'a [ManifestChange],
+    /// `(commit, path)`: a package version changed outside a release commit.
+    pub version_changes: &'a [(String, String)],
+    /// `(merge, parent)`: merges bringing in a parent that is not on the release line.
+    pub outside_merges: &'a [(String, String)],
+    /// Per `.rs` file changed, the line ranges (1-based, inclusive) of test code at the head.
+    pub test_code: &'a BTreeMap<String, Vec<(usize, usize)>>,
+    /// Violations of rule 9, from cargo-semver-checks.
+    pub api: Vec<Violation>,
+}
+
+/// Returns whether `message` is a release commit (made by `cargo patch release`).
+pub fn is_release_commit(message: &str) -> bool {
+    message.starts_with("chore(release)")
+}
+
+/// Returns every violation of rules 1-9, in rule order.
+pub fn evaluate(facts: &Facts<'_>) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    commit_types(facts, &mut violations);
+    diff_budget(facts, &mut violations);
+    crate_scope(facts, &mut violations);
+    manifests(facts, &mut violations);
+    format_churn(facts, &mut violations);
+    no_merge(facts, &mut violations);
+    paths(facts, &mut violations);
+    regression_test(facts, &mut violations);
+    violations.extend(facts.api.iter().cloned());
+    violations
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(7).collect()
+}
+
+fn subject(message: &str) -> &str {
+    message.lines().next().unwrap_or_default()
+}
+
+/// Rule 1: every commit conventional, of an allowed type, and not breaking.
+fn commit_types(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    let allowed = facts.config.allowed_types.join(", ");
+    for commit in facts.commits.iter().filter(|c| c.parents.len() < 2 && !is_release_commit(&c.message)) {
+        let location = Some(format!("{} {}", short(&commit.id), subject(&commit.message)));
+        let (message, help) = match ConventionalCommit::parse(&commit.message) {
+            Err(err) => (
+                format!("not a conventional commit: {err}"),
+                format!("reword it as `fix: ...` (allowed types: {allowed})"),
+            ),
+            Ok(c) if c.breaking => (
+                format!("`{}` is a breaking change, which a patch release may not carry", subject(&commit.message)),
+                "move the breaking change to the main line; a hotfix must stay compatible".into(),
+            ),
+            Ok(c) if !facts.config.allowed_types.iter().any(|t| t.eq_ignore_ascii_case(&c.kind)) => (
+                format!("type `{}` is not allowed on a hotfix branch", c.kind),
+                format!("use one of: {allowed}; a `{}` belongs on the main line", c.kind),
+            ),
+            Ok(_) => continue,
+        };
+        out.push(Violation { rule: Rule::CommitType, location, message, help });
+    }
+}
+
+/// Files that count against the budget: not Cargo.lock, not a changelog.
+fn counted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f FileDiff> {
+    facts.files.iter().filter(|f| {
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        name != "Cargo.lock" && !facts.changelogs.iter().any(|c| c == &f.path || c == name)
+    })
+}
+
+/// Rule 2: changed lines and files within the budget.
+fn diff_budget(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    let files: Vec<&FileDiff> = counted(facts).collect();
+    let lines: usize = files.iter().map(|f| f.added_lines() + f.removed_lines()).sum();
+    let (max_lines, max_files) = (facts.config.max_lines, facts.config.max_files);
+    if u64::try_from(lines).unwrap_or(u64::MAX) > max_lines {
+        let largest = files.iter().max_by_key(|f| f.added_lines() + f.removed_lines()).map(|f| f.path.clone());
+        out.push(Violation {
+            rule: Rule::DiffBudget,
+            location: largest,
+            message: format!("{lines} changed lines (added + removed) exceed `hotfix.max-lines = {max_lines}`"),
+            help: "keep the fix minimal and move the rest to the main line, or raise `hotfix.max-lines`".into(),
+        });
+    }
+    if u64::try_from(files.len()).unwrap_or(u64::MAX) > max_files {
+        out.push(Violation {
+            rule: Rule::DiffBudget,
+            location: None,
+            message: format!("{} changed files exceed `hotfix.max-files = {max_files}`", files.len()),
+            help: "keep the fix minimal and move the rest to the main line, or raise `hotfix.max-files`".into(),
+        });
+    }
+}
+
+/// Returns the crate that owns `path` (the deepest directory that contains it).
+fn crate_of<'c>(crates: &'c [Crate], path: &str) -> Option<&'c Crate> {
+    crates.iter().filter(|c| path.starts_with(&c.dir)).max_by_key(|c| c.dir.len())
+}
+
+/// Rule 3: the changes stay within `max-crates` crates.
+fn crate_scope(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    let touched: BTreeSet<&str> =
+        counted(facts).filter_map(|f| crate_of(facts.crates, &f.path)).map(|c| c.name.as_str()).collect();
+    if u64::try_from(touched.len()).unwrap_or(u64::MAX) > facts.config.max_crates {
+        out.push(Violation {
+            rule: Rule::CrateScope,
+            location: None,
+            message: format!(
+                "the change touches {} crates ({}), more than `hotfix.max-crates = {}`",
+                touched.len(),
+                touched.iter().copied().collect::<Vec<_>>().join(", "),
+                facts.config.max_crates
+            ),
+            help: "fix one crate per hotfix, or raise `hotfix.max-crates`".into(),
+        });
+    }
+}
+
+/// Rule 4: no dependency, feature, edition or rust-version change; versions move only in the
+/// release commit.
+fn manifests(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    for change in facts.manifests {
+        let parse = |text: &Option<String>| text.as_deref().and_then(|t| t.parse::<toml_edit::DocumentMut>().ok());
+        let (before, after) = (parse(&change.before), parse(&change.after));
+        let (Some(before), Some(after)) = (before, after) else { continue };
+        for (key, what) in guarded_keys(&before, &after) {
+            let dependency = what == "dependencies";
+            if dependency && facts.config.allow_dependency_changes {
+                continue;
+            }
+            out.push(Violation {
+                rule: Rule::Manifest,
+                location: Some(change.path.clone()),
+                message: format!("`{key}` changes, and a hotfix may not change {what}"),
+                help: if dependency {
+                    "revert the change, or set `hotfix.allow-dependency-changes = true` for a fix(deps) or security hotfix".into()
+                } else {
+                    format!("revert the change to `{key}`; it belongs on the main line")
+                },
+            });
+        }
+    }
+    for (commit, path) in facts.version_changes {
+        out.push(Violation {
+            rule: Rule::Manifest,
+            location: Some(format!("{} {path}", short(commit))),
+            message: "a package version changes outside the release commit".into(),
+            help: "leave versions to `cargo patch release`, which bumps them in its own commit".into(),
+        });
+    }
+}
+
+/// Returns the keys of `[dependencies]`-like tables, `[features]`, `edition` and `rust-version`
+/// whose values differ, with what kind of setting each is.
+fn guarded_keys(before: &toml_edit::DocumentMut, after: &toml_edit::DocumentMut) -> Vec<(String, &'static str)> {
+    let mut keys = BTreeMap::new();
+    collect(before.as_table(), "", &mut keys, 0);
+    let mut after_keys = BTreeMap::new();
+    collect(after.as_table(), "", &mut after_keys, 0);
+    let mut changed = Vec::new();
+    for key in keys.keys().chain(after_keys.keys()).collect::<BTreeSet<_>>() {
+        let (old, new) = (keys.get(key), after_keys.get(key));
+        if old.map(|(v, _)| v) != new.map(|(v, _)| v) {
+            let what = old.or(new).map_or("dependencies", |(_, w)| *w);
+            changed.push((key.clone(), what));
+        }
+    }
+    changed
+}
+
+/// Walks `table`, recording each guarded value under its dotted key, normalised.
+fn collect(table: &toml_edit::Table, prefix: &str, out: &mut BTreeMap<String, (String, &'static str)>, depth: usize) {
+    for (key, item) in table.iter() {
+        let path = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+        let kind = match key {
+            "dependencies" | "dev-dependencies" | "build-dependencies" => Some("dependencies"),
+            "features" => Some("features"),
+            "edition" if prefix.is_empty() || prefix.ends_with("package") => Some("the edition"),
+            "rust-version" if prefix.is_empty() || prefix.ends_with("package") => Some("the rust-version"),
+            _ => None,
+        };
+        match (kind, item) {
+            (Some(kind), toml_edit::Item::Table(t)) => {
+                for (name, value) in t.iter() {
+                    out.insert(format!("{path}.{name}"), (normalise(value), kind));
+                }
+            }
+            (Some(kind), value) => {
+                out.insert(path, (normalise(value), kind));
+            }
+            (None, toml_edit::Item::Table(t)) if depth < 4 => collect(t, &path, out, depth + 1),
+            _ => {}
+        }
+    }
+}
+
+/// Returns a value's text without its formatting or comments, so reformatting is not a change.
+fn normalise(item: &toml_edit::Item) -> String {
+    let text = match item {
+        toml_edit::Item::Value(value) => {
+            let mut value = value.clone();
+            value.decor_mut().clear();
+            if let Some(table) = value.as_inline_table_mut() {
+                table.fmt();
+            } else if let Some(array) = value.as_array_mut() {
+                array.fmt();
+            }
+            value.to_string()
+        }
+        toml_edit::Item::Table(table) => {
+            let mut table = table.clone();
+            table.fmt();
+            table.to_string()
+        }
+        other => other.to_string(),
+    };
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Rule 5: no hunk that only changes whitespace or formatting.
+fn format_churn(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    let squash =
+        |lines: &[String]| lines.iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect::<String>();
+    for file in counted(facts).filter(|f| !f.binary) {
+        for hunk in &file.hunks {
+            let only_whitespace = squash(&hunk.removed) == squash(&hunk.added);
+            let blank_lines = squash(&hunk.removed).is_empty() && squash(&hunk.added).is_empty();
+            // A hunk of only new blank lines is layout, not a fix, and is churn too.
+            if only_whitespace || blank_lines {
+                out.push(Violation {
+                    rule: Rule::FormatChurn,
+                    location: Some(format!("{}:{}", file.path, hunk.new_start.max(1))),
+                    message: "this hunk only changes whitespace or formatting".into(),
+                    help: "revert it: reformatting belongs on the main line, not in a patch release".into(),
+                });
+            }
+        }
+    }
+}
+
+/// Rule 6: no merge that brings in history from outside the release line.
+fn no_merge(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    for (merge, parent) in facts.outside_merges {
+        let subject =
+            facts.commits.iter().find(|c| &c.id == merge).map(|c| subject(&c.message).to_owned()).unwrap_or_default();
+        out.push(Violation {
+            rule: Rule::NoMerge,
+            location: Some(format!("{} {subject}", short(merge))),
+            message: format!("this merge brings in {}, which is not on the release line", short(parent)),
+            help: "rebuild the branch without the merge (cherry-pick the fix onto the release line)".into(),
+        });
+    }
+}
+
+/// Rule 7: nothing under `forbid-paths`.
+fn paths(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    let patterns: Vec<(String, Pattern)> =
+        facts.config.forbid_paths.iter().filter_map(|p| Pattern::new(p).ok().map(|pat| (p.clone(), pat))).collect();
+    for file in facts.files {
+        if let Some((text, _)) = patterns.iter().find(|(_, p)| p.matches(&file.path)) {
+            out.push(Violation {
+                rule: Rule::Paths,
+                location: Some(file.path.clone()),
+                message: format!("`{}` matches `hotfix.forbid-paths` entry `{text}`", file.path),
+                help: "revert the change to this file; it cannot ship in a patch release".into(),
+            });
+        }
+    }
+}
+
+/// Rule 8: a branch that fixes something adds or changes a test for each crate it fixes.
+fn regression_test(facts: &Facts<'_>, out: &mut Vec<Violation>) {
+    if !facts.config.require_test {
+        return;
+    }
+    let fixes = facts
+        .commits
+        .iter()
+        .filter_map(|c| ConventionalCommit::parse(&c.message).ok())
+        .any(|c| c.kind == "fix" || c.kind == "security");
+    if !fixes {
+        return;
+    }
+    let is_test = |file: &FileDiff, krate: &Crate| {
+        let inside = &file.path[krate.dir.len()..];
+        inside.starts_with("tests/")
+            || facts.test_code.get(&file.path).is_some_and(|ranges| {
+                file.hunks.iter().any(|h| {
+                    let (first, last) = (h.new_start.max(1), h.new_start + h.added.len().saturating_sub(1));
+                    ranges.iter().any(|&(start, end)| first <= end && last.max(first) >= start)
+                })
+            })
+    };
+    let mut fixed: BTreeMap<&str, bool> = BTreeMap::new();
+    for file in counted(facts) {
+        let Some(krate) = crate_of(facts.crates, &file.path) else { continue };
+        let tested = fixed.entry(&krate.name).or_insert(false);
+        *tested |= is_test(file, krate);
+    }
+    for (name, _) in fixed.into_iter().filter(|(_, tested)| !tested) {
+        out.push(Violation {
+            rule: Rule::RegressionTest,
+            location: Some(name.to_owned()),
+            message: format!("the fix in `{name}` adds or changes no test"),
+            help: format!("add a regression test under `tests/` or in a `#[cfg(test)]` module of `{name}`, or set `hotfix.require-test = false`"),
+        });
+    }
+}
+
+/// Returns the line ranges (1-based, inclusive) of test code in a Rust file: items under
+/// `#[test]`, `#[cfg(test)]` or another `...test]` attribute, found by brace matching.
+pub fn test_ranges(source: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        let attribute = line.starts_with("#[") && (line.contains("test]") || line.contains("cfg(test)"));
+        if attribute && let Some(end) = item_end(&lines, i) {
+            ranges.push((i + 1, end + 1));
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+    }
+    ranges
+}
+
+/// Returns the line where the braces of the item starting at `start` close. Braces inside
+/// string literals, `'{'` and line comments do not count.
+fn item_end(lines: &[&str], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut opened = false;
+    let mut in_string = false;
+    for (offset, line) in lines[start..].iter().enumerate() {
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if in_string => {
+                    chars.next();
+                }
+                '"' => in_string = !in_string,
+                _ if in_string => {}
+                '/' if chars.peek() == Some(&'/') => break,
+                '\'' => {
+                    // A char literal like '{' (a lifetime `'a` has no closing quote).
+                    let mut ahead = chars.clone();
+                    if ahead.next().is_some() && ahead.next() == Some('\'') {
+                        chars = ahead;
+                    }
+                }
+                '{' => {
+                    depth += 1;
+                    opened = true;
+                }
+                '}' => depth = depth.saturating_sub(1),
+                ';' if !opened && depth == 0 && offset > 0 => return Some(start + offset),
+                _ => {}
+            }
+        }
+        if opened && depth == 0 {
+            return Some(start + offset);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_test_code() {
+        let source = "fn a() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n        assert!(true);\n    }\n}\nfn b() {}\n";
+        assert_eq!(test_ranges(source), [(3, 9)]);
+        assert_eq!(test_ranges("#[test]\nfn x() { let s = \"{\"; }\n"), [(1, 2)]);
+        assert_eq!(test_ranges("#[test]\nfn y() {\n    let c = '{'; // }\n}\nfn z() {}\n"), [(1, 4)]);
+    }
+
+    #[test]
+    fn dependency_edits_are_found_but_formatting_is_not() {
+        let before: toml_edit::DocumentMut =
+            "[package]\nname = \"a\"\nedition = \"2021\"\n[dependencies]\nserde = \"1\"\nx = { path = \"x\" }\n"
+                .parse()
+                .unwrap();
+        let reformatted: toml_edit::DocumentMut =
+            "[package]\nname = \"a\"\nedition = \"2021\"\n\n[dependencies]\nserde =   \"1\"\nx = {path=\"x\"}\n"
+                .parse()
+                .unwrap();
+        assert!(guarded_keys(&before, &reformatted).is_empty());
+        let changed: toml_edit::DocumentMut =
+            "[package]\nname = \"a\"\nedition = \"2024\"\n[dependencies]\nserde = \"1.0.200\"\nx = { path = \"x\" }\nrand = \"0.9\"\n"
+                .parse()
+                .unwrap();
+        let keys: Vec<String> = guarded_keys(&before, &changed).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["dependencies.rand", "dependencies.serde", "package.edition"]);
+    }
+}
