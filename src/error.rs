@@ -1,6 +1,6 @@
 //! Exit codes and the error a command returns to `main`, with the `help:` lines it carries.
 
-use crate::{changelog, git, ops, plan, version, workspace};
+use crate::{changelog, git, hooks, hotfix, ops, plan, version, workspace};
 
 /// Exit statuses, the same for every command (SPEC: "Exit status").
 pub mod exit_code {
@@ -51,6 +51,18 @@ pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
             lines.push(refused.help());
             continue;
         }
+        if let Some(refused) = cause.downcast_ref::<ops::start::Refused>() {
+            lines.push(refused.help());
+            continue;
+        }
+        if let Some(refused) = cause.downcast_ref::<ops::check::Refused>() {
+            lines.push(refused.help());
+            continue;
+        }
+        if let Some(invalid) = cause.downcast_ref::<hotfix::slug::InvalidSlug>() {
+            lines.push(invalid.help());
+            continue;
+        }
         let help = if let Some(e) = cause.downcast_ref::<workspace::Error>() {
             e.help()
         } else if let Some(e) = cause.downcast_ref::<workspace::manifest::Error>() {
@@ -64,6 +76,8 @@ pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
         } else if let Some(e) = cause.downcast_ref::<git::history::Error>() {
             e.help()
         } else if let Some(e) = cause.downcast_ref::<changelog::Error>() {
+            e.help()
+        } else if let Some(e) = cause.downcast_ref::<hooks::Error>() {
             e.help()
         } else {
             cause.downcast_ref::<git::Error>().map(git::Error::help)

@@ -87,6 +87,20 @@ impl StagedFile {
         &self.target
     }
 
+    /// Makes the staged file executable (mode 0755), for scripts such as git hooks.
+    pub fn make_executable(&self) -> Result<(), Error> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(0o755);
+            self.temp
+                .as_file()
+                .set_permissions(mode)
+                .map_err(|source| Error::Write { path: self.target.clone(), source })?;
+        }
+        Ok(())
+    }
+
     /// Replaces the target by the staged contents in one rename.
     pub fn commit(self) -> Result<(), Error> {
         let target = self.target;

@@ -34,6 +34,7 @@ pub mod date;
 pub mod error;
 pub mod fs;
 pub mod git;
+pub mod hooks;
 pub mod hotfix;
 pub mod ops;
 pub mod parallel;

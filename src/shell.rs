@@ -111,6 +111,17 @@ impl Shell {
         let _ = io::stderr().lock().write_all(text.as_bytes());
     }
 
+    /// Writes a rule violation in rustc's shape: `error[rule]: message`, `  --> location`,
+    /// `  = help: ...`; never fails.
+    pub fn violation(&mut self, rule: &str, location: Option<&str>, message: &str, help: &str) {
+        let mut text = format!("{}: {message}\n", self.paint(RED, &format!("error[{rule}]")));
+        if let Some(location) = location {
+            text.push_str(&format!("  {} {location}\n", self.paint(CYAN, "-->")));
+        }
+        text.push_str(&format!("  {} {help}\n", self.paint(CYAN, "= help:")));
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+    }
+
     /// Writes a result to stdout.
     pub fn print(&mut self, text: &str) -> io::Result<()> {
         let mut out = io::stdout().lock();

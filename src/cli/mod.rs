@@ -5,7 +5,10 @@
 pub mod args;
 pub mod bump;
 pub mod changelog;
+pub mod check;
+pub mod hooks;
 pub mod notes;
+pub mod start;
 pub mod status;
 
 use std::ffi::OsString;
@@ -32,6 +35,10 @@ pub enum Command {
     Bump(bump::BumpArgs),
     Changelog(changelog::ChangelogArgs),
     Notes(notes::NotesArgs),
+    Start(start::StartArgs),
+    Check(check::CheckArgs),
+    Hooks(hooks::HooksArgs),
+    Hook(hooks::HookArgs),
     Status(status::StatusArgs),
 }
 
@@ -68,6 +75,10 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Bump(args) => bump::exec(args, global.manifest_path.as_deref(), cwd, shell),
         Command::Changelog(args) => changelog::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Notes(args) => notes::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Start(args) => start::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Check(args) => check::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Hooks(args) => hooks::exec(args, &cwd, shell),
+        Command::Hook(args) => hooks::exec_hook(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }

@@ -243,6 +243,42 @@ impl Repository {
         }
     }
 
+    /// Returns the committer time of `commit`.
+    pub fn commit_time(&self, commit: &str) -> Result<i64, Error> {
+        let read = |message: String| Error::Read { what: format!("commit {commit}"), message };
+        let commit = self.repo.find_commit(self.id(commit)?).map_err(|e| read(e.to_string()))?;
+        Ok(commit.time().map_err(|e| read(e.to_string()))?.seconds)
+    }
+
+    /// Returns a string from git's configuration (`branch.<name>.patchBase`...).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo.config_snapshot().string(key).map(|v| v.to_string())
+    }
+
+    /// Returns the best common ancestor of two commits, if they have one.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>, Error> {
+        let base = self
+            .repo
+            .merge_base(self.id(a)?, self.id(b)?)
+            .map_err(|err| Error::Read { what: "a merge base".into(), message: err.to_string() })?;
+        Ok(base.map(|id| id.detach().to_string()))
+    }
+
+    /// Returns the text of `path` (relative to the root, `/`-separated) at `commit`, or `None`
+    /// when the commit has no such file.
+    pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<String>, Error> {
+        let read = |message: String| Error::Read { what: format!("`{path}` at {commit}"), message };
+        let tree = self
+            .repo
+            .find_commit(self.id(commit)?)
+            .map_err(|e| read(e.to_string()))?
+            .tree()
+            .map_err(|e| read(e.to_string()))?;
+        let Some(entry) = tree.lookup_entry_by_path(path).map_err(|e| read(e.to_string()))? else { return Ok(None) };
+        let object = entry.object().map_err(|e| read(e.to_string()))?;
+        Ok(Some(String::from_utf8_lossy(&object.data).into_owned()))
+    }
+
     /// Returns the ids of every commit reachable from `tip`.
     pub fn reachable(&self, tip: &str) -> Result<HashSet<String>, Error> {
         let walk = self.repo.rev_walk(self.ids(&[tip.to_owned()])?).all().map_err(read_error("commits"))?;

@@ -49,6 +49,23 @@ pub fn uncommitted_files(dir: &Path, paths: &[PathBuf]) -> Result<Option<Vec<Str
     Ok(Some(porcelain_paths(&output.stdout)))
 }
 
+/// Runs `git ARGS` in `dir` (for what gix cannot do: switching branches in the work tree, and
+/// writes that must behave exactly as git's own) and returns its standard output.
+pub fn run(dir: &Path, args: &[&str]) -> Result<String, Error> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .map_err(|source| Error::Spawn { args: args.join(" "), dir: dir.to_owned(), source })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        return Err(Error::Failed { args: args.join(" "), dir: dir.to_owned(), stderr });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// Returns the paths of `git status --porcelain=v1 -z` output; a rename's source is skipped.
 fn porcelain_paths(stdout: &[u8]) -> Vec<String> {
     let mut paths = Vec::new();

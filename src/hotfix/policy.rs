@@ -23,6 +23,10 @@ pub enum Rule {
     Paths,
     RegressionTest,
     Api,
+    /// The commit-msg lint: Conventional Commits form, header length, blank line.
+    Conventional,
+    /// pre-push: a release tag must name the version its commit's manifests carry.
+    ReleaseTag,
 }
 
 impl Rule {
@@ -38,6 +42,8 @@ impl Rule {
             Self::Paths => "paths",
             Self::RegressionTest => "regression-test",
             Self::Api => "api",
+            Self::Conventional => "conventional",
+            Self::ReleaseTag => "release-tag",
         }
     }
 }

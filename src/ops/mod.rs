@@ -2,7 +2,10 @@
 
 pub mod bump;
 pub mod changelog;
+pub mod check;
+pub mod hook;
 pub mod notes;
+pub mod start;
 pub mod status;
 pub mod unreleased;
 

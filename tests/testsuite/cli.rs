@@ -15,6 +15,10 @@ Commands:
   bump       Set new versions and update every requirement and Cargo.lock to match
   changelog  Write the changelog from conventional commits (git-cliff compatible)
   notes      Print the release notes of one release (default: the latest)
+  start      Cut `hotfix/<SLUG>` from the release line of the latest stable release
+  check      Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
+  hooks      Install, remove or show the commit-msg and pre-push hooks
+  hook       Run a hook's check (called by the installed hook scripts)
   status     Show versions, the latest stable release, unreleased changes and the suggested next version
   help       Print this message or the help of the given subcommand(s)
 

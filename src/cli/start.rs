@@ -1,0 +1,46 @@
+//! `cargo patch start`: cut a hotfix branch from the latest stable release.
+
+use std::path::Path;
+
+use clap::Args;
+
+use crate::error::CliResult;
+use crate::ops::start;
+use crate::shell::Shell;
+
+/// Cut `hotfix/<SLUG>` from the release line of the latest stable release
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+The release branch (`release/v{major}.{minor}`) is created at the release tag when missing; the
+hotfix branch starts from its head and is checked out. The base is recorded in git config
+(`branch.<name>.patchBase`) for `check` and the hooks.
+
+Examples:
+  cargo patch start login-crash
+  cargo patch start cve-2026-1234 --from v1.2.3")]
+pub struct StartArgs {
+    /// A short name for the fix: lowercase letters, digits, `.`, `_`, `-`
+    pub slug: String,
+
+    /// The release to fix (default: the latest stable release)
+    #[arg(long, value_name = "TAG")]
+    pub from: Option<String>,
+}
+
+/// Runs `start`.
+pub fn exec(args: StartArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
+    let started = start::start(manifest_path, cwd, &args.slug, args.from.as_deref())?;
+    if started.created_release_branch {
+        shell.status("Created", format!("branch `{}` at `{}`", started.release_branch, started.base))?;
+    }
+    shell.status("Switched", format!("to new branch `{}` (base `{}`)", started.hotfix_branch, started.base))?;
+    shell.print(&format!(
+        "Next steps:\n  \
+         1. fix the bug with the smallest change, and add a regression test\n  \
+         2. commit with `fix: ...` (the hooks allow only patch-level types here)\n  \
+         3. `cargo patch check` to see the branch as the pre-push hook will\n  \
+         4. `cargo patch release` to ship {}\n",
+        started.next_version
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Installing the git hooks of `hooks/` (embedded in the binary) into the directory git really
+//! runs hooks from, next to whatever hooks are already there.
+//!
+//! A foreign hook is never lost: it moves to `<hook>.cargo-patch-chained` (a rename keeps its
+//! bytes and mode) and our script runs it first; `uninstall` moves it back.
+
+use std::path::{Path, PathBuf};
+
+use crate::git;
+
+/// The line that marks a script as ours.
+pub const MARKER: &str = "# cargo-patch managed hook";
+
+/// Where a foreign hook is kept while ours runs it.
+pub const CHAINED_SUFFIX: &str = ".cargo-patch-chained";
+
+/// The hooks we install, with their scripts (`@CARGO_PATCH@` is the binary, shell-quoted).
+pub const HOOKS: [(&str, &str); 2] =
+    [("commit-msg", include_str!("../hooks/commit-msg")), ("pre-push", include_str!("../hooks/pre-push"))];
+
+/// A hook's state in the hooks directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookState {
+    NotInstalled,
+    Installed,
+    /// Ours, running a foreign hook first.
+    InstalledChained,
+    /// Ours, from another cargo-patch binary or version: `install` rewrites it.
+    Outdated,
+    /// Somebody else's: `install` chains it.
+    Foreign,
+}
+
+impl std::fmt::Display for HookState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotInstalled => "not installed",
+            Self::Installed => "installed",
+            Self::InstalledChained => "installed (chains a foreign hook)",
+            Self::Outdated => "installed (outdated: run `cargo patch hooks install`)",
+            Self::Foreign => "foreign hook",
+        })
+    }
+}
+
+/// A hooks operation that could not be done; nothing was changed for that hook.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Git(#[from] git::Error),
+    #[error(transparent)]
+    Fs(#[from] crate::fs::Error),
+    #[error("failed to {what} `{}`", path.display())]
+    Io { what: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("`{}` and `{}` both exist, and only one foreign hook can be chained", hook.display(), chained.display())]
+    ChainTaken { hook: PathBuf, chained: PathBuf },
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::Git(err) => Some(err.help()),
+            Self::Io { .. } | Self::Fs(_) => None,
+            Self::ChainTaken { .. } => {
+                Some("merge the two hooks into one by hand, or pass `--force` to replace the chained one".into())
+            }
+        }
+    }
+}
+
+fn io<'p>(what: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> Error + 'p {
+    move |source| Error::Io { what, path: path.to_owned(), source }
+}
+
+/// Returns the directory git runs hooks from for the repository at `dir`: `core.hooksPath`,
+/// the common directory of a linked worktree, a submodule's own git directory.
+pub fn hooks_dir(dir: &Path) -> Result<PathBuf, Error> {
+    let out = git::run(dir, &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+    Ok(PathBuf::from(out.trim_end_matches(['\n', '\r'])))
+}
+
+/// Returns our script for `hook`, calling `binary`.
+pub fn script(template: &str, binary: &Path) -> String {
+    template.replace("@CARGO_PATCH@", &shell_quote(&binary.to_string_lossy()))
+}
+
+/// Quotes `text` as one POSIX shell word that expands to nothing but itself.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Returns the state of each of our hooks in `dir`.
+pub fn status(dir: &Path, binary: &Path) -> Vec<(&'static str, HookState)> {
+    HOOKS
+        .iter()
+        .map(|(name, template)| {
+            let path = dir.join(name);
+            let chained = dir.join(format!("{name}{CHAINED_SUFFIX}")).exists();
+            let state = match std::fs::read_to_string(&path) {
+                Err(_) if !path.exists() => HookState::NotInstalled,
+                Ok(text) if text == script(template, binary) && chained => HookState::InstalledChained,
+                Ok(text) if text == script(template, binary) => HookState::Installed,
+                Ok(text) if text.contains(MARKER) => HookState::Outdated,
+                _ => HookState::Foreign,
+            };
+            (*name, state)
+        })
+        .collect()
+}
+
+/// What `install` or `uninstall` did to one hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub hook: &'static str,
+    pub action: &'static str,
+}
+
+/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed.
+pub fn install(dir: &Path, binary: &Path, force: bool) -> Result<Vec<Change>, Error> {
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    let mut changes = Vec::new();
+    for ((name, template), (_, state)) in HOOKS.iter().zip(status(dir, binary)) {
+        let path = dir.join(name);
+        let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
+        let action = match state {
+            HookState::Installed | HookState::InstalledChained => continue,
+            HookState::Outdated => "refreshed",
+            HookState::NotInstalled => "installed",
+            HookState::Foreign => {
+                if chained.exists() && !force {
+                    return Err(Error::ChainTaken { hook: path, chained });
+                }
+                std::fs::rename(&path, &chained).map_err(io("keep the foreign hook", &path))?;
+                "installed, chaining the hook that was there"
+            }
+        };
+        write_executable(&path, &script(template, binary))?;
+        changes.push(Change { hook: name, action });
+    }
+    Ok(changes)
+}
+
+/// Removes our hooks from `dir` and puts chained foreign hooks back; foreign hooks stay.
+pub fn uninstall(dir: &Path, binary: &Path) -> Result<Vec<Change>, Error> {
+    let mut changes = Vec::new();
+    for ((name, _), (_, state)) in HOOKS.iter().zip(status(dir, binary)) {
+        let path = dir.join(name);
+        let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
+        let action = match state {
+            HookState::NotInstalled | HookState::Foreign => continue,
+            HookState::Installed | HookState::Outdated | HookState::InstalledChained if chained.exists() => {
+                std::fs::rename(&chained, &path).map_err(io("restore the chained hook", &chained))?;
+                "removed, restoring the hook it chained"
+            }
+            _ => {
+                std::fs::remove_file(&path).map_err(io("remove", &path))?;
+                "removed"
+            }
+        };
+        changes.push(Change { hook: name, action });
+    }
+    Ok(changes)
+}
+
+/// Writes `text` atomically to `path` with mode 0755.
+fn write_executable(path: &Path, text: &str) -> Result<(), Error> {
+    let staged = crate::fs::stage(path, text.as_bytes())?;
+    staged.make_executable()?;
+    Ok(staged.commit()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_the_binary_as_one_inert_word() {
+        assert_eq!(shell_quote("/opt/my tools/cargo-patch"), "'/opt/my tools/cargo-patch'");
+        assert_eq!(shell_quote("/tmp/$(touch x)/it's"), r"'/tmp/$(touch x)/it'\''s'");
+        for (name, template) in HOOKS {
+            assert!(template.starts_with("#!/bin/sh\n") && template.contains(MARKER), "{name}");
+        }
+    }
+}

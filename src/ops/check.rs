@@ -1,0 +1,265 @@
+//! `check`: gather the facts of `base..HEAD` on a hotfix branch and judge them by the policy.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::git::history::{CommitInfo, CommitOrder, Repository};
+use crate::hotfix::diff::{self, FileDiff};
+use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
+use crate::workspace::Workspace;
+
+/// When rule 9 runs `cargo semver-checks` (it builds rustdoc twice: minutes, not milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiCheck {
+    /// Whenever it is installed (`cargo patch check`).
+    WhenInstalled,
+    /// Only when `semver-checks = true` requires it (the pre-push hook).
+    WhenRequired,
+}
+
+/// The verdict on a hotfix branch.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub branch: Option<String>,
+    /// The base as named (tag or ref) and its commit.
+    pub base: String,
+    pub base_commit: String,
+    pub head: String,
+    pub violations: Vec<Violation>,
+}
+
+/// Why there is nothing to judge.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error(
+        "no base for `{branch}`: it was not started with `cargo patch start` and no release branch shares its history"
+    )]
+    NoBase { branch: String },
+}
+
+impl Refused {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        "pass the release it fixes with `--base`, e.g. `--base v1.2.3`".into()
+    }
+}
+
+/// Judges the hotfix branch at HEAD (or `tip`) against `base` (default: its recorded base).
+pub fn check(
+    manifest_path: Option<&Path>,
+    cwd: &Path,
+    base: Option<&str>,
+    tip: Option<(&str, &str)>,
+    api: ApiCheck,
+) -> anyhow::Result<CheckReport> {
+    let ws = Workspace::load(manifest_path, cwd)?;
+    let repo = Repository::discover(&ws.root)?;
+    let head_state = repo.head()?;
+    let (branch, head) = match tip {
+        Some((branch, commit)) => (Some(branch.to_owned()), commit.to_owned()),
+        None => match &head_state {
+            crate::git::history::Head::Branch { name, commit } => (Some(name.clone()), commit.clone()),
+            crate::git::history::Head::Detached { commit } => (None, commit.clone()),
+        },
+    };
+    let base = match (base, &branch) {
+        (Some(base), _) => base.to_owned(),
+        (None, Some(branch)) => match repo.config_string(&format!("branch.{branch}.patchBase")) {
+            Some(base) => base,
+            None => release_merge_base(&ws, &repo, &head)?.ok_or_else(|| Refused::NoBase { branch: branch.clone() })?,
+        },
+        (None, None) => return Err(Refused::NoBase { branch: "HEAD".into() }.into()),
+    };
+    let base_commit = repo.resolve(&base)?;
+    let workdir = repo.workdir().to_owned();
+    let commits =
+        repo.commits(std::slice::from_ref(&head), std::slice::from_ref(&base_commit), CommitOrder::Topological)?;
+    let files = diff::between(&workdir, &base_commit, &head)?;
+    let crates = crates(&ws, &workdir);
+    let manifests = manifest_changes(&repo, &files, &base_commit, &head)?;
+    let version_changes = version_changes(&repo, &commits)?;
+    let outside_merges = outside_merges(&ws, &repo, &commits, &base_commit)?;
+    let test_code = test_code(&repo, &files, &head)?;
+    let config = &ws.config.hotfix;
+    let api = api_violations(&ws, &files, &crates, &base_commit, api);
+    let facts = Facts {
+        config,
+        changelogs: vec![ws.config.changelog.clone(), "CHANGELOG.md".into()],
+        commits: &commits,
+        files: &files,
+        crates: &crates,
+        manifests: &manifests,
+        version_changes: &version_changes,
+        outside_merges: &outside_merges,
+        test_code: &test_code,
+        api,
+    };
+    let violations = policy::evaluate(&facts);
+    Ok(CheckReport { branch, base, base_commit, head, violations })
+}
+
+/// The merge base with the release branch that shares the most history with `head`.
+fn release_merge_base(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Result<Option<String>> {
+    let prefix = ws.config.release_branch.split('{').next().unwrap_or_default();
+    let mut best: Option<(i64, String)> = None;
+    for (_, tip) in repo.branches(prefix)? {
+        let Some(base) = repo.merge_base(head, &tip)? else { continue };
+        let when = repo.commit_time(&base)?;
+        if best.as_ref().is_none_or(|(t, _)| when > *t) {
+            best = Some((when, base));
+        }
+    }
+    Ok(best.map(|(_, base)| base))
+}
+
+/// The workspace members, with directories relative to the repository root.
+fn crates(ws: &Workspace, workdir: &Path) -> Vec<Crate> {
+    let root = crate::fs::canonical(workdir);
+    ws.members
+        .iter()
+        .map(|m| {
+            let dir = crate::fs::canonical(&m.dir);
+            let relative = dir.strip_prefix(&root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
+            let dir = if relative.is_empty() { relative } else { format!("{relative}/") };
+            Crate { name: m.name.clone(), dir }
+        })
+        .collect()
+}
+
+fn manifest_changes(
+    repo: &Repository,
+    files: &[FileDiff],
+    base: &str,
+    head: &str,
+) -> anyhow::Result<Vec<ManifestChange>> {
+    let mut changes = Vec::new();
+    for file in files.iter().filter(|f| f.path == "Cargo.toml" || f.path.ends_with("/Cargo.toml")) {
+        let before = repo.file_at(base, file.old_path.as_deref().unwrap_or(&file.path))?;
+        let after = repo.file_at(head, &file.path)?;
+        changes.push(ManifestChange { path: file.path.clone(), before, after });
+    }
+    Ok(changes)
+}
+
+/// `(commit, manifest)` for each package version a non-release commit changes.
+fn version_changes(repo: &Repository, commits: &[CommitInfo]) -> anyhow::Result<Vec<(String, String)>> {
+    let version = |text: Option<String>| -> Option<String> {
+        let doc: toml_edit::DocumentMut = text?.parse().ok()?;
+        let package = doc.get("package").and_then(|p| p.get("version")).map(|v| v.to_string());
+        let workspace =
+            doc.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get("version")).map(|v| v.to_string());
+        Some(format!("{package:?}{workspace:?}").split_whitespace().collect())
+    };
+    let mut found = Vec::new();
+    for commit in commits.iter().filter(|c| c.parents.len() == 1 && !policy::is_release_commit(&c.message)) {
+        for path in repo.changed_paths(commit)?.into_iter().filter(|p| p == "Cargo.toml" || p.ends_with("/Cargo.toml"))
+        {
+            let before = version(repo.file_at(&commit.parents[0], &path)?);
+            let after = version(repo.file_at(&commit.id, &path)?);
+            if before.is_some() && after.is_some() && before != after {
+                found.push((commit.id.clone(), path));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `(merge, parent)` for each merge parent that is not on the release line (reachable from the
+/// release branch of the base, or from the base when there is none).
+fn outside_merges(
+    ws: &Workspace,
+    repo: &Repository,
+    commits: &[CommitInfo],
+    base: &str,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let merges: Vec<&CommitInfo> = commits.iter().filter(|c| c.parents.len() > 1).collect();
+    if merges.is_empty() {
+        return Ok(Vec::new());
+    }
+    let prefix = ws.config.release_branch.split('{').next().unwrap_or_default();
+    let mut line: HashSet<String> = repo.reachable(base)?;
+    for (_, tip) in repo.branches(prefix)? {
+        if repo.merge_base(&tip, base)?.as_deref() == Some(base) {
+            line.extend(repo.reachable(&tip)?);
+        }
+    }
+    Ok(merges
+        .into_iter()
+        .flat_map(|m| m.parents[1..].iter().filter(|p| !line.contains(*p)).map(|p| (m.id.clone(), p.clone())))
+        .collect())
+}
+
+/// The test-code line ranges of each changed Rust file, at the head.
+fn test_code(
+    repo: &Repository,
+    files: &[FileDiff],
+    head: &str,
+) -> anyhow::Result<BTreeMap<String, Vec<(usize, usize)>>> {
+    let mut ranges = BTreeMap::new();
+    for file in files.iter().filter(|f| f.path.ends_with(".rs") && !f.binary) {
+        if let Some(text) = repo.file_at(head, &file.path)? {
+            ranges.insert(file.path.clone(), policy::test_ranges(&text));
+        }
+    }
+    Ok(ranges)
+}
+
+/// Rule 9: `cargo semver-checks` against the base, for each publishable crate the branch touches.
+fn api_violations(ws: &Workspace, files: &[FileDiff], crates: &[Crate], base: &str, when: ApiCheck) -> Vec<Violation> {
+    let required = ws.config.hotfix.semver_checks;
+    if !required && when == ApiCheck::WhenRequired {
+        return Vec::new();
+    }
+    let installed =
+        Command::new("cargo").args(["semver-checks", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !installed {
+        return if required {
+            vec![Violation {
+                rule: Rule::Api,
+                location: None,
+                message: "`hotfix.semver-checks = true` requires cargo-semver-checks, which is not installed".into(),
+                help: "install it with `cargo install cargo-semver-checks --locked`, or set `hotfix.semver-checks = false`".into(),
+            }]
+        } else {
+            Vec::new()
+        };
+    }
+    let touched: Vec<&Crate> = crates
+        .iter()
+        .filter(|c| files.iter().any(|f| f.path.starts_with(&c.dir)))
+        .filter(|c| ws.member(&c.name).is_some_and(|m| m.publish))
+        .collect();
+    let mut violations = Vec::new();
+    for krate in touched {
+        let manifest: PathBuf = ws.root_manifest_path.clone();
+        let output = Command::new("cargo")
+            .args([
+                "semver-checks",
+                "check-release",
+                "--release-type",
+                "patch",
+                "--baseline-rev",
+                base,
+                "-p",
+                &krate.name,
+            ])
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .output();
+        let Ok(output) = output else { continue };
+        if !output.status.success() {
+            let text = String::from_utf8_lossy(&output.stdout);
+            let summary =
+                text.lines().filter(|l| l.contains("FAIL") || l.contains("Summary")).collect::<Vec<_>>().join("; ");
+            violations.push(Violation {
+                rule: Rule::Api,
+                location: Some(krate.name.clone()),
+                message: format!("cargo-semver-checks finds changes a patch release may not carry: {summary}"),
+                help: "keep the public API as it was; run `cargo semver-checks --baseline-rev <base>` for details"
+                    .into(),
+            });
+        }
+    }
+    violations
+}

@@ -1,0 +1,296 @@
+//! What the installed hooks run: `hook commit-msg` and `hook pre-push`.
+//!
+//! commit-msg runs on every commit, so it reads only what it needs straight from the files git
+//! keeps (`.git/HEAD`, the config, the root `Cargo.toml`): no `cargo metadata`, no history walk.
+//! pre-push loads the workspace only when a hotfix branch or a release tag is pushed.
+
+use std::path::{Path, PathBuf};
+
+use semver::Version;
+
+use crate::conventional::ConventionalCommit;
+use crate::git::history::Repository;
+use crate::hotfix::policy::{Rule, Violation};
+use crate::ops::check::{self, ApiCheck};
+use crate::release_tag::TagFormat;
+use crate::workspace::config::Config;
+use crate::workspace::manifest::Manifest;
+use crate::workspace::{VersioningMode, Workspace};
+
+/// The longest header the lint accepts.
+const MAX_HEADER: usize = 100;
+
+/// Messages git writes itself, which the lint lets through.
+const GIT_MESSAGES: [&str; 5] = ["Merge ", "Revert \"", "fixup! ", "squash! ", "amend! "];
+
+/// Judges the commit message in `file`; `cwd` is where git runs the hook (the work tree root).
+pub fn commit_msg(file: &Path, cwd: &Path) -> anyhow::Result<Vec<Violation>> {
+    let raw =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!(e).context(format!("failed to read `{}`", file.display())))?;
+    let raw = String::from_utf8_lossy(&raw);
+    let git = GitFiles::find(cwd);
+    let comment = git.as_ref().and_then(|g| g.config("core", "commentchar")).unwrap_or_else(|| "#".into());
+    let message = clean(&raw, comment.chars().next().filter(|_| comment != "auto").unwrap_or('#'));
+    if message.is_empty() || GIT_MESSAGES.iter().any(|p| message.starts_with(p)) {
+        return Ok(Vec::new());
+    }
+    let header = message.lines().next().unwrap_or_default();
+    let conventional = |text: String| {
+        Violation {
+        rule: Rule::Conventional,
+        location: Some(header.to_owned()),
+        message: text,
+        help: "write `type(scope): description`, e.g. `fix(parser): reject empty input`; bypass once with `git commit --no-verify`"
+            .into(),
+    }
+    };
+    let mut violations = Vec::new();
+    if header.chars().count() > MAX_HEADER {
+        violations
+            .push(conventional(format!("the header is {} characters long, over {MAX_HEADER}", header.chars().count())));
+    }
+    if message.lines().nth(1).is_some_and(|l| !l.trim().is_empty()) {
+        violations.push(conventional("the body must be separated from the header by a blank line".into()));
+    }
+    let parsed = match ConventionalCommit::parse(&message) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            violations.push(conventional(format!("not a conventional commit: {err}")));
+            return Ok(violations);
+        }
+    };
+    let Some(git) = git else { return Ok(violations) };
+    let Some(branch) = git.branch() else { return Ok(violations) };
+    let config = root_config(cwd);
+    let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
+    let on_hotfix = (!prefix.is_empty() && branch.starts_with(&prefix))
+        || git.config(&format!("branch.{branch}"), "patchbase").is_some();
+    if !on_hotfix {
+        return Ok(violations);
+    }
+    let allowed = &config.hotfix.allowed_types;
+    let bypass = "; bypass once with `git commit --no-verify`";
+    if parsed.breaking {
+        violations.push(Violation {
+            rule: Rule::CommitType,
+            location: Some(header.to_owned()),
+            message: format!("a breaking change cannot go on hotfix branch `{branch}`"),
+            help: format!("keep the patch compatible; breaking changes belong on the main line{bypass}"),
+        });
+    } else if !allowed.iter().any(|t| t.eq_ignore_ascii_case(&parsed.kind)) {
+        violations.push(Violation {
+            rule: Rule::CommitType,
+            location: Some(header.to_owned()),
+            message: format!("type `{}` is not allowed on hotfix branch `{branch}`", parsed.kind),
+            help: format!("use one of: {}; a `{}` belongs on the main line{bypass}", allowed.join(", "), parsed.kind),
+        });
+    }
+    Ok(violations)
+}
+
+/// Judges what git is about to push: `lines` are git's `<local ref> <local sha> <remote ref>
+/// <remote sha>` lines.
+pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, lines: &str) -> anyhow::Result<Vec<Violation>> {
+    let pushes: Vec<(&str, &str)> = lines
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let (local_ref, local_sha) = (fields.next()?, fields.next()?);
+            // A deletion pushes nothing to judge.
+            (!local_sha.bytes().all(|b| b == b'0')).then_some((local_ref, local_sha))
+        })
+        .collect();
+    let git = GitFiles::find(cwd);
+    let config = root_config(cwd);
+    let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
+    let is_hotfix = |branch: &str| {
+        (!prefix.is_empty() && branch.starts_with(&prefix))
+            || git.as_ref().is_some_and(|g| g.config(&format!("branch.{branch}"), "patchbase").is_some())
+    };
+    let mut violations = Vec::new();
+    let mut tags = Vec::new();
+    for (local_ref, sha) in pushes {
+        if let Some(branch) = local_ref.strip_prefix("refs/heads/").filter(|b| is_hotfix(b)) {
+            let report = check::check(manifest_path, cwd, None, Some((branch, sha)), ApiCheck::WhenRequired)?;
+            violations.extend(report.violations.into_iter().map(|mut v| {
+                v.help.push_str("; bypass once with `git push --no-verify`");
+                v
+            }));
+        } else if let Some(tag) = local_ref.strip_prefix("refs/tags/") {
+            tags.push((tag, sha));
+        }
+    }
+    if !tags.is_empty() {
+        violations.extend(release_tags(manifest_path, cwd, &tags)?);
+    }
+    Ok(violations)
+}
+
+/// Release tags whose version differs from the manifests of the commit they tag.
+fn release_tags(manifest_path: Option<&Path>, cwd: &Path, tags: &[(&str, &str)]) -> anyhow::Result<Vec<Violation>> {
+    let ws = Workspace::load(manifest_path, cwd)?;
+    let repo = Repository::discover(&ws.root)?;
+    let format = TagFormat::new(ws.tag_format());
+    let root = crate::fs::canonical(repo.workdir());
+    let relative = |path: &Path| {
+        crate::fs::canonical(path).strip_prefix(&root).map(|p| p.to_string_lossy().replace('\\', "/")).ok()
+    };
+    let mut violations = Vec::new();
+    for (name, sha) in tags {
+        let tag =
+            crate::git::history::Tag { name: (*name).to_owned(), commit: String::new(), commit_time: 0, message: None };
+        let Some(release) = format.parse(&tag, None) else { continue };
+        let commit = repo.resolve(sha)?;
+        let manifest = match (&release.crate_name, ws.mode) {
+            (Some(krate), VersioningMode::Independent) => ws.member(krate).and_then(|m| relative(&m.manifest_path)),
+            _ => relative(&ws.root_manifest_path),
+        };
+        let Some(manifest) = manifest else { continue };
+        let text = repo.file_at(&commit, &manifest)?;
+        let root_text = repo.file_at(&commit, relative(&ws.root_manifest_path).as_deref().unwrap_or("Cargo.toml"))?;
+        let found = text.as_deref().and_then(|t| version_in(t, root_text.as_deref()));
+        if found.as_ref() != Some(&release.version) {
+            let found = found.map_or_else(|| "no version".to_owned(), |v| format!("version {v}"));
+            violations.push(Violation {
+                rule: Rule::ReleaseTag,
+                location: Some(format!("{name} -> {manifest}")),
+                message: format!("release tag `{name}` names {}, but `{manifest}` at that commit has {found}", release.version),
+                help: "tag the release commit that sets this version (`cargo patch release` does), or delete the tag; bypass once with `git push --no-verify`".into(),
+            });
+        }
+    }
+    Ok(violations)
+}
+
+/// Returns the package version a manifest declares (following `version.workspace = true` to
+/// the root manifest's `[workspace.package]`).
+fn version_in(manifest: &str, root: Option<&str>) -> Option<Version> {
+    let doc: toml_edit::DocumentMut = manifest.parse().ok()?;
+    let workspace_version = |doc: &toml_edit::DocumentMut| {
+        doc.get("workspace")?.get("package")?.get("version")?.as_str().and_then(|v| Version::parse(v).ok())
+    };
+    match doc.get("package").and_then(|p| p.get("version")) {
+        Some(item) if item.is_str() => item.as_str().and_then(|v| Version::parse(v).ok()),
+        Some(_) => root.and_then(|r| r.parse().ok()).and_then(|r: toml_edit::DocumentMut| workspace_version(&r)),
+        None => workspace_version(&doc),
+    }
+}
+
+/// The configuration of the workspace whose root manifest is `cwd/Cargo.toml`, or the defaults.
+fn root_config(cwd: &Path) -> Config {
+    let path = cwd.join("Cargo.toml");
+    std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| Manifest::parse(path, text).ok())
+        .and_then(|m| Config::from_root_manifest(&m).ok())
+        .unwrap_or_default()
+}
+
+/// Returns the message git will record: everything from the scissors line on dropped, comment
+/// lines dropped, trailing whitespace and blank lines at either end removed (`--cleanup=strip`).
+fn clean(raw: &str, comment: char) -> String {
+    let scissors = format!("{comment} ------------------------ >8 ------------------------");
+    let mut lines: Vec<&str> = Vec::new();
+    for line in raw.lines() {
+        if line == scissors {
+            break;
+        }
+        if !line.starts_with(comment) {
+            lines.push(line.trim_end());
+        }
+    }
+    let mut text = lines.join("\n");
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text.trim_matches('\n').to_owned()
+}
+
+/// The files git keeps for the repository around a directory, read directly.
+struct GitFiles {
+    git_dir: PathBuf,
+    common_dir: PathBuf,
+}
+
+impl GitFiles {
+    /// Finds `$GIT_DIR`, or the `.git` directory (or `gitdir:` file) at or above `cwd`.
+    fn find(cwd: &Path) -> Option<Self> {
+        let git_dir = match std::env::var_os("GIT_DIR") {
+            Some(dir) => cwd.join(dir),
+            None => cwd.ancestors().find_map(|dir| {
+                let dot_git = dir.join(".git");
+                if dot_git.is_dir() {
+                    return Some(dot_git);
+                }
+                let text = std::fs::read_to_string(&dot_git).ok()?;
+                let target = text.strip_prefix("gitdir:")?.trim();
+                Some(dir.join(target))
+            })?,
+        };
+        let common_dir = match std::fs::read_to_string(git_dir.join("commondir")) {
+            Ok(text) => git_dir.join(text.trim()),
+            Err(_) => git_dir.clone(),
+        };
+        Some(Self { git_dir, common_dir })
+    }
+
+    /// Returns the branch HEAD is on, if any.
+    fn branch(&self) -> Option<String> {
+        let head = std::fs::read_to_string(self.git_dir.join("HEAD")).ok()?;
+        head.trim().strip_prefix("ref: refs/heads/").map(str::to_owned)
+    }
+
+    /// Returns `key` of `[section]` or `[section "sub"]` (`section` given as `branch.<name>`)
+    /// from the repository's config file; keys compare case-insensitively, as git's do.
+    fn config(&self, section: &str, key: &str) -> Option<String> {
+        let text = std::fs::read_to_string(self.common_dir.join("config")).ok()?;
+        let (name, sub) = match section.split_once('.') {
+            Some((name, sub)) => (name, Some(sub)),
+            None => (section, None),
+        };
+        let wanted = match sub {
+            Some(sub) => format!("[{name} \"{}\"]", sub.replace('\\', "\\\\").replace('"', "\\\"")),
+            None => format!("[{name}]"),
+        };
+        let mut in_section = false;
+        let mut found = None;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_section = line.eq_ignore_ascii_case(&wanted) || (sub.is_some() && line == wanted);
+                continue;
+            }
+            if !in_section {
+                continue;
+            }
+            if let Some((k, v)) = line.split_once('=')
+                && k.trim().eq_ignore_ascii_case(key)
+            {
+                found = Some(v.trim().trim_matches('"').to_owned());
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_messages_as_git_does() {
+        let raw = "fix: x\n# Please enter the commit message\n\nbody  \n\n\n\ntrailer: y\n# ------------------------ >8 ------------------------\ndiff --git a b\n";
+        assert_eq!(clean(raw, '#'), "fix: x\n\nbody\n\ntrailer: y");
+        assert_eq!(clean("; comment\nfeat: y\n", ';'), "feat: y");
+    }
+
+    #[test]
+    fn reads_versions_and_inherited_versions() {
+        let root = "[workspace]\nmembers = [\"a\"]\n[workspace.package]\nversion = \"1.2.4\"\n";
+        assert_eq!(version_in(root, None), Some(Version::new(1, 2, 4)));
+        assert_eq!(
+            version_in("[package]\nname = \"a\"\nversion.workspace = true\n", Some(root)),
+            Some(Version::new(1, 2, 4))
+        );
+        assert_eq!(version_in("[package]\nname = \"a\"\nversion = \"0.3.0\"\n", None), Some(Version::new(0, 3, 0)));
+    }
+}
