@@ -56,6 +56,19 @@ function commit(ref, mark, parent, ts, msg, path, content) {
     if (parent > 0) printf "from :%d\n", parent
     printf "M 100644 inline %s\n", path
     data(content)
+    if (mark == 1) workspace()
+}
+# The first commit makes the tree a cargo workspace of crates a, b, c sharing one version, so
+# the check and the hooks of cargo-patch have manifests to read.
+function workspace(   k) {
+    printf "M 100644 inline Cargo.toml\n"
+    data("[workspace]\nmembers = [\"crates/a\", \"crates/b\", \"crates/c\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    for (k = 1; k <= 3; k++) {
+        printf "M 100644 inline crates/%s/Cargo.toml\n", crates[k]
+        data(sprintf("[package]\nname = \"%s\"\nversion.workspace = true\nedition.workspace = true\n", crates[k]))
+        printf "M 100644 inline crates/%s/src/lib.rs\n", crates[k]
+        data("pub fn f() {}\n")
+    }
 }
 BEGIN {
     split("feat fix perf docs refactor chore", types, " ")
@@ -105,8 +118,9 @@ BEGIN {
     for (k = 1; k <= 5; k++) {
         ts += 60
         msg = sprintf("fix(core): hotfix step %d (#%d)\n", k, n + k)
+        # Each step changes code and its regression test, so the branch keeps the hotfix policy.
         commit(branch, n + k, k == 1 ? fork : 0, ts, msg, "crates/a/src/lib.rs",
-               sprintf("// hotfix %d\n", k))
+               sprintf("pub fn f() -> u32 {\n    %d\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn step_%d() {\n        assert_eq!(super::f(), %d);\n    }\n}\n", k, k, k))
     }
     print "done"
 }' |

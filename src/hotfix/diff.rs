@@ -41,31 +41,59 @@ impl FileDiff {
 
 /// Returns the files `base..head` changes, with their hunks.
 pub fn between(workdir: &Path, base: &str, head: &str) -> Result<Vec<FileDiff>, git::Error> {
-    let args = [
-        "diff",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-renames",
-        "--no-textconv",
-        "-U0",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-    ];
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(workdir)
-        .args(["-c", "core.quotePath=false"])
-        .args(args)
-        .arg(base)
-        .arg(head)
-        .arg("--")
-        .output()
-        .map_err(|source| git::Error::Spawn { args: "diff".into(), dir: workdir.to_owned(), source })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
-        return Err(git::Error::Failed { args: format!("diff {base} {head}"), dir: workdir.to_owned(), stderr });
+    Pending::spawn(workdir, base, head)?.wait()
+}
+
+/// A `git diff` running in the background while the caller reads history.
+pub struct Pending {
+    child: std::process::Child,
+    workdir: std::path::PathBuf,
+    range: String,
+}
+
+impl Pending {
+    /// Starts `git diff -U0 base head`.
+    pub fn spawn(workdir: &Path, base: &str, head: &str) -> Result<Self, git::Error> {
+        let args = [
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            "--no-textconv",
+            "-U0",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+        ];
+        let child = Command::new("git")
+            .arg("-C")
+            .arg(workdir)
+            .args(["-c", "core.quotePath=false"])
+            .args(args)
+            .arg(base)
+            .arg(head)
+            .arg("--")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|source| git::Error::Spawn { args: "diff".into(), dir: workdir.to_owned(), source })?;
+        Ok(Self { child, workdir: workdir.to_owned(), range: format!("{base} {head}") })
     }
-    Ok(parse(&String::from_utf8_lossy(&output.stdout)))
+
+    /// Waits for the diff and parses it.
+    pub fn wait(self) -> Result<Vec<FileDiff>, git::Error> {
+        let Self { child, workdir, range } = self;
+        let output = child.wait_with_output().map_err(|source| git::Error::Spawn {
+            args: "diff".into(),
+            dir: workdir.clone(),
+            source,
+        })?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            return Err(git::Error::Failed { args: format!("diff {range}"), dir: workdir, stderr });
+        }
+        Ok(parse(&String::from_utf8_lossy(&output.stdout)))
+    }
 }
 
 /// Parses `git diff -U0` output.

@@ -7,7 +7,7 @@ use std::process::Command;
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
 use crate::hotfix::diff::{self, FileDiff};
 use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
-use crate::workspace::Workspace;
+use crate::workspace::layout::Layout;
 
 /// When rule 9 runs `cargo semver-checks` (it builds rustdoc twice: minutes, not milliseconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub fn check(
     tip: Option<(&str, &str)>,
     api: ApiCheck,
 ) -> anyhow::Result<CheckReport> {
-    let ws = Workspace::load(manifest_path, cwd)?;
+    let ws = Layout::read(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     let head_state = repo.head()?;
     let (branch, head) = match tip {
@@ -73,13 +73,15 @@ pub fn check(
     };
     let base_commit = repo.resolve(&base)?;
     let workdir = repo.workdir().to_owned();
+    // git's diff runs while history is read: together they cost about the diff alone.
+    let pending = diff::Pending::spawn(&workdir, &base_commit, &head)?;
     let commits =
         repo.commits(std::slice::from_ref(&head), std::slice::from_ref(&base_commit), CommitOrder::Topological)?;
-    let files = diff::between(&workdir, &base_commit, &head)?;
     let crates = crates(&ws, &workdir);
-    let manifests = manifest_changes(&repo, &files, &base_commit, &head)?;
     let version_changes = version_changes(&repo, &commits)?;
     let outside_merges = outside_merges(&ws, &repo, &commits, &base_commit)?;
+    let files = pending.wait()?;
+    let manifests = manifest_changes(&repo, &files, &base_commit, &head)?;
     let test_code = test_code(&repo, &files, &head)?;
     let config = &ws.config.hotfix;
     let api = api_violations(&ws, &files, &crates, &base_commit, api);
@@ -100,7 +102,7 @@ pub fn check(
 }
 
 /// The merge base with the release branch that shares the most history with `head`.
-fn release_merge_base(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Result<Option<String>> {
+fn release_merge_base(ws: &Layout, repo: &Repository, head: &str) -> anyhow::Result<Option<String>> {
     let prefix = ws.config.release_branch.split('{').next().unwrap_or_default();
     let mut best: Option<(i64, String)> = None;
     for (_, tip) in repo.branches(prefix)? {
@@ -114,7 +116,7 @@ fn release_merge_base(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::
 }
 
 /// The workspace members, with directories relative to the repository root.
-fn crates(ws: &Workspace, workdir: &Path) -> Vec<Crate> {
+fn crates(ws: &Layout, workdir: &Path) -> Vec<Crate> {
     let root = crate::fs::canonical(workdir);
     ws.members
         .iter()
@@ -168,7 +170,7 @@ fn version_changes(repo: &Repository, commits: &[CommitInfo]) -> anyhow::Result<
 /// `(merge, parent)` for each merge parent that is not on the release line (reachable from the
 /// release branch of the base, or from the base when there is none).
 fn outside_merges(
-    ws: &Workspace,
+    ws: &Layout,
     repo: &Repository,
     commits: &[CommitInfo],
     base: &str,
@@ -206,13 +208,14 @@ fn test_code(
 }
 
 /// Rule 9: `cargo semver-checks` against the base, for each publishable crate the branch touches.
-fn api_violations(ws: &Workspace, files: &[FileDiff], crates: &[Crate], base: &str, when: ApiCheck) -> Vec<Violation> {
+fn api_violations(ws: &Layout, files: &[FileDiff], crates: &[Crate], base: &str, when: ApiCheck) -> Vec<Violation> {
     let required = ws.config.hotfix.semver_checks;
     if !required && when == ApiCheck::WhenRequired {
         return Vec::new();
     }
-    let installed =
-        Command::new("cargo").args(["semver-checks", "--version"]).output().is_ok_and(|o| o.status.success());
+    // Looked up on PATH rather than asked (`cargo semver-checks --version` costs a cargo start).
+    let installed = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("cargo-semver-checks").is_file()));
     if !installed {
         return if required {
             vec![Violation {

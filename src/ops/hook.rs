@@ -13,9 +13,10 @@ use crate::git::history::Repository;
 use crate::hotfix::policy::{Rule, Violation};
 use crate::ops::check::{self, ApiCheck};
 use crate::release_tag::TagFormat;
+use crate::workspace::VersioningMode;
 use crate::workspace::config::Config;
+use crate::workspace::layout::Layout;
 use crate::workspace::manifest::Manifest;
-use crate::workspace::{VersioningMode, Workspace};
 
 /// The longest header the lint accepts.
 const MAX_HEADER: usize = 100;
@@ -128,7 +129,7 @@ pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, lines: &str) -> anyhow
 
 /// Release tags whose version differs from the manifests of the commit they tag.
 fn release_tags(manifest_path: Option<&Path>, cwd: &Path, tags: &[(&str, &str)]) -> anyhow::Result<Vec<Violation>> {
-    let ws = Workspace::load(manifest_path, cwd)?;
+    let ws = Layout::read(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     let format = TagFormat::new(ws.tag_format());
     let root = crate::fs::canonical(repo.workdir());

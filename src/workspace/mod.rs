@@ -2,6 +2,7 @@
 //! configuration, from `cargo metadata --no-deps` (never the network) plus the manifests' text.
 
 pub mod config;
+pub mod layout;
 pub mod lockfile;
 pub mod manifest;
 
@@ -147,7 +148,7 @@ impl Workspace {
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
         let config = Config::from_root_manifest(&manifests[&root_manifest_path])?;
-        let mode = versioning_mode(&config, &members);
+        let mode = versioning_mode(&config, members.len(), members.iter().all(|m| m.inherits_version));
         let current = current_member(&members, &invoked);
         // Cargo older than 1.71 does not report default members: then every member is one.
         let default_members = if metadata.workspace_default_members.is_available() {
@@ -238,23 +239,28 @@ fn current_member(members: &[Member], invoked: &Path) -> Option<String> {
     found.map(|m| m.name.clone())
 }
 
-fn versioning_mode(config: &Config, members: &[Member]) -> VersioningMode {
+fn versioning_mode(config: &Config, members: usize, all_inherit: bool) -> VersioningMode {
     match &config.tag_format {
         Some(format) if format.contains("{crate}") => VersioningMode::Independent,
         Some(_) => VersioningMode::Unified,
-        None if members.len() == 1 || members.iter().all(|m| m.inherits_version) => VersioningMode::Unified,
+        None if members == 1 || all_inherit => VersioningMode::Unified,
         None => VersioningMode::Independent,
     }
 }
 
+/// Returns the tag format of releases: `tag-format` when set, else the mode's default
+/// (`v{version}` unified, `{crate}-v{version}` independent).
+fn tag_format(config: &Config, mode: VersioningMode) -> &str {
+    match (&config.tag_format, mode) {
+        (Some(format), _) => format,
+        (None, VersioningMode::Unified) => "v{version}",
+        (None, VersioningMode::Independent) => "{crate}-v{version}",
+    }
+}
+
 impl Workspace {
-    /// Returns the tag format of releases: `tag-format` when set, else the
-    /// mode's default (`v{version}` unified, `{crate}-v{version}` independent).
+    /// Returns the tag format of releases (see [`VersioningMode`]).
     pub fn tag_format(&self) -> &str {
-        match (&self.config.tag_format, self.mode) {
-            (Some(format), _) => format,
-            (None, VersioningMode::Unified) => "v{version}",
-            (None, VersioningMode::Independent) => "{crate}-v{version}",
-        }
+        tag_format(&self.config, self.mode)
     }
 }
