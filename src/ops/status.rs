@@ -31,8 +31,8 @@ pub struct CrateStatus {
 #[derive(Debug, Clone)]
 pub struct HotfixBranch {
     pub name: String,
-    /// The highest release reachable from the branch (unified versions), or every release tag
-    /// on the newest tagged commit it reaches (independent versions).
+    /// The base `start` recorded; else the highest release reachable from the branch (unified
+    /// versions), or every release tag on the newest tagged commit it reaches (independent).
     pub base: Vec<String>,
 }
 
@@ -105,6 +105,10 @@ fn hotfix_branches(ws: &Workspace, repo: &Repository) -> anyhow::Result<Vec<Hotf
     let tags = repo.tags()?;
     let mut branches = Vec::new();
     for (name, commit) in repo.branches(prefix)? {
+        if let Some(base) = repo.config_string(&format!("branch.{name}.patchBase")) {
+            branches.push(HotfixBranch { name, base: vec![base] });
+            continue;
+        }
         let reachable = repo.reachable(&commit)?;
         let on_branch: Vec<_> = tags.iter().filter(|t| reachable.contains(&t.commit)).cloned().collect();
         let (releases, _) = release_tag::releases(&format, &on_branch, None);
