@@ -35,56 +35,69 @@ impl From<std::io::Error> for CliError {
 pub type CliResult = Result<(), CliError>;
 
 /// Returns the `help:` lines for an error: those of every typed error in its chain that knows
-/// what the user can do about it.
+/// what the user can do about it, without repeats.
 pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     for cause in error.chain() {
-        if let Some(refused) = cause.downcast_ref::<ops::bump::Refused>() {
-            lines.extend(refused.help());
-            continue;
+        for line in help_of(cause) {
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
         }
-        if let Some(refused) = cause.downcast_ref::<ops::changelog::Refused>() {
-            lines.push(refused.help());
-            continue;
-        }
-        if let Some(refused) = cause.downcast_ref::<ops::notes::Refused>() {
-            lines.push(refused.help());
-            continue;
-        }
-        if let Some(refused) = cause.downcast_ref::<ops::start::Refused>() {
-            lines.push(refused.help());
-            continue;
-        }
-        if let Some(refused) = cause.downcast_ref::<ops::check::Refused>() {
-            lines.push(refused.help());
-            continue;
-        }
-        if let Some(invalid) = cause.downcast_ref::<hotfix::slug::InvalidSlug>() {
-            lines.push(invalid.help());
-            continue;
-        }
-        let help = if let Some(e) = cause.downcast_ref::<workspace::Error>() {
-            e.help()
-        } else if let Some(e) = cause.downcast_ref::<workspace::manifest::Error>() {
-            e.help()
-        } else if let Some(e) = cause.downcast_ref::<workspace::config::Error>() {
-            e.help()
-        } else if let Some(e) = cause.downcast_ref::<version::Error>() {
-            Some(e.help())
-        } else if let Some(e) = cause.downcast_ref::<plan::apply::Error>() {
-            e.help()
-        } else if let Some(e) = cause.downcast_ref::<git::history::Error>() {
-            e.help()
-        } else if let Some(e) = cause.downcast_ref::<changelog::Error>() {
-            e.help()
-        } else if let Some(e) = cause.downcast_ref::<hooks::Error>() {
-            e.help()
-        } else {
-            cause.downcast_ref::<git::Error>().map(git::Error::help)
-        };
-        lines.extend(help.filter(|h| !lines.contains(h)));
     }
     lines
+}
+
+/// Returns the help of `cause` when it is one of our typed errors.
+fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    macro_rules! first_known {
+        ($($ty:ty),+ $(,)?) => {
+            $(if let Some(e) = cause.downcast_ref::<$ty>() {
+                return IntoHelp::into_help(e.help());
+            })+
+        };
+    }
+    first_known!(
+        ops::bump::Refused,
+        ops::changelog::Refused,
+        ops::notes::Refused,
+        ops::start::Refused,
+        ops::check::Refused,
+        hotfix::slug::InvalidSlug,
+        workspace::Error,
+        workspace::manifest::Error,
+        workspace::config::Error,
+        version::Error,
+        plan::apply::Error,
+        git::history::Error,
+        changelog::Error,
+        hooks::Error,
+        git::Error,
+    );
+    Vec::new()
+}
+
+/// The shapes typed errors' `help()` comes in.
+trait IntoHelp {
+    fn into_help(self) -> Vec<String>;
+}
+
+impl IntoHelp for String {
+    fn into_help(self) -> Vec<String> {
+        vec![self]
+    }
+}
+
+impl IntoHelp for Option<String> {
+    fn into_help(self) -> Vec<String> {
+        self.into_iter().collect()
+    }
+}
+
+impl IntoHelp for Vec<String> {
+    fn into_help(self) -> Vec<String> {
+        self
+    }
 }
 
 /// Returns whether the error is a closed stdout (`cargo patch ... | head`), which is not a failure.
