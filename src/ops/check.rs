@@ -41,7 +41,12 @@ pub enum Refused {
 impl Refused {
     /// Returns what the user can do about it.
     pub fn help(&self) -> String {
-        "pass the release it fixes with `--base`, e.g. `--base v1.2.3`".into()
+        match self {
+            Self::NoBase { branch } => format!(
+                "pass the release it fixes with `--base v1.2.3`, or record it for the hooks too: \
+                 `git config branch.{branch}.patchBase v1.2.3`"
+            ),
+        }
     }
 }
 
