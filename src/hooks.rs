@@ -116,9 +116,12 @@ pub struct Change {
     pub action: &'static str,
 }
 
-/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed.
-pub fn install(dir: &Path, binary: &Path, force: bool) -> Result<Vec<Change>, Error> {
-    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed. With
+/// `dry_run`, returns the changes without making them.
+pub fn install(dir: &Path, binary: &Path, force: bool, dry_run: bool) -> Result<Vec<Change>, Error> {
+    if !dry_run {
+        std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    }
     let mut changes = Vec::new();
     for ((name, template), (_, state)) in HOOKS.iter().zip(status(dir, binary)) {
         let path = dir.join(name);
@@ -131,18 +134,23 @@ pub fn install(dir: &Path, binary: &Path, force: bool) -> Result<Vec<Change>, Er
                 if chained.exists() && !force {
                     return Err(Error::ChainTaken { hook: path, chained });
                 }
-                std::fs::rename(&path, &chained).map_err(io("keep the foreign hook", &path))?;
+                if !dry_run {
+                    std::fs::rename(&path, &chained).map_err(io("keep the foreign hook", &path))?;
+                }
                 "installed, chaining the hook that was there"
             }
         };
-        write_executable(&path, &script(template, binary))?;
+        if !dry_run {
+            write_executable(&path, &script(template, binary))?;
+        }
         changes.push(Change { hook: name, action });
     }
     Ok(changes)
 }
 
-/// Removes our hooks from `dir` and puts chained foreign hooks back; foreign hooks stay.
-pub fn uninstall(dir: &Path, binary: &Path) -> Result<Vec<Change>, Error> {
+/// Removes our hooks from `dir` and puts chained foreign hooks back; foreign hooks stay. With
+/// `dry_run`, returns the changes without making them.
+pub fn uninstall(dir: &Path, binary: &Path, dry_run: bool) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
     for ((name, _), (_, state)) in HOOKS.iter().zip(status(dir, binary)) {
         let path = dir.join(name);
@@ -150,11 +158,15 @@ pub fn uninstall(dir: &Path, binary: &Path) -> Result<Vec<Change>, Error> {
         let action = match state {
             HookState::NotInstalled | HookState::Foreign => continue,
             HookState::Installed | HookState::Outdated | HookState::InstalledChained if chained.exists() => {
-                std::fs::rename(&chained, &path).map_err(io("restore the chained hook", &chained))?;
+                if !dry_run {
+                    std::fs::rename(&chained, &path).map_err(io("restore the chained hook", &chained))?;
+                }
                 "removed, restoring the hook it chained"
             }
             _ => {
-                std::fs::remove_file(&path).map_err(io("remove", &path))?;
+                if !dry_run {
+                    std::fs::remove_file(&path).map_err(io("remove", &path))?;
+                }
                 "removed"
             }
         };

@@ -33,9 +33,17 @@ pub enum HooksAction {
         /// Replace a hook already chained from an earlier install
         #[arg(long)]
         force: bool,
+
+        /// Say what would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Remove the hooks and restore the ones they chained
-    Uninstall,
+    Uninstall {
+        /// Say what would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Show whether each hook is installed
     Status,
 }
@@ -70,9 +78,13 @@ pub fn exec(args: HooksArgs, cwd: &Path, shell: &mut Shell) -> CliResult {
     let binary =
         std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
     let binary = crate::fs::canonical(&binary);
-    let changes = match args.action {
-        HooksAction::Install { force } => hooks::install(&dir, &binary, force).map_err(anyhow::Error::from)?,
-        HooksAction::Uninstall => hooks::uninstall(&dir, &binary).map_err(anyhow::Error::from)?,
+    let (changes, dry_run) = match args.action {
+        HooksAction::Install { force, dry_run } => {
+            (hooks::install(&dir, &binary, force, dry_run).map_err(anyhow::Error::from)?, dry_run)
+        }
+        HooksAction::Uninstall { dry_run } => {
+            (hooks::uninstall(&dir, &binary, dry_run).map_err(anyhow::Error::from)?, dry_run)
+        }
         HooksAction::Status => {
             for (hook, state) in hooks::status(&dir, &binary) {
                 shell.print(&format!("{hook}: {state}\n"))?;
@@ -83,8 +95,12 @@ pub fn exec(args: HooksArgs, cwd: &Path, shell: &mut Shell) -> CliResult {
     if changes.is_empty() {
         shell.note(format!("nothing to change in `{}`", dir.display()))?;
     }
+    let verb = if dry_run { "Would hook" } else { "Hook" };
     for change in changes {
-        shell.status("Hook", format!("{}: {} in `{}`", change.hook, change.action, dir.display()))?;
+        shell.status(verb, format!("{}: {} in `{}`", change.hook, change.action, dir.display()))?;
+    }
+    if dry_run {
+        shell.warn("aborting due to dry run; nothing was changed")?;
     }
     Ok(())
 }

@@ -25,15 +25,24 @@ pub struct StartArgs {
     /// The release to fix (default: the latest stable release)
     #[arg(long, value_name = "TAG")]
     pub from: Option<String>,
+
+    /// Say which branches would be created, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Runs `start`.
 pub fn exec(args: StartArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
-    let started = start::start(manifest_path, cwd, &args.slug, args.from.as_deref())?;
+    let started = start::start(manifest_path, cwd, &args.slug, args.from.as_deref(), args.dry_run)?;
+    let (created, switched) = if args.dry_run { ("Would create", "Would switch") } else { ("Created", "Switched") };
     if started.created_release_branch {
-        shell.status("Created", format!("branch `{}` at `{}`", started.release_branch, started.base))?;
+        shell.status(created, format!("branch `{}` at `{}`", started.release_branch, started.base))?;
     }
-    shell.status("Switched", format!("to new branch `{}` (base `{}`)", started.hotfix_branch, started.base))?;
+    shell.status(switched, format!("to new branch `{}` (base `{}`)", started.hotfix_branch, started.base))?;
+    if args.dry_run {
+        shell.warn("aborting due to dry run; nothing was changed")?;
+        return Ok(());
+    }
     shell.print(&format!(
         "Next steps:\n  \
          1. fix the bug with the smallest change, and add a regression test\n  \

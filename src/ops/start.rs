@@ -53,8 +53,15 @@ impl Refused {
     }
 }
 
-/// Starts hotfix `slug` from `from` (default: the latest stable release).
-pub fn start(manifest_path: Option<&Path>, cwd: &Path, slug: &str, from: Option<&str>) -> anyhow::Result<Started> {
+/// Starts hotfix `slug` from `from` (default: the latest stable release); with `dry_run`, only
+/// says what it would do.
+pub fn start(
+    manifest_path: Option<&Path>,
+    cwd: &Path,
+    slug: &str,
+    from: Option<&str>,
+    dry_run: bool,
+) -> anyhow::Result<Started> {
     let slug = slug::validate(slug)?;
     let ws = Workspace::load(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
@@ -98,6 +105,16 @@ pub fn start(manifest_path: Option<&Path>, cwd: &Path, slug: &str, from: Option<
         return Err(Refused::BranchExists(hotfix_branch).into());
     }
     let created_release_branch = !exists(&release_branch);
+    let started = Started {
+        hotfix_branch: hotfix_branch.clone(),
+        release_branch: release_branch.clone(),
+        created_release_branch,
+        base: base.tag.name.clone(),
+        next_version: next,
+    };
+    if dry_run {
+        return Ok(started);
+    }
     if created_release_branch {
         git::run(&workdir, &["branch", "--no-track", "--", &release_branch, &base.tag.commit])?;
     }
@@ -110,13 +127,7 @@ pub fn start(manifest_path: Option<&Path>, cwd: &Path, slug: &str, from: Option<
         }
         return Err(err.into());
     }
-    Ok(Started {
-        hotfix_branch,
-        release_branch,
-        created_release_branch,
-        base: base.tag.name.clone(),
-        next_version: next,
-    })
+    Ok(started)
 }
 
 /// Returns the release to start from: `from`, or the highest stable release.

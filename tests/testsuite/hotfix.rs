@@ -1243,3 +1243,30 @@ fn hostile_branch_names_messages_and_remote_urls_execute_nothing() {
     assert_push_refused(&project, &remote, &["push", "origin", &format!("hotfix/{slug2}")], "[paths]");
     assert_no_pwned(&project);
 }
+
+#[test]
+fn dry_runs_of_start_and_hooks_change_nothing() {
+    let project = released("");
+    let refs = git_ok(&project, &["show-ref"]);
+    let hooks_dir = project.root().join(".git/hooks");
+    let hooks_before: Vec<_> = std::fs::read_dir(&hooks_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let start = project.cargo_patch().args(["start", "dry", "--dry-run"]).output().unwrap();
+    assert_eq!(start.status.code(), Some(0), "{}", String::from_utf8_lossy(&start.stderr));
+    assert!(String::from_utf8_lossy(&start.stderr).contains("Would switch to new branch `hotfix/dry`"));
+    let install = project.cargo_patch().args(["hooks", "install", "--dry-run"]).output().unwrap();
+    assert_eq!(install.status.code(), Some(0), "{}", String::from_utf8_lossy(&install.stderr));
+    assert_eq!(git_ok(&project, &["show-ref"]), refs, "start --dry-run created a ref");
+    assert_eq!(head_ref(&project), "refs/heads/main");
+    assert!(
+        project
+            .command("git")
+            .args(["config", "--get", "branch.hotfix/dry.patchBase"])
+            .output()
+            .unwrap()
+            .stdout
+            .is_empty()
+    );
+    let hooks_after: Vec<_> = std::fs::read_dir(&hooks_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(hooks_after, hooks_before, "hooks install --dry-run wrote a file");
+    assert_eq!(hook_status(&project, "commit-msg"), "not installed");
+}
