@@ -6,7 +6,7 @@
 //! ```text
 //! main.rs -> cli/ (parse, print) -> ops/ (load the context, build a Plan; no printing)
 //!                                     |
-//!   domain: workspace/ version git/ conventional changes release_tag changelog/ (typed errors)
+//!   domain: workspace/ version git/ conventional changes release_tag changelog/ hotfix/ hooks
 //!                                     |
 //!                 plan/apply.rs: the only code that writes files
 //! ```
@@ -21,6 +21,8 @@
 //! - [`changes`]: the conventional changes of a range, as `status` and `notes` list them.
 //! - [`release_tag`]: tag formats, release tags and the latest stable release.
 //! - [`changelog`]: git-cliff configuration, releases grouped as git-cliff groups them, rendering.
+//! - [`hotfix`]: slugs, the hunk-level diff of a branch and the hotfix policy (rules as data).
+//! - [`hooks`]: the git hook scripts and where and how they are installed.
 //! - [`plan`]: the changes a command would make; rendered for `--dry-run`, applied atomically.
 //! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
 //!   [`fs`]: reads and atomic writes with the path in every error; [`parallel`]: ordered
