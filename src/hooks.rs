@@ -116,9 +116,18 @@ pub struct Change {
     pub action: &'static str,
 }
 
-/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed. With
-/// `dry_run`, returns the changes without making them.
-pub fn install(dir: &Path, binary: &Path, force: bool, dry_run: bool) -> Result<Vec<Change>, Error> {
+/// How `install` treats what it finds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InstallOptions {
+    /// Replace a hook already chained by an earlier install.
+    pub force: bool,
+    /// Return the changes without making them.
+    pub dry_run: bool,
+}
+
+/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed.
+pub fn install(dir: &Path, binary: &Path, options: InstallOptions) -> Result<Vec<Change>, Error> {
+    let InstallOptions { force, dry_run } = options;
     if !dry_run {
         std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     }

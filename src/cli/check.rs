@@ -40,9 +40,10 @@ pub enum CheckFormat {
 
 /// Runs `check`.
 pub fn exec(args: CheckArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
-    let report = check::check(manifest_path, cwd, args.base.as_deref(), None, ApiCheck::WhenInstalled)?;
+    let CheckArgs { base, format } = args;
+    let report = check::check(manifest_path, cwd, base.as_deref(), None, ApiCheck::WhenInstalled)?;
     let branch = report.branch.clone().unwrap_or_else(|| "HEAD".into());
-    match args.format {
+    match format {
         CheckFormat::Json => {
             let value = json!({
                 "branch": report.branch,
@@ -63,7 +64,7 @@ pub fn exec(args: CheckArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &m
     if report.violations.is_empty() {
         return Ok(());
     }
-    if args.format == CheckFormat::Text {
+    if format == CheckFormat::Text {
         let count = report.violations.len();
         let error = anyhow::anyhow!(
             "`{branch}` breaks the hotfix policy ({count} violation{} against `{}`)",

@@ -74,13 +74,15 @@ pub enum HookName {
 
 /// Runs `hooks`.
 pub fn exec(args: HooksArgs, cwd: &Path, shell: &mut Shell) -> CliResult {
+    let HooksArgs { action } = args;
     let dir = hooks::hooks_dir(cwd).map_err(anyhow::Error::from)?;
     let binary =
         std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
     let binary = crate::fs::canonical(&binary);
-    let (changes, dry_run) = match args.action {
+    let (changes, dry_run) = match action {
         HooksAction::Install { force, dry_run } => {
-            (hooks::install(&dir, &binary, force, dry_run).map_err(anyhow::Error::from)?, dry_run)
+            let options = hooks::InstallOptions { force, dry_run };
+            (hooks::install(&dir, &binary, options).map_err(anyhow::Error::from)?, dry_run)
         }
         HooksAction::Uninstall { dry_run } => {
             (hooks::uninstall(&dir, &binary, dry_run).map_err(anyhow::Error::from)?, dry_run)
@@ -107,7 +109,8 @@ pub fn exec(args: HooksArgs, cwd: &Path, shell: &mut Shell) -> CliResult {
 
 /// Runs `hook`: silent when everything holds, violations and exit 1 otherwise.
 pub fn exec_hook(args: HookArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
-    let violations = match args.hook {
+    let HookArgs { hook } = args;
+    let violations = match hook {
         HookName::CommitMsg { file } => hook::commit_msg(&cwd.join(file), cwd)?,
         HookName::PrePush { .. } => {
             let mut lines = String::new();

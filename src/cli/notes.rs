@@ -44,8 +44,9 @@ pub enum NotesFormat {
 
 /// Runs `notes`.
 pub fn exec(args: NotesArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
-    let notes = notes::notes(manifest_path, cwd, args.release.as_deref(), args.package.as_deref())?;
-    let text = match args.format {
+    let NotesArgs { release, package, format } = args;
+    let notes = notes::notes(manifest_path, cwd, release.as_deref(), package.as_deref())?;
+    let text = match format {
         NotesFormat::Markdown => markdown(&notes),
         NotesFormat::Text => text(&notes),
         NotesFormat::Json => format!("{:#}\n", to_json(&notes)),

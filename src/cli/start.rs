@@ -33,13 +33,14 @@ pub struct StartArgs {
 
 /// Runs `start`.
 pub fn exec(args: StartArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
-    let started = start::start(manifest_path, cwd, &args.slug, args.from.as_deref(), args.dry_run)?;
-    let (created, switched) = if args.dry_run { ("Would create", "Would switch") } else { ("Created", "Switched") };
+    let StartArgs { slug, from, dry_run } = args;
+    let started = start::start(manifest_path, cwd, &slug, from.as_deref(), dry_run)?;
+    let (created, switched) = if dry_run { ("Would create", "Would switch") } else { ("Created", "Switched") };
     if started.created_release_branch {
         shell.status(created, format!("branch `{}` at `{}`", started.release_branch, started.base))?;
     }
     shell.status(switched, format!("to new branch `{}` (base `{}`)", started.hotfix_branch, started.base))?;
-    if args.dry_run {
+    if dry_run {
         shell.warn("aborting due to dry run; nothing was changed")?;
         return Ok(());
     }

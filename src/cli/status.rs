@@ -33,8 +33,9 @@ pub enum StatusFormat {
 
 /// Runs `status`.
 pub fn exec(args: StatusArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
+    let StatusArgs { format } = args;
     let status = status::status(manifest_path, cwd)?;
-    match args.format {
+    match format {
         StatusFormat::Text => text(&status, shell)?,
         StatusFormat::Json => shell.print(&format!("{:#}\n", to_json(&status)))?,
     }

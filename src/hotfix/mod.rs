@@ -1,5 +1,4 @@
-//! Hotfix discipline: slugs for `start`, the change a branch makes, and the policy it must keep.
+//! Hotfix discipline: slugs for `start`, and the policy a hotfix branch must keep.
 
-pub mod diff;
 pub mod policy;
 pub mod slug;

@@ -6,8 +6,8 @@ use std::fmt;
 
 use glob::Pattern;
 
-use super::diff::FileDiff;
 use crate::conventional::ConventionalCommit;
+use crate::git::diff::FileDiff;
 use crate::git::history::CommitInfo;
 use crate::workspace::config::HotfixConfig;
 

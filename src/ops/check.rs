@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::git::diff::{self, FileDiff};
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
-use crate::hotfix::diff::{self, FileDiff};
 use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
 use crate::workspace::layout::Layout;
 
