@@ -6,6 +6,7 @@ pub mod args;
 pub mod bump;
 pub mod changelog;
 pub mod check;
+pub mod completions;
 pub mod hooks;
 pub mod notes;
 pub mod start;
@@ -13,14 +14,14 @@ pub mod status;
 
 use std::ffi::OsString;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{self, CliError, exit_code};
 use crate::shell::Shell;
 
 /// Carry a Rust workspace through a disciplined patch and release process
 #[derive(Debug, Parser)]
-#[command(name = "cargo-patch", bin_name = "cargo patch", version, propagate_version = true)]
+#[command(name = "cargo-patch", version, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: args::GlobalArgs,
@@ -39,12 +40,14 @@ pub enum Command {
     Check(check::CheckArgs),
     Hooks(hooks::HooksArgs),
     Hook(hooks::HookArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
     Status(status::StatusArgs),
 }
 
 /// Returns the process exit code after running the command `argv` names.
 pub fn main(argv: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(without_cargo_subcommand(argv)) {
+    let cli = match parse(without_cargo_subcommand(argv)) {
         Ok(cli) => cli,
         Err(err) => {
             // `--help` and `--version` come back as "errors" printed to stdout.
@@ -79,8 +82,17 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Check(args) => check::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Hooks(args) => hooks::exec(args, &cwd, shell),
         Command::Hook(args) => hooks::exec_hook(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Completions(args) => completions::exec_completions(args, shell),
+        Command::Man(args) => completions::exec_man(args, shell),
         Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
+}
+
+/// Parses `argv` as `cargo patch ...`, the name usage lines show (completions use the binary's
+/// own name, `cargo-patch`: a name with a space breaks their subcommand tables).
+fn parse(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let matches = Cli::command().bin_name("cargo patch").try_get_matches_from(argv)?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Returns `argv` without the `patch` that cargo inserts when run as `cargo patch ...`.
@@ -95,7 +107,6 @@ fn without_cargo_subcommand(argv: impl IntoIterator<Item = OsString>) -> Vec<OsS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {
@@ -104,7 +115,7 @@ mod tests {
 
     #[test]
     fn argv_forms() {
-        let parse = |argv: &[&str]| Cli::try_parse_from(without_cargo_subcommand(argv.iter().map(OsString::from)));
+        let parse = |argv: &[&str]| parse(without_cargo_subcommand(argv.iter().map(OsString::from)));
         let valid: &[&[&str]] = &[
             &["cargo-patch", "patch", "bump", "patch"],
             &["cargo-patch", "bump", "patch"],

@@ -12,15 +12,17 @@ Carry a Rust workspace through a disciplined patch and release process
 Usage: cargo patch [OPTIONS] <COMMAND>
 
 Commands:
-  bump       Set new versions and update every requirement and Cargo.lock to match
-  changelog  Write the changelog from conventional commits (git-cliff compatible)
-  notes      Print the release notes of one release (default: the latest)
-  start      Cut `hotfix/<SLUG>` from the release line of the latest stable release
-  check      Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
-  hooks      Install, remove or show the commit-msg and pre-push hooks
-  hook       Run a hook's check (called by the installed hook scripts)
-  status     Show versions, the latest stable release, unreleased changes and the suggested next version
-  help       Print this message or the help of the given subcommand(s)
+  bump         Set new versions and update every requirement and Cargo.lock to match
+  changelog    Write the changelog from conventional commits (git-cliff compatible)
+  notes        Print the release notes of one release (default: the latest)
+  start        Cut `hotfix/<SLUG>` from the release line of the latest stable release
+  check        Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
+  hooks        Install, remove or show the commit-msg and pre-push hooks
+  hook         Run a hook's check (called by the installed hook scripts)
+  completions  Print shell completions for bash, zsh, fish, powershell or elvish
+  man          Print the man page (roff) of cargo-patch
+  status       Show versions, the latest stable release, unreleased changes and the suggested next version
+  help         Print this message or the help of the given subcommand(s)
 
 Options:
       --manifest-path <PATH>  Path to Cargo.toml
@@ -167,4 +169,46 @@ error: could not find `Cargo.toml` in `[ROOT]/ws` or any parent directory
 help: run the command inside a Cargo workspace, or pass `--manifest-path`
 
 "#]]);
+}
+
+#[test]
+fn bash_completions_load_and_complete_subcommands() {
+    let project = Project::new();
+    let output = project.command(crate::support::bin()).args(["completions", "bash"]).output().unwrap();
+    assert!(output.status.success());
+    project.write("completions.bash", &String::from_utf8(output.stdout).unwrap());
+    let script = r#"
+source ./completions.bash
+complete -p cargo-patch >/dev/null || exit 3
+complete_words() {
+    COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+    "$(complete -p cargo-patch | sed -n 's/.*-F \([^ ]*\).*/\1/p')" cargo-patch "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    echo "${COMPREPLY[*]}"
+}
+complete_words cargo-patch ch
+complete_words cargo-patch hooks ""
+complete_words cargo-patch changelog --unr
+"#;
+    let output = project.command("bash").args(["-c", script]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "changelog check");
+    assert!(lines[1].contains("install uninstall status"), "{stdout}");
+    assert_eq!(lines[2], "--unreleased");
+}
+
+#[test]
+fn man_page_and_other_shells_render() {
+    let project = Project::new();
+    project.cargo_patch().arg("man").assert().success().stdout_eq(str![[r#"
+...
+.TH cargo-patch 1  "cargo-patch [..]" 
+...
+"#]]);
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        project.cargo_patch().args(["completions", shell]).assert().success();
+    }
+    project.cargo_patch().args(["completions", "tcsh"]).assert().code(2);
 }
