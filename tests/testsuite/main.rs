@@ -7,6 +7,7 @@ mod bump;
 mod bump_auto;
 mod changelog;
 mod cli;
+mod hook_managers;
 mod hotfix;
 mod release_history;
 mod roundtrip;

@@ -1,0 +1,302 @@
+//! The hooks offered to the pre-commit framework (`.pre-commit-hooks.yaml` and
+//! `hooks/pre-commit-pre-push`), run by the real `pre-commit` from a hook repository holding a copy
+//! of those two files, fired by real `git commit` and real `git push` to a local bare remote.
+//!
+//! `pre-commit` is found as `$PRE_COMMIT` or on PATH; without it the tests fail (`.ci/run` installs
+//! it). Its cache is a temp dir (`PRE_COMMIT_HOME`) and nothing goes to the network: the hook
+//! repository is a local path.
+#![cfg(unix)]
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::support::{Project, bin, path_with_bin};
+
+/// The version `.ci/run` installs.
+const PRE_COMMIT_VERSION: &str = "4.7.0";
+
+const ROOT_MANIFEST: &str = "[workspace]\nmembers = [\"engine\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.2.3\"\nedition = \"2021\"\n";
+const ENGINE_MANIFEST: &str = "[package]\nname = \"engine\"\nversion.workspace = true\nedition.workspace = true\n";
+const ENGINE_LIB: &str =
+    "//! The engine.\n\n/// Adds two numbers.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+const FIXED_LIB: &str =
+    "//! The engine.\n\n/// Adds two numbers.\npub fn add(a: u32, b: u32) -> u32 {\n    a.saturating_add(b)\n}\n";
+const REGRESSION_TEST: &str = "#[test]\nfn add_saturates() {\n    assert_eq!(engine::add(u32::MAX, 1), u32::MAX);\n}\n";
+
+/// The real pre-commit: its path and the environment it needs under the test's `HOME`.
+struct PreCommit {
+    program: PathBuf,
+    env: Vec<(&'static str, OsString)>,
+}
+
+/// Finds `pre-commit` (`$PRE_COMMIT`, else on PATH); fails the test when it is missing.
+fn pre_commit() -> PreCommit {
+    let program = std::env::var_os("PRE_COMMIT").map(PathBuf::from).or_else(|| {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|dir| dir.join("pre-commit"))
+            .find(|path| path.is_file())
+    });
+    let Some(program) = program else {
+        panic!(
+            "pre-commit is not installed: `python3 -m pip install --user pre-commit=={PRE_COMMIT_VERSION}` \
+             (then put its bin directory on PATH) or set PRE_COMMIT to its path"
+        )
+    };
+    // The tests give git a temp HOME, which moves Python's user site: a `pip install --user`
+    // pre-commit would no longer import. Keep the user base its interpreter has now.
+    let mut env = Vec::new();
+    if std::env::var_os("PYTHONUSERBASE").is_none()
+        && let Some(base) = user_base(&program)
+    {
+        env.push(("PYTHONUSERBASE", base));
+    }
+    let version = Command::new(&program).arg("--version").envs(env.iter().cloned()).output();
+    let version = version.unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    assert!(
+        version.status.success(),
+        "{} --version failed (reinstall: `python3 -m pip install --user pre-commit=={PRE_COMMIT_VERSION}`): {}",
+        program.display(),
+        describe(&version)
+    );
+    PreCommit { program, env }
+}
+
+/// Asks the interpreter named by `program`'s shebang line for its user base (`site --user-base`).
+fn user_base(program: &Path) -> Option<OsString> {
+    let script = std::fs::read(program).ok()?;
+    let first = script.split(|b| *b == b'\n').next()?;
+    let shebang = String::from_utf8_lossy(first.strip_prefix(b"#!")?).into_owned();
+    let mut words = shebang.split_whitespace();
+    let output = Command::new(words.next()?).args(words).args(["-m", "site", "--user-base"]).output().ok()?;
+    let base = text(&output.stdout).trim().to_owned();
+    (output.status.success() && !base.is_empty()).then(|| base.into())
+}
+
+/// A workspace on `main` at 1.2.3, tagged `v1.2.3` (annotated), whose `.pre-commit-config.yaml`
+/// (committed, as pre-commit wants) uses both hooks from a hook repository beside it.
+fn fixture(pre_commit: &PreCommit) -> Project {
+    let project = Project::new();
+    let (repo, rev) = hook_repo(&project);
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: cargo-patch-commit-msg\n      - id: cargo-patch-pre-push\n",
+        repo.display()
+    );
+    project
+        .write("Cargo.toml", ROOT_MANIFEST)
+        .write("engine/Cargo.toml", ENGINE_MANIFEST)
+        .write("engine/src/lib.rs", ENGINE_LIB)
+        .write(".pre-commit-config.yaml", &config);
+    project.generate_lockfile();
+    project.commit_all();
+    project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
+    let install = run(
+        &project,
+        pre_commit,
+        &pre_commit.program,
+        &["install", "--hook-type", "commit-msg", "--hook-type", "pre-push"],
+    );
+    assert_code(&install, 0, "pre-commit install");
+    project
+}
+
+/// A git repository `home/hook-repo` holding this crate's `.pre-commit-hooks.yaml` and
+/// `hooks/pre-commit-pre-push` (mode kept); returns its path and HEAD.
+fn hook_repo(project: &Project) -> (PathBuf, String) {
+    let repo = project.home().join("hook-repo");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for rel in [".pre-commit-hooks.yaml", "hooks/pre-commit-pre-push"] {
+        let target = repo.join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(source.join(rel), &target).unwrap_or_else(|e| panic!("copy {rel}: {e}"));
+    }
+    let git = |args: &[&str]| {
+        let output = project.command("git").current_dir(&repo).args(args).output().unwrap();
+        assert_code(&output, 0, &format!("git {args:?} in the hook repository"));
+        text(&output.stdout).trim().to_owned()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "feat: hooks"]);
+    assert_eq!(git(&["ls-files", "-s", "hooks/pre-commit-pre-push"]).split(' ').next(), Some("100755"));
+    let rev = git(&["rev-parse", "HEAD"]);
+    (repo, rev)
+}
+
+/// Returns `program` in the project root with the hermetic git environment, pre-commit's own
+/// environment (its cache under the temp dir, no inherited `PRE_COMMIT*` or `SKIP`) and a PATH of
+/// the binary's directory, pre-commit's directory and the inherited PATH.
+fn cmd(project: &Project, pre_commit: &PreCommit, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut command = project.command(program);
+    for (key, _) in std::env::vars_os() {
+        let name = key.to_string_lossy();
+        if name.starts_with("PRE_COMMIT") || name == "SKIP" {
+            command.env_remove(&key);
+        }
+    }
+    let mut paths: Vec<PathBuf> = std::env::split_paths(&path_with_bin()).collect();
+    if let Some(dir) = pre_commit.program.parent() {
+        paths.insert(1, dir.to_owned());
+    }
+    command
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .env("PRE_COMMIT_HOME", project.home().join("pre-commit-cache"))
+        .env("CARGO_HOME", project.home().join("cargo-home"))
+        .env_remove("GIT_EDITOR")
+        .envs(pre_commit.env.iter().cloned());
+    command
+}
+
+fn run(project: &Project, pre_commit: &PreCommit, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Output {
+    cmd(project, pre_commit, program).args(args).output().unwrap()
+}
+
+/// Runs `git ARGS` in the project root (hooks fire).
+fn git(project: &Project, pre_commit: &PreCommit, args: &[&str]) -> Output {
+    run(project, pre_commit, "git", args)
+}
+
+/// Writes `files`, stages them and runs `git commit -m MESSAGE` (hooks fire).
+fn commit(project: &Project, pre_commit: &PreCommit, message: &str, files: &[(&str, &str)]) -> Output {
+    for (rel, contents) in files {
+        project.write(rel, contents);
+        assert_code(&git(project, pre_commit, &["add", "--", rel]), 0, &format!("git add {rel}"));
+    }
+    git(project, pre_commit, &["commit", "-q", "-m", message])
+}
+
+fn head(project: &Project) -> String {
+    project.git(&["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        text(&output.stdout),
+        text(&output.stderr)
+    )
+}
+
+fn assert_code(output: &Output, code: i32, what: &str) {
+    assert_eq!(output.status.code(), Some(code), "{what}: {}", describe(output));
+}
+
+/// Asserts `output` failed and said `needle` (git puts a hook's output on stderr).
+fn assert_failed_with(output: &Output, needle: &str, what: &str) {
+    assert_ne!(output.status.code(), Some(0), "{what} was accepted; {}", describe(output));
+    let said = format!("{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(said.contains(needle), "{what}: expected {needle:?}; {}", describe(output));
+}
+
+/// Asserts a commit was refused with `needle` and HEAD stayed at `before`.
+fn assert_commit_refused(project: &Project, output: &Output, before: &str, needle: &str, what: &str) {
+    assert_failed_with(output, needle, what);
+    assert_eq!(head(project), before, "{what}: a commit was created");
+}
+
+/// Creates the bare repository `home/<name>` and returns its path.
+fn bare(project: &Project, pre_commit: &PreCommit, name: &str) -> PathBuf {
+    let remote = project.home().join(name);
+    let output = run(project, pre_commit, "git", &["init", "-q", "--bare", remote.to_str().unwrap()]);
+    assert_code(&output, 0, "git init --bare");
+    remote
+}
+
+fn ls_remote(project: &Project, remote: &Path) -> String {
+    project.git(&["ls-remote", remote.to_str().unwrap()])
+}
+
+/// Asserts `git ARGS` (a push) was refused with `needle` and left `remote` as it was.
+fn assert_push_refused(project: &Project, pre_commit: &PreCommit, remote: &Path, args: &[&str], needle: &str) {
+    let before = ls_remote(project, remote);
+    assert_failed_with(&git(project, pre_commit, args), needle, &format!("git {args:?}"));
+    assert_eq!(ls_remote(project, remote), before, "git {args:?} changed the remote");
+}
+
+/// `cargo-patch start SLUG` (from wherever HEAD is).
+fn start(project: &Project, pre_commit: &PreCommit, slug: &str) {
+    assert_code(&run(project, pre_commit, bin(), &["start", slug]), 0, &format!("start {slug}"));
+}
+
+#[test]
+fn pre_commit_runs_our_commit_msg_hook_on_real_commits() {
+    let pre_commit = pre_commit();
+    let project = fixture(&pre_commit);
+    let hook = std::fs::read_to_string(project.root().join(".git/hooks/commit-msg")).unwrap();
+    assert!(hook.contains("pre-commit"), "pre-commit did not install commit-msg:\n{hook}");
+
+    // On main: a conventional message passes, anything else is refused.
+    let output = commit(&project, &pre_commit, "feat: x", &[("engine/src/extra.rs", "//! More.\n")]);
+    assert_code(&output, 0, "git commit -m 'feat: x'");
+    assert_eq!(project.git(&["log", "-1", "--format=%s"]).trim(), "feat: x");
+    let before = head(&project);
+    let output = commit(&project, &pre_commit, "not conventional", &[("engine/src/extra.rs", "//! Refused.\n")]);
+    assert_commit_refused(&project, &output, &before, "error[conventional]", "a non-conventional message");
+    assert_failed_with(&output, "cargo-patch-commit-msg", "the hook id is named");
+
+    // On a hotfix branch: only patch-level types.
+    project.git(&["reset", "-q", "--hard"]);
+    start(&project, &pre_commit, "typed");
+    let before = head(&project);
+    let files = [("engine/src/lib.rs", FIXED_LIB), ("engine/tests/regression.rs", REGRESSION_TEST)];
+    let output = commit(&project, &pre_commit, "feat: sneak a feature in", &files);
+    assert_commit_refused(&project, &output, &before, "error[commit-type]", "feat on a hotfix branch");
+    assert_code(&commit(&project, &pre_commit, "fix: saturate add", &files), 0, "a fix on a hotfix branch");
+}
+
+#[test]
+fn pre_commit_runs_our_pre_push_hook_on_real_pushes() {
+    let pre_commit = pre_commit();
+    let project = fixture(&pre_commit);
+    let hook = std::fs::read_to_string(project.root().join(".git/hooks/pre-push")).unwrap();
+    assert!(hook.contains("pre-commit"), "pre-commit did not install pre-push:\n{hook}");
+    let remote = bare(&project, &pre_commit, "remote.git");
+    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    let output = git(&project, &pre_commit, &["push", "-q", "--no-verify", "origin", "main", "v1.2.3"]);
+    assert_code(&output, 0, "push main and v1.2.3");
+
+    // A clean fix goes through.
+    start(&project, &pre_commit, "ok");
+    let files = [("engine/src/lib.rs", FIXED_LIB), ("engine/tests/regression.rs", REGRESSION_TEST)];
+    assert_code(&commit(&project, &pre_commit, "fix: saturate add", &files), 0, "commit the fix");
+    let fixed = head(&project);
+    assert_code(&git(&project, &pre_commit, &["push", "-q", "origin", "hotfix/ok"]), 0, "push a clean hotfix branch");
+    assert!(ls_remote(&project, &remote).contains(&format!("{fixed}\trefs/heads/hotfix/ok")));
+
+    // A fix over the line budget is refused, the remote untouched.
+    start(&project, &pre_commit, "big");
+    let table: String = (0..240).map(|i| format!("pub const T{i}: u32 = {i};\n")).collect();
+    let files = [("engine/src/table.rs", table.as_str()), ("engine/tests/regression.rs", REGRESSION_TEST)];
+    assert_code(&commit(&project, &pre_commit, "fix: add a lookup table", &files), 0, "commit the big fix");
+    assert_push_refused(&project, &pre_commit, &remote, &["push", "origin", "hotfix/big"], "error[diff-budget]");
+    assert_push_refused(
+        &project,
+        &pre_commit,
+        &remote,
+        &["push", "origin", "hotfix/big:refs/heads/hotfix/big"],
+        "error[diff-budget]",
+    );
+    // A first push of the whole history (pre-commit sets no PRE_COMMIT_TO_REF then) is judged too.
+    let empty = bare(&project, &pre_commit, "empty.git");
+    assert_push_refused(
+        &project,
+        &pre_commit,
+        &empty,
+        &["push", empty.to_str().unwrap(), "hotfix/big"],
+        "error[diff-budget]",
+    );
+    assert!(ls_remote(&project, &empty).is_empty());
+
+    // A release tag on a new commit whose manifests say another version is refused.
+    project.git(&["checkout", "-q", "main"]);
+    project.write("engine/src/extra.rs", "//! More.\n");
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "--no-verify", "-m", "feat: more"]);
+    project.git(&["tag", "-a", "v9.9.9", "-m", "Release v9.9.9"]);
+    assert_push_refused(&project, &pre_commit, &remote, &["push", "origin", "v9.9.9"], "error[release-tag]");
+}
