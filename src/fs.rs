@@ -72,6 +72,8 @@ pub fn stage(target: &Path, contents: &[u8]) -> Result<StagedFile, Error> {
     let write_err = |source| Error::Write { path: target.to_owned(), source };
     let target = canonical(target);
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    // A file a plan creates may be the first in its directory (`.github/workflows/`).
+    std::fs::create_dir_all(dir).map_err(write_err)?;
     let mut temp =
         tempfile::Builder::new().prefix(".cargo-patch-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
     temp.write_all(contents).map_err(write_err)?;

@@ -8,6 +8,7 @@ pub mod changelog;
 pub mod check;
 pub mod completions;
 pub mod hooks;
+pub mod init;
 pub mod notes;
 pub mod start;
 pub mod status;
@@ -40,6 +41,7 @@ pub enum Command {
     Check(check::CheckArgs),
     Hooks(hooks::HooksArgs),
     Hook(hooks::HookArgs),
+    Init(init::InitArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
     Status(status::StatusArgs),
@@ -82,6 +84,7 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Check(args) => check::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Hooks(args) => hooks::exec(args, &cwd, shell),
         Command::Hook(args) => hooks::exec_hook(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Init(args) => init::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Completions(args) => completions::exec_completions(args, shell),
         Command::Man(args) => completions::exec_man(args, shell),
         Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),

@@ -4,6 +4,7 @@ pub mod bump;
 pub mod changelog;
 pub mod check;
 pub mod hook;
+pub mod init;
 pub mod notes;
 pub mod start;
 pub mod status;

@@ -92,6 +92,80 @@ impl Default for Config {
     }
 }
 
+/// One documented key: its TOML line as `init` writes it, and what it does. The README's
+/// configuration reference is rendered from the same list (a test keeps them equal).
+pub struct Documented {
+    /// `key = value`, commented out (`# key = ...`) when the default is "detected".
+    pub line: &'static str,
+    pub doc: &'static str,
+}
+
+/// `[workspace.metadata.patch]`, as `init` writes it.
+pub const DOCUMENTED: &[Documented] = &[
+    Documented {
+        line: "# tag-format = \"v{version}\"",
+        doc: "Release tags; default: \"v{version}\" for one shared version, \"{crate}-v{version}\" for independent versions",
+    },
+    Documented {
+        line: "release-branch = \"release/v{major}.{minor}\"",
+        doc: "The maintenance line each release belongs to; hotfixes start from it",
+    },
+    Documented {
+        line: "hotfix-branch = \"hotfix/{slug}\"",
+        doc: "Branches `cargo patch start <slug>` creates; the hooks enforce the hotfix policy on them",
+    },
+    Documented { line: "remote = \"origin\"", doc: "Where releases are pushed" },
+    Documented { line: "changelog = \"CHANGELOG.md\"", doc: "The changelog `cargo patch release` prepends to" },
+    Documented { line: "changelog-per-crate = false", doc: "One changelog per crate instead of one for the workspace" },
+    Documented {
+        line: "release-commit-message = \"chore(release): {tag}\"",
+        doc: "The commit that carries a release's version bump",
+    },
+    Documented {
+        line: "verify = [\"cargo test --workspace --locked\"]",
+        doc: "Commands that must pass before a release",
+    },
+    Documented {
+        line: "release-window = \"\"",
+        doc: "When releases may happen, e.g. \"Tue,Wed 14:00-16:00 UTC\"; empty: any time",
+    },
+];
+
+/// `[workspace.metadata.patch.hotfix]`, as `init` writes it.
+pub const DOCUMENTED_HOTFIX: &[Documented] = &[
+    Documented {
+        line: "allowed-types = [\"fix\", \"perf\", \"revert\", \"test\", \"docs\", \"security\"]",
+        doc: "Commit types a hotfix branch accepts",
+    },
+    Documented { line: "max-files = 10", doc: "Changed files a hotfix may touch (Cargo.lock and changelogs excluded)" },
+    Documented { line: "max-lines = 200", doc: "Changed lines, added + removed (Cargo.lock and changelogs excluded)" },
+    Documented { line: "max-crates = 1", doc: "Crates a hotfix may touch" },
+    Documented {
+        line: "allow-dependency-changes = false",
+        doc: "true lets a hotfix change dependency requirements (fix(deps), security)",
+    },
+    Documented { line: "forbid-paths = [\".github/**\"]", doc: "Globs a hotfix may not touch" },
+    Documented { line: "require-test = true", doc: "A fix must add or change a test of the crate it fixes" },
+    Documented {
+        line: "semver-checks = false",
+        doc: "true: cargo-semver-checks must pass (it runs in `check` whenever installed)",
+    },
+];
+
+/// Returns the commented configuration `init` appends under `table` (`workspace` or `package`).
+pub fn documented_toml(table: &str) -> String {
+    let mut out = format!("[{table}.metadata.patch]\n");
+    let render = |out: &mut String, keys: &[Documented]| {
+        for key in keys {
+            out.push_str(&format!("# {}\n{}\n", key.doc, key.line));
+        }
+    };
+    render(&mut out, DOCUMENTED);
+    out.push_str(&format!("\n[{table}.metadata.patch.hotfix]\n"));
+    render(&mut out, DOCUMENTED_HOTFIX);
+    out
+}
+
 const TOP_KEYS: &[&str] = &[
     "tag-format",
     "release-branch",
@@ -304,5 +378,17 @@ mod tests {
         assert!(matches!(&err, Error::WrongType { .. }), "{err:?}");
         let err = config("[workspace.metadata]\npatch = 3\n").unwrap_err();
         assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
+    }
+}
+
+#[cfg(test)]
+mod documented_tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_configuration_reads_as_the_defaults() {
+        let text = format!("[package]\nname = \"x\"\n\n{}", documented_toml("package"));
+        let manifest = Manifest::parse(std::path::PathBuf::from("Cargo.toml"), text).unwrap();
+        assert_eq!(Config::from_root_manifest(&manifest).unwrap(), Config::default());
     }
 }

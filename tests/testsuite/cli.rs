@@ -19,6 +19,7 @@ Commands:
   check        Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
   hooks        Install, remove or show the commit-msg and pre-push hooks
   hook         Run a hook's check (called by the installed hook scripts)
+  init         Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
   completions  Print shell completions for bash, zsh, fish, powershell or elvish
   man          Print the man page (roff) of cargo-patch
   status       Show versions, the latest stable release, unreleased changes and the suggested next version

@@ -9,6 +9,7 @@ mod changelog;
 mod cli;
 mod hook_managers;
 mod hotfix;
+mod init;
 mod release_history;
 mod roundtrip;
 mod support;

