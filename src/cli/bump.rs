@@ -27,7 +27,12 @@ LEVEL is one of:
   release               drop the pre-release part: 1.2.4-rc.1 -> 1.2.4
   VERSION               an exact semver version, e.g. 2.0.0 (never lower than the current one)
 
-Only the version strings change: comments, spacing, quoting and line endings stay byte for byte.")]
+Only the version strings change: comments, spacing, quoting and line endings stay byte for byte.
+
+Examples:
+  cargo patch bump patch --dry-run          the diff of a patch bump of the current crate
+  cargo patch bump minor -p engine          one crate, and every requirement it breaks
+  cargo patch bump auto --workspace         each crate at the level its commits call for")]
 pub struct BumpArgs {
     /// major, minor, patch, auto, release, alpha, beta, rc, or an exact version like 1.2.3
     #[arg(value_name = "LEVEL|VERSION")]

@@ -50,6 +50,13 @@ pub enum HooksAction {
 
 /// Run a hook's check (called by the installed hook scripts)
 #[derive(Debug, Args)]
+#[command(after_long_help = "\
+The scripts `cargo patch hooks install` writes call these; run them by hand to try a message:
+
+Examples:
+  cargo patch hook commit-msg .git/COMMIT_EDITMSG
+  echo \"refs/heads/hotfix/x $(git rev-parse HEAD) refs/heads/hotfix/x 0000000000000000000000000000000000000000\" \\
+    | cargo patch hook pre-push origin \"$(git remote get-url origin)\"")]
 pub struct HookArgs {
     #[command(subcommand)]
     pub hook: HookName,

@@ -98,6 +98,11 @@ LEVEL is one of:
 
 Only the version strings change: comments, spacing, quoting and line endings stay byte for byte.
 
+Examples:
+  cargo patch bump patch --dry-run          the diff of a patch bump of the current crate
+  cargo patch bump minor -p engine          one crate, and every requirement it breaks
+  cargo patch bump auto --workspace         each crate at the level its commits call for
+
 "#]]);
 }
 
