@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::{Project, bin, path_with_bin};
+use crate::support::{Project, assert_code, bin, describe, path_with_bin, text};
 
 /// The version `.ci/run` installs.
 const PRE_COMMIT_VERSION: &str = "4.7.0";
@@ -167,23 +167,6 @@ fn commit(project: &Project, pre_commit: &PreCommit, message: &str, files: &[(&s
 
 fn head(project: &Project) -> String {
     project.git(&["rev-parse", "HEAD"]).trim().to_owned()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status.code(),
-        text(&output.stdout),
-        text(&output.stderr)
-    )
-}
-
-fn assert_code(output: &Output, code: i32, what: &str) {
-    assert_eq!(output.status.code(), Some(code), "{what}: {}", describe(output));
 }
 
 /// Asserts `output` failed and said `needle` (git puts a hook's output on stderr).

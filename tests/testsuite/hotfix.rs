@@ -13,7 +13,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::{Project, bin};
+use crate::support::{Project, assert_code, bin, describe, text};
 
 // ---------------------------------------------------------------------------------------------
 // The workspace: `engine` (published) and `app` (not published), unified version 1.2.3.
@@ -247,23 +247,6 @@ fn branch_config(project: &Project) -> String {
 
 fn message_of(project: &Project, rev: &str) -> String {
     git_ok(project, &["log", "-1", "--format=%B", rev]).trim_end().to_owned()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status.code(),
-        text(&output.stdout),
-        text(&output.stderr)
-    )
-}
-
-fn assert_code(output: &Output, code: i32, what: &str) {
-    assert_eq!(output.status.code(), Some(code), "{what}: {}", describe(output));
 }
 
 fn assert_stderr_has(output: &Output, needle: &str, what: &str) {

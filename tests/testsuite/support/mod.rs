@@ -220,3 +220,23 @@ pub(crate) fn assert_trees_eq(expected: &Path, actual: &Path) {
     }
     assert!(problems.is_empty(), "{problems}");
 }
+
+/// Returns bytes as text, lossily (for messages).
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Describes a finished command for an assertion message: its exit code and both streams.
+pub(crate) fn describe(output: &std::process::Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        text(&output.stdout),
+        text(&output.stderr)
+    )
+}
+
+/// Asserts a command exited with `code`.
+pub(crate) fn assert_code(output: &std::process::Output, code: i32, what: &str) {
+    assert_eq!(output.status.code(), Some(code), "{what}: {}", describe(output));
+}
