@@ -54,6 +54,8 @@ pub enum Error {
     Io { what: &'static str, path: PathBuf, source: std::io::Error },
     #[error("`{}` and `{}` both exist, and only one foreign hook can be chained", hook.display(), chained.display())]
     ChainTaken { hook: PathBuf, chained: PathBuf },
+    #[error("the hooks in `{}` are managed by {}", dir.display(), manager.name())]
+    Managed { dir: PathBuf, manager: Manager },
 }
 
 impl Error {
@@ -62,6 +64,7 @@ impl Error {
         match self {
             Self::Git(err) => Some(err.help()),
             Self::Io { .. } | Self::Fs(_) => None,
+            Self::Managed { manager, .. } => Some(manager.wiring()),
             Self::ChainTaken { .. } => {
                 Some("merge the two hooks into one by hand, or pass `--force` to replace the chained one".into())
             }
@@ -116,10 +119,65 @@ pub struct Change {
     pub action: &'static str,
 }
 
+/// A hook manager that owns the hooks directory: we wire into its configuration instead of
+/// replacing its scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manager {
+    Husky,
+    PreCommit,
+    Lefthook,
+}
+
+impl Manager {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Husky => "husky",
+            Self::PreCommit => "the pre-commit framework",
+            Self::Lefthook => "lefthook",
+        }
+    }
+
+    /// Returns how to run our hooks through the manager (the README has the full snippets).
+    pub fn wiring(self) -> String {
+        let how = match self {
+            Self::Husky => {
+                "add `cargo-patch hook commit-msg \"$1\"` to .husky/commit-msg and `cargo-patch hook pre-push \"$@\"` to .husky/pre-push"
+            }
+            Self::PreCommit => {
+                "add the `cargo-patch-commit-msg` and `cargo-patch-pre-push` hooks to .pre-commit-config.yaml"
+            }
+            Self::Lefthook => {
+                "add `cargo-patch hook commit-msg {1}` (commit-msg) and `cargo-patch hook pre-push {1} {2}` with `use_stdin: true` (pre-push) to lefthook.yml"
+            }
+        };
+        format!("{how} (README: \"Hook managers\"), or pass `--force` to chain its scripts anyway")
+    }
+}
+
+/// Returns the manager that owns `dir`, if one does: husky points `core.hooksPath` at `.husky`;
+/// pre-commit and lefthook write their own marked scripts.
+pub fn manager(dir: &Path) -> Option<Manager> {
+    if dir.components().any(|c| c.as_os_str() == ".husky") {
+        return Some(Manager::Husky);
+    }
+    HOOKS.iter().find_map(|(name, _)| {
+        let text = std::fs::read_to_string(dir.join(name)).ok()?;
+        if text.contains(MARKER) {
+            None
+        } else if text.contains("pre-commit.com") {
+            Some(Manager::PreCommit)
+        } else if text.contains("lefthook") {
+            Some(Manager::Lefthook)
+        } else {
+            None
+        }
+    })
+}
+
 /// How `install` treats what it finds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InstallOptions {
-    /// Replace a hook already chained by an earlier install.
+    /// Replace a hook already chained by an earlier install, and chain a hook manager's scripts.
     pub force: bool,
     /// Return the changes without making them.
     pub dry_run: bool,
@@ -128,6 +186,9 @@ pub struct InstallOptions {
 /// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed.
 pub fn install(dir: &Path, binary: &Path, options: InstallOptions) -> Result<Vec<Change>, Error> {
     let InstallOptions { force, dry_run } = options;
+    if !force && let Some(manager) = manager(dir) {
+        return Err(Error::Managed { dir: dir.to_owned(), manager });
+    }
     if !dry_run {
         std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     }

@@ -88,8 +88,13 @@ pub fn exec(args: InitArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mu
         };
         let binary =
             std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
-        let changes = hooks::install(&dir, &crate::fs::canonical(&binary), hooks::InstallOptions::default())
-            .map_err(anyhow::Error::from)?;
+        let changes = match hooks::install(&dir, &crate::fs::canonical(&binary), hooks::InstallOptions::default()) {
+            Err(hooks::Error::Managed { manager, .. }) => {
+                shell.note(format!("the hooks are managed by {}: {}", manager.name(), manager.wiring()))?;
+                return Ok(());
+            }
+            other => other.map_err(anyhow::Error::from)?,
+        };
         for change in changes {
             shell.status("Hook", format!("{}: {}", change.hook, change.action))?;
         }
