@@ -210,7 +210,8 @@ fn clean(raw: &str, comment: char) -> String {
 /// The files git keeps for the repository around a directory, read directly.
 struct GitFiles {
     git_dir: PathBuf,
-    common_dir: PathBuf,
+    /// The repository's config file, read once: the commit-msg hook asks it twice per commit.
+    config: String,
 }
 
 impl GitFiles {
@@ -232,7 +233,8 @@ impl GitFiles {
             Ok(text) => git_dir.join(text.trim()),
             Err(_) => git_dir.clone(),
         };
-        Some(Self { git_dir, common_dir })
+        let config = std::fs::read_to_string(common_dir.join("config")).unwrap_or_default();
+        Some(Self { git_dir, config })
     }
 
     /// Returns the branch HEAD is on, if any.
@@ -244,7 +246,7 @@ impl GitFiles {
     /// Returns `key` of `[section]` or `[section "sub"]` (`section` given as `branch.<name>`)
     /// from the repository's config file; keys compare case-insensitively, as git's do.
     fn config(&self, section: &str, key: &str) -> Option<String> {
-        let text = std::fs::read_to_string(self.common_dir.join("config")).ok()?;
+        let text = &self.config;
         let (name, sub) = match section.split_once('.') {
             Some((name, sub)) => (name, Some(sub)),
             None => (section, None),
