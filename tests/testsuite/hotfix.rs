@@ -535,17 +535,22 @@ fn check_rule_commit_type() {
     assert!(!stderr.contains(&good[..7]), "the good commit is named; {}", describe(&output));
 }
 
+/// Commits a tested fix of 240 added lines in one crate: over `max-lines`, within every other rule.
+fn commit_lookup_table(project: &Project) -> String {
+    let table: String = (0..240).map(|i| format!("pub const T{i}: u32 = {i};\n")).collect();
+    commit_ok(
+        project,
+        "fix: add a lookup table",
+        &[("engine/src/table.rs", &table), ("engine/tests/regression.rs", REGRESSION_TEST)],
+    )
+}
+
 #[test]
 fn check_rule_diff_budget() {
     let project = released("");
     // Too many lines: 240 added in one file (plus the test).
     hotfix_branch(&project, "lines");
-    let table: String = (0..240).map(|i| format!("pub const T{i}: u32 = {i};\n")).collect();
-    commit_ok(
-        &project,
-        "fix: add a lookup table",
-        &[("engine/src/table.rs", &table), ("engine/tests/regression.rs", REGRESSION_TEST)],
-    );
+    commit_lookup_table(&project);
     assert_only_rule(&patch(&project, &["check"]), "diff-budget");
 
     // Too many files: eleven small ones.
@@ -674,12 +679,7 @@ fn check_rule_regression_test() {
 fn check_json_names_the_rule() {
     let project = released("");
     hotfix_branch(&project, "json");
-    let table: String = (0..240).map(|i| format!("pub const T{i}: u32 = {i};\n")).collect();
-    commit_ok(
-        &project,
-        "fix: add a lookup table",
-        &[("engine/src/table.rs", &table), ("engine/tests/regression.rs", REGRESSION_TEST)],
-    );
+    commit_lookup_table(&project);
     let output = patch(&project, &["check", "--format", "json"]);
     assert_code(&output, 1, "check --format json");
     let value: serde_json::Value = serde_json::from_slice(&output.stdout)
@@ -1103,12 +1103,7 @@ fn pre_push_lets_a_clean_hotfix_branch_and_deletions_through() {
     // A branch that breaks the rules, pushed with --no-verify, can still be deleted.
     project.git(&["checkout", "-q", "release/v1.2"]);
     hotfix_branch(&project, "big");
-    let table: String = (0..240).map(|i| format!("pub const T{i}: u32 = {i};\n")).collect();
-    commit_ok(
-        &project,
-        "fix: add a lookup table",
-        &[("engine/src/table.rs", &table), ("engine/tests/regression.rs", REGRESSION_TEST)],
-    );
+    commit_lookup_table(&project);
     assert_code(&git(&project, &["push", "-q", "--no-verify", "origin", "hotfix/big"]), 0, "push --no-verify");
     assert!(ls_remote(&project, &remote).contains("refs/heads/hotfix/big"));
     assert_code(&git(&project, &["push", "-q", "origin", "--delete", "hotfix/big"]), 0, "push --delete");
@@ -1123,12 +1118,7 @@ fn pre_push_refuses_a_hotfix_branch_that_breaks_the_rules() {
     let remote = bare_remote(&project, "remote.git");
     install(&project);
     hotfix_branch(&project, "big");
-    let table: String = (0..240).map(|i| format!("pub const T{i}: u32 = {i};\n")).collect();
-    commit_ok(
-        &project,
-        "fix: add a lookup table",
-        &[("engine/src/table.rs", &table), ("engine/tests/regression.rs", REGRESSION_TEST)],
-    );
+    commit_lookup_table(&project);
     assert_push_refused(&project, &remote, &["push", "origin", "hotfix/big"], "[diff-budget]");
     assert_push_refused(&project, &remote, &["push", "origin", "hotfix/big:refs/heads/hotfix/big"], "[diff-budget]");
 
