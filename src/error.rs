@@ -1,6 +1,6 @@
 //! Exit codes and the error a command returns to `main`, with the `help:` lines it carries.
 
-use crate::{changelog, git, hooks, hotfix, ops, plan, version, workspace};
+use crate::{changelog, cli, git, hooks, hotfix, ops, plan, release_window, version, workspace};
 
 /// Exit statuses, the same for every command (SPEC: "Exit status").
 pub mod exit_code {
@@ -63,6 +63,12 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         ops::notes::Refused,
         ops::start::Refused,
         ops::check::Refused,
+        ops::release::Refused,
+        ops::release::Problem,
+        cli::release::NotConfirmed,
+        plan::journal::Error,
+        plan::transaction::Failure,
+        release_window::Error,
         hotfix::slug::InvalidSlug,
         workspace::Error,
         workspace::manifest::Error,

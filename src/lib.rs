@@ -42,6 +42,7 @@ pub mod ops;
 pub mod parallel;
 pub mod plan;
 pub mod release_tag;
+pub mod release_window;
 pub mod shell;
 pub mod version;
 pub mod workspace;

@@ -122,6 +122,18 @@ impl Shell {
         let _ = io::stderr().lock().write_all(text.as_bytes());
     }
 
+    /// Asks a yes/no question; `Ok(None)` when nobody can answer: stdin or stderr is not a
+    /// terminal (inside a git hook stdin is /dev/null while stderr may still be a terminal, and
+    /// dialoguer would then prompt through /dev/tty: deps-notes), or `CI` is set.
+    pub fn confirm(&mut self, prompt: &str) -> io::Result<Option<bool>> {
+        let attended = io::stdin().is_terminal() && io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        if !attended {
+            return Ok(None);
+        }
+        let answer = dialoguer::Confirm::new().with_prompt(prompt).default(false).interact_opt();
+        Ok(Some(answer.map_err(io::Error::other)?.unwrap_or(false)))
+    }
+
     /// Writes a result to stdout.
     pub fn print(&mut self, text: &str) -> io::Result<()> {
         let mut out = io::stdout().lock();

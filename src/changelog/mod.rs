@@ -1,6 +1,7 @@
 //! Changelogs: which git-cliff configuration applies, the releases of history (see
 //! [`releases`]), and rendering through git-cliff-core, whole or prepended to an existing file.
 
+pub mod notes;
 pub mod releases;
 mod render;
 

@@ -10,6 +10,7 @@ pub mod completions;
 pub mod hooks;
 pub mod init;
 pub mod notes;
+pub mod release;
 pub mod start;
 pub mod status;
 
@@ -39,6 +40,7 @@ pub enum Command {
     Notes(notes::NotesArgs),
     Start(start::StartArgs),
     Check(check::CheckArgs),
+    Release(release::ReleaseArgs),
     Hooks(hooks::HooksArgs),
     Hook(hooks::HookArgs),
     Init(init::InitArgs),
@@ -88,6 +90,7 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Completions(args) => completions::exec_completions(args, shell),
         Command::Man(args) => completions::exec_man(args, shell),
         Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Release(args) => release::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }
 

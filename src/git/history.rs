@@ -233,6 +233,11 @@ impl Repository {
         Ok(branches)
     }
 
+    /// Returns the git directory shared by every worktree (where refs and the release journal live).
+    pub fn common_dir(&self) -> &Path {
+        self.repo.common_dir()
+    }
+
     /// Returns the directory git runs hooks from (`core.hooksPath`, else `.git/hooks`).
     pub fn hooks_dir(&self) -> PathBuf {
         let configured = self.repo.config_snapshot().trusted_path("core.hooksPath").ok().flatten();

@@ -60,6 +60,10 @@ pub fn commit_msg(file: &Path, cwd: &Path) -> anyhow::Result<Vec<Violation>> {
             return Ok(violations);
         }
     };
+    // `cargo patch release` makes this commit on the hotfix branch itself.
+    if crate::hotfix::policy::is_release_commit(&message) {
+        return Ok(violations);
+    }
     let Some(git) = git else { return Ok(violations) };
     let Some(branch) = git.branch() else { return Ok(violations) };
     let config = root_config(cwd);

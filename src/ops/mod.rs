@@ -6,6 +6,7 @@ pub mod check;
 pub mod hook;
 pub mod init;
 pub mod notes;
+pub mod release;
 pub mod start;
 pub mod status;
 pub mod unreleased;

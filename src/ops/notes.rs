@@ -5,27 +5,10 @@ use std::path::Path;
 
 use semver::Version;
 
-use crate::changes::{self, Change, Section};
+use crate::changelog::notes::{self, ReleaseNotes};
 use crate::git::history::Repository;
 use crate::release_tag::{self, ReleaseTag, TagFormat};
 use crate::workspace::{Selection, Workspace};
-
-/// The notes of one release.
-#[derive(Debug, Clone)]
-pub struct ReleaseNotes {
-    pub tag: String,
-    pub version: Version,
-    /// The release these notes start from, if any.
-    pub previous: Option<String>,
-    /// The committer time of the tagged commit.
-    pub timestamp: i64,
-    /// Critical fixes first, then breaking changes.
-    pub highlights: Vec<Change>,
-    /// Every change, by section in display order.
-    pub sections: Vec<(Section, Vec<Change>)>,
-    /// The crates a user upgrades, at `version`.
-    pub crates: Vec<String>,
-}
 
 /// Why there are no notes to show.
 #[derive(Debug, thiserror::Error)]
@@ -89,55 +72,28 @@ pub fn notes(
             r.version < release.version && r.tag.commit != release.tag.commit && from_release.contains(&r.tag.commit)
         })
         .max_by(|a, b| a.version.cmp(&b.version));
-    let hidden: Vec<String> = previous.iter().map(|p| p.tag.commit.clone()).collect();
     // Per-crate tags describe one crate: only its commits belong in its notes.
     let dir = member.as_ref().filter(|_| format.names_crate()).map(|m| m.dir.as_path());
-    let all = changes::between(&repo, &release.tag.commit, &hidden, dir)?;
-    // Release notes are for users: internal changes appear only when they break something.
-    let all: Vec<Change> = all.into_iter().filter(|c| c.section() != Section::Other || c.breaking).collect();
     let crates = match &crate_name {
         Some(name) => vec![name.clone()],
         None => {
             ws.members.iter().filter(|m| m.publish && m.version == release.version).map(|m| m.name.clone()).collect()
         }
     };
-    Ok(ReleaseNotes {
-        tag: release.tag.name.clone(),
-        version: release.version.clone(),
-        previous: previous.map(|p| p.tag.name.clone()),
+    let release = notes::Release {
+        tag: &release.tag.name,
+        version: &release.version,
+        tip: &release.tag.commit,
+        previous: previous.map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
         timestamp: release.tag.commit_time,
-        highlights: highlights(&all),
-        sections: sections(all),
+        dir,
         crates,
-    })
+    };
+    Ok(notes::compose(&repo, release)?)
 }
 
 /// Finds a release by tag name or version (`1.2.3` or `v1.2.3`).
 fn find<'a>(releases: &'a [ReleaseTag], wanted: &str) -> Option<&'a ReleaseTag> {
     let version = Version::parse(wanted.strip_prefix('v').unwrap_or(wanted)).ok();
     releases.iter().find(|r| r.tag.name == wanted || Some(&r.version) == version.as_ref())
-}
-
-/// Critical fixes first, then breaking changes.
-fn highlights(all: &[Change]) -> Vec<Change> {
-    let critical = all.iter().filter(|c| c.is_critical());
-    let breaking = all.iter().filter(|c| c.breaking && !c.is_critical());
-    critical.chain(breaking).cloned().collect()
-}
-
-/// Changes by section, critical fixes first within a section, newest first otherwise.
-pub fn sections(all: Vec<Change>) -> Vec<(Section, Vec<Change>)> {
-    let mut sections: Vec<(Section, Vec<Change>)> = Vec::new();
-    for change in all {
-        let section = change.section();
-        match sections.iter_mut().find(|(s, _)| *s == section) {
-            Some((_, changes)) => changes.push(change),
-            None => sections.push((section, vec![change])),
-        }
-    }
-    sections.sort_by_key(|(section, _)| *section);
-    for (_, changes) in &mut sections {
-        changes.sort_by_key(|c| !c.is_critical());
-    }
-    sections
 }

@@ -4,7 +4,9 @@
 //! out. The dry-run decision is taken once, in the CLI, so no step can forget to honour it.
 
 pub mod apply;
+pub mod journal;
 pub mod render;
+pub mod transaction;
 
 use std::path::PathBuf;
 

@@ -17,6 +17,7 @@ Commands:
   notes        Print the release notes of one release (default: the latest)
   start        Cut `hotfix/<SLUG>` from the release line of the latest stable release
   check        Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
+  release      Release the workspace: bump, changelog, commit, tag, push, publish
   hooks        Install, remove or show the commit-msg and pre-push hooks
   hook         Run a hook's check (called by the installed hook scripts)
   init         Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks

@@ -10,6 +10,7 @@ mod cli;
 mod hook_managers;
 mod hotfix;
 mod init;
+mod release;
 mod release_history;
 mod roundtrip;
 mod support;

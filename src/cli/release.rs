@@ -1,0 +1,248 @@
+//! `cargo patch release`: print the plan, confirm, then run it as one transaction.
+
+use std::path::Path;
+
+use clap::Args;
+
+use crate::cli::bump::BumpTarget;
+use crate::error::CliResult;
+use crate::git::history::Repository;
+use crate::ops::release::{self, Level, ReleaseOptions, ReleasePlan};
+use crate::plan::journal::{self, Journal, StepKind, Store};
+use crate::plan::transaction::{self, Event, Outcome, RunOptions};
+use crate::shell::Shell;
+use crate::workspace::layout::Layout;
+
+/// Release the workspace: bump, changelog, commit, tag, push, publish
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+On a hotfix branch the release is a patch: the release commit is fast-forwarded onto the release
+branch (`release/v{major}.{minor}`) and tagged there. Elsewhere the release commit and tag go on
+the current branch, at the level the commits call for (or LEVEL).
+
+Every step is written to a journal under the git directory first. A failure before the push
+undoes every local step; a failure at or after the push keeps the journal: fix the cause and run
+`cargo patch release --resume`.
+
+Examples:
+  cargo patch release --dry-run        show the plan and the file changes
+  cargo patch release --yes            release without asking (CI)
+  cargo patch release minor --registry my-registry
+  cargo patch release --resume         finish a release that stopped after the push")]
+pub struct ReleaseArgs {
+    /// How far to move: major, minor, patch, auto, release, alpha, beta, rc, or an exact version
+    /// [default: patch on a hotfix branch, else auto]
+    #[arg(value_name = "LEVEL", conflicts_with = "resume")]
+    pub level: Option<BumpTarget>,
+
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Print the plan and the file changes, and change nothing
+    #[arg(long, conflicts_with = "resume")]
+    pub dry_run: bool,
+
+    /// Stop before pushing; `--resume` pushes and publishes later
+    #[arg(long)]
+    pub no_push: bool,
+
+    /// Do not run `cargo publish`
+    #[arg(long, conflicts_with = "resume")]
+    pub no_publish: bool,
+
+    /// Finish the release recorded in the journal
+    #[arg(long)]
+    pub resume: bool,
+
+    /// The registry to publish to (passed to `cargo publish --registry`)
+    #[arg(long, value_name = "NAME", conflicts_with = "resume")]
+    pub registry: Option<String>,
+}
+
+/// Runs `release`.
+pub fn exec(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
+    Ok(release(args, manifest_path, cwd, shell)?)
+}
+
+fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> anyhow::Result<()> {
+    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, registry } = args;
+    let root = Layout::read(manifest_path, cwd)?.root;
+    let store = Store::new(Repository::discover(&root)?.common_dir());
+    if resume {
+        let _lock = store.lock()?;
+        let mut journal =
+            store.unfinished()?.ok_or_else(|| journal::Error::NothingToResume { path: store.journal_path() })?;
+        let (done, left) = journal.progress();
+        shell.status("Resuming", format!("release {}: done: {}", journal.tag_names(), list(&done)))?;
+        shell.status("Left", list(&left))?;
+        return run(&store, &mut journal, no_push, shell);
+    }
+    let options = ReleaseOptions {
+        level: level.map(|level| match level {
+            BumpTarget::Auto => Level::Auto,
+            BumpTarget::Target(target) => Level::Target(target),
+        }),
+        publish: !no_publish,
+        registry,
+        now: transaction::now(),
+    };
+    // The lock first: a second release started meanwhile must hear "running", not plan.
+    let lock = if dry_run { None } else { Some(store.lock()?) };
+    refuse_unfinished(&store)?;
+    let plan = release::plan(manifest_path, cwd, &options)?;
+    print_plan(&plan, shell)?;
+    if dry_run {
+        shell.diff(&crate::plan::render::unified_diff(&plan.files, &plan.root))?;
+        shell.warn("aborting due to dry run; nothing was changed")?;
+        return Ok(());
+    }
+    if !yes {
+        match shell.confirm(&format!("Release {}?", plan.journal.tag_names()))? {
+            Some(true) => {}
+            Some(false) => {
+                shell.note("nothing was changed")?;
+                return Ok(());
+            }
+            None => return Err(NotConfirmed.into()),
+        }
+    }
+    let mut journal = plan.journal;
+    let result = run(&store, &mut journal, no_push, shell);
+    drop(lock);
+    result
+}
+
+/// Confirmation was needed and nobody could give it.
+#[derive(Debug, thiserror::Error)]
+#[error("refusing to release without confirmation: stdin is not a terminal")]
+pub struct NotConfirmed;
+
+impl NotConfirmed {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        "pass `--yes` to release without asking (read the plan above, or `--dry-run`, first)".into()
+    }
+}
+
+fn refuse_unfinished(store: &Store) -> Result<(), journal::Error> {
+    match store.unfinished()? {
+        Some(journal) => {
+            let (done, left) = journal.progress();
+            Err(journal::Error::Unfinished { tags: journal.tag_names(), done: list(&done), left: list(&left) })
+        }
+        None => Ok(()),
+    }
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() { "nothing".into() } else { items.join(", ") }
+}
+
+/// Runs the transaction, reporting each step, then prints the notes and what comes next.
+fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut Shell) -> anyhow::Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let options = RunOptions { cargo: &cargo, stop_before_push };
+    let mut report = |event: Event<'_>| {
+        let _ = match event {
+            Event::Started(StepKind::Verify(command)) => shell.status("Running", format!("`{command}`")),
+            Event::Started(StepKind::Publish(name)) => shell.status("Publishing", format!("`{name}`")),
+            Event::Started(StepKind::Push) => shell.status("Pushing", "branch and tags (atomic)"),
+            Event::Started(_) => Ok(()),
+            Event::Done(kind, note) => {
+                let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
+                shell.status(done_verb(kind), format!("{}{note}", done_what(kind)))
+            }
+            Event::Undone(kind) => shell.status("Undid", kind.describe()),
+        };
+    };
+    let outcome = transaction::run(store, journal, &options, &mut report)?;
+    match outcome {
+        Outcome::PausedBeforePush => {
+            shell.note(format!(
+                "stopped before the push (--no-push); `cargo patch release --resume` pushes {} and publishes",
+                journal.push_refs.join(" ")
+            ))?;
+        }
+        Outcome::Finished => {
+            shell.status("Released", journal.tag_names())?;
+            for tag in &journal.tags {
+                shell.print(&tag.message)?;
+            }
+            if journal.base.is_some() {
+                shell.note("carry the fix to the main line with `cargo patch forward-port`")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn done_verb(kind: &StepKind) -> &'static str {
+    match kind {
+        StepKind::Verify(_) => "Verified",
+        StepKind::WriteFiles => "Wrote",
+        StepKind::Commit => "Committed",
+        StepKind::MoveBranch => "Merged",
+        StepKind::Tag(_) => "Tagged",
+        StepKind::Push => "Pushed",
+        StepKind::Publish(_) => "Published",
+    }
+}
+
+fn done_what(kind: &StepKind) -> String {
+    match kind {
+        StepKind::Verify(command) => format!("`{command}`"),
+        StepKind::WriteFiles => "the manifests and the changelog".into(),
+        StepKind::Commit => "the release".into(),
+        StepKind::MoveBranch => "the release commit into the release branch (fast-forward)".into(),
+        StepKind::Tag(tag) => format!("`{tag}`"),
+        StepKind::Push => "the release branch and tags".into(),
+        StepKind::Publish(name) => format!("`{name}`"),
+    }
+}
+
+/// Writes the plan: the version table, then one line per step.
+fn print_plan(plan: &ReleasePlan, shell: &mut Shell) -> std::io::Result<()> {
+    let journal = &plan.journal;
+    let from = match &plan.kind {
+        release::BranchKind::Hotfix { base } => format!("hotfix branch `{}` (fixes {base})", journal.branch),
+        release::BranchKind::Other => format!("branch `{}`", journal.branch),
+    };
+    shell.status("Planning", format!("release {} from {from}", journal.tag_names()))?;
+    let rows: Vec<Vec<String>> = plan
+        .bump
+        .versions
+        .iter()
+        .filter(|v| v.new != v.old)
+        .map(|v| vec![v.name.clone(), format!("{} -> {}", v.old, v.new), v.reason.to_string()])
+        .collect();
+    shell.table(&["crate", "version", "why"], &rows)?;
+    for (number, step) in journal.steps.iter().enumerate() {
+        shell.status(&format!("{}.", number + 1), step_plan(journal, &step.kind))?;
+    }
+    Ok(())
+}
+
+fn step_plan(journal: &Journal, kind: &StepKind) -> String {
+    let relative = |p: &Path| p.strip_prefix(&journal.workdir).unwrap_or(p).display().to_string();
+    match kind {
+        StepKind::WriteFiles => {
+            let files: Vec<String> = journal.files.iter().map(|f| format!("`{}`", relative(&f.path))).collect();
+            format!("write {}", files.join(", "))
+        }
+        StepKind::Commit => format!("commit \"{}\" on `{}`", journal.commit_message, journal.branch),
+        StepKind::MoveBranch => match &journal.release_branch {
+            Some(branch) if branch.before.is_some() => format!("fast-forward `{}` to the release commit", branch.name),
+            Some(branch) => format!("create `{}` at the release commit", branch.name),
+            None => kind.describe(),
+        },
+        StepKind::Tag(tag) => format!("tag `{tag}` (annotated, the release notes as its message)"),
+        StepKind::Push => format!("git push --atomic {} {}", journal.remote, journal.push_refs.join(" ")),
+        StepKind::Publish(name) => {
+            let version = journal.publish.iter().find(|c| &c.name == name).map_or("", |c| c.version.as_str());
+            let registry = journal.registry.as_ref().map(|r| format!(" to `{r}`")).unwrap_or_default();
+            format!("cargo publish `{name}` {version}{registry} (skipped if already there)")
+        }
+        StepKind::Verify(_) => kind.describe(),
+    }
+}

@@ -1,0 +1,300 @@
+//! The release journal and lock, under `<git dir>/cargo-patch/`.
+//!
+//! The journal is the whole release written down before anything changes: the files with their
+//! old and new bytes, the refs with their old values, what to push and publish, and each step's
+//! state. It is saved after every step, so a failure (or a killed process) leaves an exact record
+//! of what is done and what is left; `release --resume` continues from it. A finished release's
+//! journal is kept as `releases/<tag>.json`: `rollback` reads it for the crates to yank and the
+//! retrospective's timeline.
+//!
+//! The lock is a file created exclusively (`O_EXCL`) holding the owner's process id; it is
+//! released on drop. A lock whose process is gone is taken over.
+
+use std::fs::OpenOptions;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::fs;
+
+/// Why the journal or lock could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("another release is running in this repository (process {pid}, lock `{}`)", path.display())]
+    Locked { pid: u32, path: PathBuf },
+    #[error("release {tags} is unfinished: {done}; left: {left}")]
+    Unfinished { tags: String, done: String, left: String },
+    #[error("no unfinished release to resume (no journal at `{}`)", path.display())]
+    NothingToResume { path: PathBuf },
+    #[error("the release journal `{}` cannot be read: {message}", path.display())]
+    Corrupt { path: PathBuf, message: String },
+    #[error("failed to create the release lock `{}`", path.display())]
+    Lock { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Fs(#[from] fs::Error),
+}
+
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::Locked { .. } => Some("wait for it to finish; releases of one repository run one at a time".into()),
+            Self::Unfinished { .. } => Some("finish it with `cargo patch release --resume`".into()),
+            Self::NothingToResume { .. } => Some("start a release with `cargo patch release`".into()),
+            Self::Corrupt { path, .. } => Some(format!(
+                "look at it, finish the release by hand (see `git status`, `git tag`), then delete `{}`",
+                path.display()
+            )),
+            Self::Lock { .. } | Self::Fs(_) => None,
+        }
+    }
+}
+
+/// One file the release writes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileRecord {
+    pub path: PathBuf,
+    /// `None` when the file did not exist (the undo removes it again).
+    pub before: Option<String>,
+    pub after: String,
+}
+
+/// One annotated tag the release makes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TagRecord {
+    pub name: String,
+    /// The release notes (markdown), kept verbatim as the tag's message.
+    pub message: String,
+}
+
+/// One crate the release publishes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CrateRecord {
+    pub name: String,
+    pub version: String,
+}
+
+/// A branch the release moves: its name and where it pointed before (`None`: created).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BranchRecord {
+    pub name: String,
+    pub before: Option<String>,
+}
+
+/// The steps of a release, in order. Those before `Push` are local and undone on failure.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", tag = "step", content = "what")]
+pub enum StepKind {
+    Verify(String),
+    WriteFiles,
+    Commit,
+    MoveBranch,
+    Tag(String),
+    Push,
+    Publish(String),
+}
+
+impl StepKind {
+    /// Returns whether the step changes only this repository (and can be undone).
+    pub fn is_local(&self) -> bool {
+        !matches!(self, Self::Push | Self::Publish(_))
+    }
+
+    /// Returns the step as a sentence fragment: "commit", "publish `a`"...
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Verify(command) => format!("verify `{command}`"),
+            Self::WriteFiles => "write the manifests and the changelog".into(),
+            Self::Commit => "the release commit".into(),
+            Self::MoveBranch => "move the release branch".into(),
+            Self::Tag(tag) => format!("tag `{tag}`"),
+            Self::Push => "push".into(),
+            Self::Publish(name) => format!("publish `{name}`"),
+        }
+    }
+}
+
+/// A step and when it was done (Unix seconds), or why it was skipped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StepRecord {
+    #[serde(flatten)]
+    pub kind: StepKind,
+    pub done_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A release, from plan to the last publish.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Journal {
+    pub started_at: i64,
+    pub workdir: PathBuf,
+    /// The branch HEAD was on, and its commit before the release.
+    pub branch: String,
+    pub head_before: String,
+    /// The base release of the hotfix branch, when released from one.
+    pub base: Option<String>,
+    /// The release branch moved to the release commit, when it is not `branch`.
+    pub release_branch: Option<BranchRecord>,
+    pub files: Vec<FileRecord>,
+    pub commit_message: String,
+    /// The release commit, once made.
+    pub commit: Option<String>,
+    pub tags: Vec<TagRecord>,
+    pub remote: String,
+    /// The refs `git push --atomic` sends.
+    pub push_refs: Vec<String>,
+    pub registry: Option<String>,
+    pub publish: Vec<CrateRecord>,
+    /// The commits the release carries (no release commit, no merge), oldest first.
+    pub fix_commits: Vec<String>,
+    pub critical: bool,
+    pub steps: Vec<StepRecord>,
+}
+
+impl Journal {
+    /// Returns the tag names, comma-separated, for messages.
+    pub fn tag_names(&self) -> String {
+        self.tags.iter().map(|t| format!("`{}`", t.name)).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Returns the steps done and the steps left, as sentence fragments.
+    pub fn progress(&self) -> (Vec<String>, Vec<String>) {
+        let (done, left): (Vec<&StepRecord>, Vec<&StepRecord>) = self.steps.iter().partition(|s| s.done_at.is_some());
+        let describe = |steps: Vec<&StepRecord>| steps.into_iter().map(|s| s.kind.describe()).collect();
+        (describe(done), describe(left))
+    }
+}
+
+/// Where a repository keeps its journal, lock and release records.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    /// Returns the store under `git_common_dir` (shared by linked worktrees, like refs).
+    pub fn new(git_common_dir: &Path) -> Self {
+        Self { dir: git_common_dir.join("cargo-patch") }
+    }
+
+    /// Returns the path of the journal of the release in progress.
+    pub fn journal_path(&self) -> PathBuf {
+        self.dir.join("release.json")
+    }
+
+    /// Returns the path of the record of the finished release `tag`.
+    pub fn record_path(&self, tag: &str) -> PathBuf {
+        // Tag names may hold `/`; a record is one flat file.
+        self.dir.join("releases").join(format!("{}.json", tag.replace('/', "%2F")))
+    }
+
+    /// Returns the journal of the release in progress, if any.
+    pub fn unfinished(&self) -> Result<Option<Journal>, Error> {
+        read(&self.journal_path())
+    }
+
+    /// Returns the record of the finished release `tag`, if cargo-patch made it here.
+    pub fn record(&self, tag: &str) -> Result<Option<Journal>, Error> {
+        read(&self.record_path(tag))
+    }
+
+    /// Writes the journal atomically.
+    pub fn save(&self, journal: &Journal) -> Result<(), Error> {
+        write(&self.journal_path(), journal)
+    }
+
+    /// Removes the journal (a release undone before it reached the remote).
+    pub fn discard(&self) -> Result<(), Error> {
+        remove(&self.journal_path())
+    }
+
+    /// Moves the journal of a finished release to its record.
+    pub fn finish(&self, journal: &Journal) -> Result<(), Error> {
+        for tag in &journal.tags {
+            write(&self.record_path(&tag.name), journal)?;
+        }
+        remove(&self.journal_path())
+    }
+
+    /// Writes the record of a finished release (rollback adds its yanks to the timeline).
+    pub fn save_record(&self, tag: &str, journal: &Journal) -> Result<(), Error> {
+        write(&self.record_path(tag), journal)
+    }
+
+    /// Takes the release lock; it is released when the returned guard drops.
+    pub fn lock(&self) -> Result<Lock, Error> {
+        let path = self.dir.join("release.lock");
+        let create_dir = std::fs::create_dir_all(&self.dir);
+        create_dir.map_err(|source| Error::Lock { path: path.clone(), source })?;
+        for _ in 0..2 {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner = std::fs::read_to_string(&path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                    match owner {
+                        Some(pid) if process_alive(pid) => return Err(Error::Locked { pid, path }),
+                        // The owner died without releasing it (killed, power loss): take it over.
+                        _ => {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(source) => return Err(Error::Lock { path, source }),
+            }
+        }
+        Err(Error::Lock { path, source: std::io::Error::other("the lock keeps reappearing") })
+    }
+}
+
+/// The release lock; dropping it releases it.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Returns whether process `pid` exists. Where `/proc` is missing, every owner counts as alive:
+/// refusing is safe, taking a live lock is not.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+fn read(path: &Path) -> Result<Option<Journal>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Error::Corrupt { path: path.to_owned(), message: err.to_string() }),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|err| Error::Corrupt { path: path.to_owned(), message: err.to_string() })
+}
+
+fn write(path: &Path, journal: &Journal) -> Result<(), Error> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| fs::Error::Write { path: dir.to_owned(), source })?;
+    }
+    let text = serde_json::to_string_pretty(journal).expect("a journal always serialises");
+    fs::write_atomic(path, format!("{text}\n").as_bytes())?;
+    Ok(())
+}
+
+fn remove(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(fs::Error::Write { path: path.to_owned(), source: err }.into())
+        }
+        _ => Ok(()),
+    }
+}

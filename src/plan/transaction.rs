@@ -1,0 +1,386 @@
+//! The release transaction: runs a [`Journal`]'s steps in order, saving it after each one.
+//!
+//! A step that fails before the push undoes every local step already done, newest first (tag
+//! deleted, release branch put back, the commit taken off the branch, the files' old bytes
+//! restored and unstaged), and the journal is discarded: the repository is as it was. A step that
+//! fails at or after the push cannot be undone (the remote and the registry have seen it), so the
+//! journal stays and `--resume` runs the steps left. Every step checks whether it is already done
+//! first, so resuming after a killed process never does a step twice.
+//!
+//! Commit, tag and push go through the `git` CLI: gix runs no hooks, does not sign and cannot
+//! push (deps-notes). Publishing goes through `cargo publish`, one crate at a time in dependency
+//! order, so a failure names exactly the crates left.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use super::journal::{Journal, StepKind, Store};
+use super::{Plan, Step};
+use crate::{fs, git};
+
+/// What the transaction reports as it goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A step begins (verify commands stream their output after this).
+    Started(&'a StepKind),
+    /// A step is done; the note says how ("already in the registry", "already done").
+    Done(&'a StepKind, Option<&'a str>),
+    /// A local step was undone after a failure.
+    Undone(&'a StepKind),
+}
+
+/// A release that stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("could not {}; the release was undone ({})", step.describe(), undone_list(undone))]
+    Undone {
+        step: StepKind,
+        undone: Vec<String>,
+        not_undone: Vec<String>,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("could not {}; done: {}; left: {}", step.describe(), done.join(", "), left.join(", "))]
+    Stopped {
+        step: StepKind,
+        done: Vec<String>,
+        left: Vec<String>,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(transparent)]
+    Journal(#[from] super::journal::Error),
+}
+
+fn undone_list(undone: &[String]) -> String {
+    if undone.is_empty() { "nothing had changed yet".into() } else { format!("undone: {}", undone.join(", ")) }
+}
+
+impl Failure {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Vec<String> {
+        match self {
+            Self::Undone { not_undone, .. } if !not_undone.is_empty() => {
+                vec![format!("these could not be undone and need a look by hand: {}", not_undone.join("; "))]
+            }
+            Self::Undone { .. } => {
+                vec!["the repository is as it was before the release; fix the cause and run it again".into()]
+            }
+            Self::Stopped { .. } => {
+                vec!["the journal is kept; fix the cause, then finish with `cargo patch release --resume`".into()]
+            }
+            Self::Journal(err) => err.help().into_iter().collect(),
+        }
+    }
+}
+
+/// How a transaction runs.
+pub struct RunOptions<'a> {
+    /// The `cargo` to run for `publish` (the one that started us, when it did).
+    pub cargo: &'a std::ffi::OsStr,
+    /// `--no-push`: do the local steps, keep the journal, and leave the rest to `--resume`.
+    pub stop_before_push: bool,
+}
+
+/// How a transaction ended without failing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Finished,
+    /// Every local step is done; the journal waits for `--resume` to push and publish.
+    PausedBeforePush,
+}
+
+/// Runs every step of `journal` not yet done, saving it after each one.
+pub fn run(
+    store: &Store,
+    journal: &mut Journal,
+    options: &RunOptions<'_>,
+    on: &mut dyn FnMut(Event<'_>),
+) -> Result<Outcome, Failure> {
+    store.save(journal)?;
+    for index in 0..journal.steps.len() {
+        if journal.steps[index].done_at.is_some() {
+            continue;
+        }
+        let kind = journal.steps[index].kind.clone();
+        if options.stop_before_push && !kind.is_local() {
+            return Ok(Outcome::PausedBeforePush);
+        }
+        on(Event::Started(&kind));
+        match injected_failure(&kind).map_or_else(|| run_step(journal, &kind, options.cargo), Err) {
+            Ok(note) => {
+                journal.steps[index].done_at = Some(now());
+                journal.steps[index].note = note;
+                store.save(journal)?;
+                on(Event::Done(&kind, journal.steps[index].note.as_deref()));
+            }
+            Err(cause) if kind.is_local() => {
+                let (undone, not_undone) = undo(journal, on);
+                store.discard()?;
+                return Err(Failure::Undone { step: kind, undone, not_undone, cause: cause.into() });
+            }
+            Err(cause) => {
+                store.save(journal)?;
+                let (done, left) = journal.progress();
+                return Err(Failure::Stopped { step: kind, done, left, cause: cause.into() });
+            }
+        }
+    }
+    store.finish(journal)?;
+    Ok(Outcome::Finished)
+}
+
+/// Returns the Unix time now.
+pub fn now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Runs one step; `Ok(Some(note))` when it turned out to be done already or was skipped.
+fn run_step(journal: &mut Journal, kind: &StepKind, cargo: &std::ffi::OsStr) -> anyhow::Result<Option<String>> {
+    let dir = journal.workdir.clone();
+    match kind {
+        StepKind::Verify(command) => verify(&dir, command).map(|()| None),
+        StepKind::WriteFiles => write_files(journal),
+        StepKind::Commit => commit(&dir, journal),
+        StepKind::MoveBranch => move_branch(&dir, journal),
+        StepKind::Tag(name) => tag(&dir, journal, name),
+        StepKind::Push => {
+            let mut args = vec!["push", "--atomic", journal.remote.as_str()];
+            args.extend(journal.push_refs.iter().map(String::as_str));
+            git::run(&dir, &args)?;
+            Ok(None)
+        }
+        StepKind::Publish(name) => publish(&dir, journal, name, cargo),
+    }
+}
+
+/// Runs a verify command through `sh -c` in the workspace root, its output streamed to stderr
+/// (stdout stays for results) and nothing on its stdin: a release never waits for a keyboard.
+fn verify(dir: &Path, command: &str) -> anyhow::Result<()> {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(stderr_handle())
+        .status()
+        .map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `{command}`")))?;
+    if !status.success() {
+        anyhow::bail!("`{command}` failed ({status})");
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn stderr_handle() -> Stdio {
+    use std::os::fd::AsFd;
+    std::io::stderr().as_fd().try_clone_to_owned().map_or_else(|_| Stdio::inherit(), Stdio::from)
+}
+
+#[cfg(not(unix))]
+fn stderr_handle() -> Stdio {
+    Stdio::inherit()
+}
+
+fn write_files(journal: &Journal) -> anyhow::Result<Option<String>> {
+    let mut plan = Plan::default();
+    for file in &journal.files {
+        let current = fs::read_or_empty(&file.path)?;
+        // Resuming: this file was written before the process stopped.
+        if current == file.after && file.path.exists() {
+            continue;
+        }
+        let before = file.before.clone().unwrap_or_default();
+        plan.steps.push(Step::WriteFile { path: file.path.clone(), before, after: file.after.clone() });
+    }
+    super::apply::apply(&plan)?;
+    Ok(None)
+}
+
+fn commit(dir: &Path, journal: &mut Journal) -> anyhow::Result<Option<String>> {
+    let head = rev_parse(dir, "HEAD")?;
+    if journal.commit.as_deref() == Some(head.as_str()) {
+        return Ok(Some("already done".into()));
+    }
+    if head != journal.head_before {
+        anyhow::bail!("`{}` moved while the release ran (now at {head})", journal.branch);
+    }
+    let mut add = vec!["add", "--"];
+    let paths: Vec<String> = journal.files.iter().map(|f| f.path.to_string_lossy().into_owned()).collect();
+    add.extend(paths.iter().map(String::as_str));
+    git::run(dir, &add)?;
+    // Hooks run as for any commit; ours accept release commits on hotfix branches.
+    git::run(dir, &["commit", "--quiet", "--message", &journal.commit_message])?;
+    journal.commit = Some(rev_parse(dir, "HEAD")?);
+    Ok(None)
+}
+
+fn release_commit(journal: &Journal) -> anyhow::Result<&str> {
+    journal.commit.as_deref().ok_or_else(|| anyhow::anyhow!("the journal holds no release commit"))
+}
+
+fn move_branch(dir: &Path, journal: &Journal) -> anyhow::Result<Option<String>> {
+    let commit = release_commit(journal)?;
+    let Some(branch) = &journal.release_branch else { return Ok(Some("nothing to move".into())) };
+    let reference = format!("refs/heads/{}", branch.name);
+    if rev_parse(dir, &reference).ok().as_deref() == Some(commit) {
+        return Ok(Some("already done".into()));
+    }
+    // The old value makes it a compare-and-swap: a branch someone moved meanwhile is not clobbered.
+    let old = branch.before.clone().unwrap_or_default();
+    git::run(dir, &["update-ref", "-m", "cargo patch release", &reference, commit, &old])?;
+    Ok(None)
+}
+
+fn tag(dir: &Path, journal: &Journal, name: &str) -> anyhow::Result<Option<String>> {
+    let commit = release_commit(journal)?;
+    let reference = format!("refs/tags/{name}");
+    if let Ok(existing) = rev_parse(dir, &format!("{reference}^{{commit}}")) {
+        if existing == commit && tag_message(dir, &reference).is_some() {
+            return Ok(Some("already done".into()));
+        }
+        anyhow::bail!("tag `{name}` appeared while the release ran; it points at {existing}");
+    }
+    let message = journal.tags.iter().find(|t| t.name == name).map_or("", |t| t.message.as_str());
+    let mut file = tempfile::NamedTempFile::new()
+        .map_err(|err| anyhow::anyhow!(err).context("failed to create a temp file for the tag message"))?;
+    std::io::Write::write_all(&mut file, message.as_bytes())
+        .map_err(|err| anyhow::anyhow!(err).context("failed to write the tag message"))?;
+    let path = file.path().to_string_lossy().into_owned();
+    // `verbatim`: markdown headings start with `#`, which git's default cleanup would strip.
+    git::run(dir, &["tag", "--annotate", "--cleanup=verbatim", "--file", &path, name, commit])?;
+    Ok(None)
+}
+
+fn tag_message(dir: &Path, reference: &str) -> Option<String> {
+    git::run(dir, &["cat-file", "tag", reference]).ok()
+}
+
+fn publish(dir: &Path, journal: &Journal, name: &str, cargo: &std::ffi::OsStr) -> anyhow::Result<Option<String>> {
+    let mut command = Command::new(cargo);
+    command.args(["publish", "--package", name]).current_dir(dir).stdin(Stdio::null());
+    if let Some(registry) = &journal.registry {
+        command.args(["--registry", registry]);
+    }
+    let output = command
+        .output()
+        .map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `cargo publish -p {name}`")))?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // cargo checks the index before uploading ("already exists on ... index"); a registry that
+    // sees the upload says "already exists" (ktra) or "already uploaded" (crates.io).
+    if stderr.contains("already exists") || stderr.contains("already uploaded") {
+        return Ok(Some("already in the registry; skipped".into()));
+    }
+    anyhow::bail!("`cargo publish -p {name}` failed:\n{}", stderr.trim_end())
+}
+
+fn rev_parse(dir: &Path, rev: &str) -> anyhow::Result<String> {
+    Ok(git::run(dir, &["rev-parse", "--verify", "--quiet", rev])?.trim().to_owned())
+}
+
+/// Undoes the local steps done so far, newest first; returns what was undone and what was not.
+fn undo(journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec<String>, Vec<String>) {
+    let (mut undone, mut not_undone) = (Vec::new(), Vec::new());
+    let dir = journal.workdir.as_path();
+    for step in journal.steps.iter().rev().filter(|s| s.kind.is_local()) {
+        let partial = step.done_at.is_none() && matches!(step.kind, StepKind::WriteFiles | StepKind::Commit);
+        if step.done_at.is_none() && !partial {
+            continue;
+        }
+        let result = match &step.kind {
+            StepKind::Verify(_) => continue,
+            StepKind::Tag(name) => undo_tag(dir, journal, name),
+            StepKind::MoveBranch => undo_branch(dir, journal),
+            StepKind::Commit => undo_commit(dir, journal),
+            StepKind::WriteFiles => undo_files(dir, journal),
+            StepKind::Push | StepKind::Publish(_) => continue,
+        };
+        match result {
+            Ok(true) => {
+                on(Event::Undone(&step.kind));
+                undone.push(step.kind.describe());
+            }
+            Ok(false) => {}
+            Err(err) => not_undone.push(format!("{}: {err:#}", step.kind.describe())),
+        }
+    }
+    (undone, not_undone)
+}
+
+fn undo_tag(dir: &Path, journal: &Journal, name: &str) -> anyhow::Result<bool> {
+    let reference = format!("refs/tags/{name}");
+    match rev_parse(dir, &format!("{reference}^{{commit}}")) {
+        // Only our own tag: a tag that appeared meanwhile is someone else's.
+        Ok(commit) if Some(commit.as_str()) == journal.commit.as_deref() => {
+            git::run(dir, &["tag", "--delete", name])?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+fn undo_branch(dir: &Path, journal: &Journal) -> anyhow::Result<bool> {
+    let (Some(branch), Some(commit)) = (&journal.release_branch, &journal.commit) else { return Ok(false) };
+    let reference = format!("refs/heads/{}", branch.name);
+    match &branch.before {
+        Some(before) => git::run(dir, &["update-ref", "-m", "cargo patch release: undo", &reference, before, commit])?,
+        None => git::run(dir, &["update-ref", "-d", &reference, commit])?,
+    };
+    Ok(true)
+}
+
+fn undo_commit(dir: &Path, journal: &Journal) -> anyhow::Result<bool> {
+    let Some(commit) = &journal.commit else { return Ok(false) };
+    if rev_parse(dir, "HEAD")? != *commit {
+        anyhow::bail!("HEAD is no longer the release commit {commit}; reset `{}` by hand", journal.branch);
+    }
+    // `--soft`: the branch goes back; the files are restored (and unstaged) by the next undo.
+    git::run(dir, &["reset", "--quiet", "--soft", &journal.head_before])?;
+    Ok(true)
+}
+
+fn undo_files(dir: &Path, journal: &Journal) -> anyhow::Result<bool> {
+    let mut changed = false;
+    for file in &journal.files {
+        match &file.before {
+            Some(before) if fs::read_or_empty(&file.path)? != *before => {
+                fs::write_atomic(&file.path, before.as_bytes())?;
+                changed = true;
+            }
+            Some(_) => {}
+            None if file.path.exists() => {
+                std::fs::remove_file(&file.path).map_err(|err| {
+                    anyhow::anyhow!(err).context(format!("failed to remove `{}`", file.path.display()))
+                })?;
+                changed = true;
+            }
+            None => {}
+        }
+    }
+    // Unstage what `git add` staged: the index goes back to HEAD for these paths.
+    let mut reset = vec!["reset", "--quiet", "--"];
+    let paths: Vec<String> = journal.files.iter().map(|f| f.path.to_string_lossy().into_owned()).collect();
+    reset.extend(paths.iter().map(String::as_str));
+    git::run(dir, &reset)?;
+    Ok(changed)
+}
+
+/// Test hook, debug builds only: `CARGO_PATCH_FAIL_STEP=<step>` (`verify`, `write-files`,
+/// `commit`, `move-branch`, `tag`, `push`, `publish`) makes that step fail before it acts, so the
+/// integration tests can prove the undo and the resume on the real binary.
+#[cfg(debug_assertions)]
+#[expect(clippy::disallowed_methods, reason = "a debug-only fault injection point, read where it acts")]
+fn injected_failure(kind: &StepKind) -> Option<anyhow::Error> {
+    let wanted = std::env::var("CARGO_PATCH_FAIL_STEP").ok()?;
+    let name = serde_json::to_value(kind).ok()?.get("step")?.as_str()?.to_owned();
+    (wanted == name).then(|| anyhow::anyhow!("injected failure (CARGO_PATCH_FAIL_STEP={wanted})"))
+}
+
+#[cfg(not(debug_assertions))]
+fn injected_failure(_kind: &StepKind) -> Option<anyhow::Error> {
+    None
+}

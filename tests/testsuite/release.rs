@@ -1,0 +1,313 @@
+//! `release` end to end on a two-crate hotfix workspace with a local bare remote: the happy path,
+//! and a fault at every step. Before the push, a failure must leave files, refs, index and remote
+//! exactly as they were; at or after it, the journal stays and `--resume` finishes the release.
+//! Publishing to a real registry is covered in `release_registry`.
+#![cfg(unix)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use crate::support::{Project, assert_code, describe, text};
+
+/// A workspace `a` + `b` (b depends on a) at 1.0.0, tagged and pushed, with `hotfix/add-bug`
+/// started from v1.0.0 and one critical fix committed on it through the installed hooks.
+pub(crate) struct Release {
+    pub(crate) project: Project,
+    pub(crate) remote: PathBuf,
+}
+
+pub(crate) const ROOT_MANIFEST: &str = "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n\
+[workspace.package]\nversion = \"1.0.0\" # one version for both\nedition = \"2021\"\n\n\
+[workspace.metadata.patch]\n";
+
+/// The configuration of most tests: nothing slow to verify.
+pub(crate) const QUICK: &str = "verify = [\"true\"]\n";
+
+impl Release {
+    /// Returns the workspace with `config` as its `[workspace.metadata.patch]`, and `dependency`
+    /// appended to `b`'s requirement on `a` (`, registry = "..."` for a test registry).
+    pub(crate) fn with(config: &str, dependency: &str) -> Self {
+        let project = Project::new();
+        let remote = project.home().join("remote.git");
+        project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+        project
+            .write("Cargo.toml", &format!("{ROOT_MANIFEST}{config}"))
+            .write(
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion.workspace = true\nedition.workspace = true\ndescription = \"a\"\nlicense = \"MIT\"\n",
+            )
+            .write("a/src/lib.rs", "/// Adds.\npub fn add(x: i32, y: i32) -> i32 {\n    x - y\n}\n")
+            .write(
+                "b/Cargo.toml",
+                &format!(
+                    "[package]\nname = \"b\"\nversion.workspace = true\nedition.workspace = true\ndescription = \"b\"\nlicense = \"MIT\"\n\n[dependencies]\na = {{ path = \"../a\", version = \"1.0.0\"{dependency} }}\n"
+                ),
+            )
+            .write("b/src/lib.rs", "/// Twice.\npub fn twice(x: i32) -> i32 {\n    a::add(x, x)\n}\n");
+        project.generate_lockfile();
+        project.commit_all();
+        project.git(&["tag", "v1.0.0"]);
+        project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+        project.git(&["push", "-q", "origin", "main", "v1.0.0"]);
+        let release = Self { project, remote };
+        release.ok(&["hooks", "install"]);
+        release.ok(&["start", "add-bug"]);
+        release.project.write(
+            "a/src/lib.rs",
+            "/// Adds.\npub fn add(x: i32, y: i32) -> i32 {\n    x + y\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(super::add(1, 2), 3);\n    }\n}\n",
+        );
+        release.project.git(&["commit", "-q", "-am", "fix(a): add adds\n\nSeverity: critical"]);
+        release
+    }
+
+    pub(crate) fn new() -> Self {
+        Self::with(QUICK, "")
+    }
+
+    /// Runs `cargo-patch ARGS` and returns its output.
+    pub(crate) fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.project.command(crate::support::bin());
+        command.args(args).env("PATH", crate::support::path_with_bin());
+        command.env_remove("CARGO_PATCH_FAIL_STEP").env_remove("CARGO_PATCH_FAIL_WRITE");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().expect("run cargo-patch")
+    }
+
+    /// Runs `cargo-patch ARGS` and asserts it succeeds.
+    pub(crate) fn ok(&self, args: &[&str]) -> Output {
+        let output = self.run(args, &[]);
+        assert_code(&output, 0, &format!("cargo-patch {args:?}"));
+        output
+    }
+
+    /// Returns everything a release could change: every file's bytes, every ref, the index and
+    /// work tree status, and the remote's refs.
+    pub(crate) fn state(&self) -> String {
+        let files: Vec<String> = self
+            .project
+            .snapshot()
+            .into_iter()
+            .map(|(path, bytes)| format!("{}: {}", path.display(), text(&bytes)))
+            .collect();
+        format!(
+            "{}\n--- refs\n{}--- status\n{}--- remote\n{}--- HEAD\n{}",
+            files.join("\n"),
+            self.project.git(&["for-each-ref", "--format=%(refname) %(objectname)"]),
+            self.project.git(&["status", "--porcelain", "--untracked-files=all"]),
+            self.project.git(&["ls-remote", self.remote.to_str().unwrap()]),
+            self.project.git(&["symbolic-ref", "HEAD"]),
+        )
+    }
+
+    pub(crate) fn journal(&self) -> PathBuf {
+        self.project.root().join(".git/cargo-patch/release.json")
+    }
+
+    pub(crate) fn remote_refs(&self) -> String {
+        self.project.git(&["ls-remote", self.remote.to_str().unwrap()])
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    text(&output.stderr)
+}
+
+#[test]
+fn releases_a_hotfix_end_to_end() {
+    let r = Release::new();
+    let fix = r.project.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let output = r.ok(&["release", "--yes", "--no-publish"]);
+
+    // Versions, lock file and changelog, in one release commit on the hotfix branch.
+    let manifest = r.project.read("Cargo.toml");
+    assert!(manifest.contains("version = \"1.0.1\" # one version for both"), "{manifest}");
+    assert!(r.project.read("Cargo.lock").contains("name = \"a\"\nversion = \"1.0.1\""));
+    let changelog = r.project.read("CHANGELOG.md");
+    assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
+    assert!(changelog.contains("## [1.0.1]") && changelog.contains("Add adds"), "{changelog}");
+    assert_eq!(r.project.git(&["log", "-1", "--format=%s"]).trim(), "chore(release): v1.0.1");
+    assert_eq!(r.project.git(&["rev-parse", "HEAD~1"]).trim(), fix);
+    assert_eq!(r.project.git(&["status", "--porcelain"]), "");
+
+    // The release branch is fast-forwarded to it, and the annotated tag holds the notes verbatim.
+    let release_commit = r.project.git(&["rev-parse", "HEAD"]);
+    assert_eq!(r.project.git(&["rev-parse", "release/v1.0"]), release_commit);
+    assert_eq!(r.project.git(&["cat-file", "-t", "v1.0.1"]).trim(), "tag");
+    let message = r.project.git(&["tag", "-l", "--format=%(contents)", "v1.0.1"]);
+    assert!(message.starts_with("## v1.0.1 ("), "{message}");
+    assert!(message.contains("### Highlights") && message.contains("**[CRITICAL]**"), "{message}");
+    assert!(message.contains("cargo update -p a --precise 1.0.1"), "{message}");
+    // The notes are printed at the end, too.
+    assert!(text(&output.stdout).contains("## v1.0.1 ("), "{}", describe(&output));
+
+    // Branch and tag reached the remote together.
+    let remote = r.remote_refs();
+    assert!(remote.contains(&format!("{}\trefs/heads/release/v1.0", release_commit.trim())), "{remote}");
+    assert!(remote.contains("refs/tags/v1.0.1"), "{remote}");
+
+    // The journal became the release's record; no lock is left.
+    assert!(!r.journal().exists());
+    assert!(!r.project.root().join(".git/cargo-patch/release.lock").exists());
+    let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
+    assert!(record.contains(&fix), "the record lists the fix commit: {record}");
+
+    // `cargo metadata` accepts the edited workspace, and `check` still passes on the hotfix branch.
+    r.project.assert_cargo_accepts_lock();
+    r.ok(&["check"]);
+}
+
+#[test]
+fn dry_run_and_refusals_change_nothing() {
+    let r = Release::new();
+    let before = r.state();
+
+    let output = r.run(&["release", "--dry-run"], &[]);
+    assert_code(&output, 0, "dry run");
+    assert!(text(&output.stdout).contains("+version = \"1.0.1\" # one version for both"), "{}", describe(&output));
+    assert!(stderr(&output).contains("git push --atomic origin refs/heads/release/v1.0 refs/tags/v1.0.1"));
+    assert_eq!(r.state(), before, "dry run");
+
+    // No TTY and no --yes.
+    let output = r.run(&["release"], &[]);
+    assert_code(&output, 1, "no tty");
+    assert!(stderr(&output).contains("pass `--yes`"), "{}", describe(&output));
+    assert_eq!(r.state(), before, "no tty");
+
+    // Only a patch leaves a hotfix branch.
+    let output = r.run(&["release", "minor", "--yes"], &[]);
+    assert_code(&output, 1, "minor on a hotfix branch");
+    assert!(stderr(&output).contains("only a patch release"), "{}", describe(&output));
+    assert_eq!(r.state(), before, "minor");
+
+    // A dirty tree.
+    r.project.write("a/src/extra.rs", "// scratch\n");
+    let output = r.run(&["release", "--yes"], &[]);
+    assert_code(&output, 1, "dirty tree");
+    assert!(stderr(&output).contains("uncommitted changes in `a/src/extra.rs`"), "{}", describe(&output));
+    std::fs::remove_file(r.project.root().join("a/src/extra.rs")).unwrap();
+    assert_eq!(r.state(), before, "dirty");
+}
+
+#[test]
+fn a_closed_release_window_refuses() {
+    // Every day but today (UTC).
+    let today =
+        (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 86_400 + 3) % 7;
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let other_days: Vec<&str> = (0..7).filter(|d| *d != today).map(|d| days[d as usize]).collect();
+    // A release started just before midnight could see "tomorrow"; the window is tested again then.
+    let window = format!("{QUICK}release-window = \"{} 00:00-24:00 UTC\"\n", other_days.join(","));
+    let r = Release::with(&window, "");
+    let before = r.state();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "closed window");
+    assert!(stderr(&output).contains("outside the release window"), "{}", describe(&output));
+    assert_eq!(r.state(), before);
+}
+
+#[test]
+fn every_failure_before_the_push_undoes_every_local_step() {
+    for step in ["verify", "write-files", "commit", "move-branch", "tag", "push"] {
+        let r = Release::new();
+        let before = r.state();
+        let output = r.run(&["release", "--yes", "--no-publish"], &[("CARGO_PATCH_FAIL_STEP", step)]);
+        assert_code(&output, 1, step);
+        let err = stderr(&output);
+        assert!(err.contains("injected failure"), "{step}: {}", describe(&output));
+        if step == "push" {
+            // At the push the local steps stay, and the journal says what is left.
+            assert!(err.contains("--resume") && err.contains("left: push"), "{step}: {err}");
+            assert!(r.journal().exists(), "{step}: journal kept");
+            assert_eq!(
+                r.remote_refs(),
+                before[before.find("--- remote\n").unwrap() + 11..before.find("--- HEAD").unwrap()]
+            );
+            continue;
+        }
+        assert!(err.contains("the release was undone"), "{step}: {err}");
+        assert_eq!(r.state(), before, "{step}: the repository must be exactly as it was");
+        assert!(!r.journal().exists(), "{step}: no journal after an undo");
+        // And the same release then goes through.
+        r.ok(&["release", "--yes", "--no-publish"]);
+    }
+}
+
+#[test]
+fn a_failing_verify_command_or_a_tag_that_appears_meanwhile_undoes_the_release() {
+    let r = Release::with("verify = [\"echo checking; exit 3\"]\n", "");
+    let before = r.state();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "failing verify");
+    assert!(stderr(&output).contains("`echo checking; exit 3` failed"), "{}", describe(&output));
+    assert!(stderr(&output).contains("checking"), "verify output is streamed: {}", describe(&output));
+    assert_eq!(r.state(), before);
+
+    // A verify command that tags the version behind our back: the tag step finds it and undoes
+    // everything else, leaving that foreign tag alone.
+    let r = Release::with("verify = [\"git tag v1.0.1\"]\n", "");
+    let head = r.project.git(&["rev-parse", "HEAD"]);
+    let before = r.state();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "tag appears");
+    assert!(stderr(&output).contains("tag `v1.0.1` appeared while the release ran"), "{}", describe(&output));
+    assert_eq!(r.project.git(&["rev-parse", "v1.0.1"]), head, "the foreign tag is kept");
+    r.project.git(&["tag", "-d", "v1.0.1"]);
+    assert_eq!(r.state(), before);
+}
+
+#[test]
+fn a_push_refused_by_the_remote_is_finished_by_resume() {
+    let r = Release::new();
+    let hook = r.remote.join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'remote says no' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let remote_before = r.remote_refs();
+
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "refused push");
+    let err = stderr(&output);
+    assert!(err.contains("could not push") && err.contains("remote says no"), "{err}");
+    assert!(err.contains("cargo patch release --resume"), "{err}");
+    assert_eq!(r.remote_refs(), remote_before, "an atomic push changes nothing on refusal");
+    assert!(r.journal().exists());
+    assert_eq!(r.project.git(&["cat-file", "-t", "v1.0.1"]).trim(), "tag", "local steps stay");
+
+    // A new release is refused while this one is unfinished.
+    let output = r.run(&["release", "--yes"], &[]);
+    assert_code(&output, 1, "unfinished");
+    assert!(stderr(&output).contains("release `v1.0.1` is unfinished"), "{}", describe(&output));
+
+    std::fs::remove_file(&hook).unwrap();
+    let output = r.ok(&["release", "--resume"]);
+    assert!(stderr(&output).contains("Pushed"), "{}", describe(&output));
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
+    assert!(!r.journal().exists());
+    let output = r.run(&["release", "--resume"], &[]);
+    assert_code(&output, 1, "nothing to resume");
+}
+
+#[test]
+fn no_push_stops_before_the_push_and_resume_pushes() {
+    let r = Release::new();
+    let remote_before = r.remote_refs();
+    let output = r.ok(&["release", "--yes", "--no-push", "--no-publish"]);
+    assert!(stderr(&output).contains("--resume"), "{}", describe(&output));
+    assert_eq!(r.remote_refs(), remote_before);
+    assert!(r.journal().exists());
+    r.ok(&["release", "--resume"]);
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
+}
+
+#[test]
+fn a_second_release_during_the_first_is_refused() {
+    // The verify command starts a second release while the first holds the lock.
+    let log = "../second.log";
+    let verify = format!("verify = [\"cargo-patch release --yes --no-publish > {log} 2>&1; test $? -eq 1\"]");
+    let r = Release::with(&format!("{verify}\n"), "");
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let second = std::fs::read_to_string(r.project.home().join("second.log")).unwrap();
+    assert!(second.contains("another release is running"), "{second}");
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"), "the first release went through");
+}
