@@ -16,6 +16,12 @@ pub fn ymd(seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Returns `YYYY-MM-DD HH:MM` (UTC) of `seconds` since the Unix epoch.
+pub fn ymd_hm(seconds: i64) -> String {
+    let minutes = seconds.rem_euclid(86_400) / 60;
+    format!("{} {:02}:{:02}", ymd(seconds), minutes / 60, minutes % 60)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -24,5 +30,6 @@ mod tests {
         assert_eq!(super::ymd(951_782_400), "2000-02-29");
         assert_eq!(super::ymd(1_764_028_800), "2025-11-25");
         assert_eq!(super::ymd(-86_400), "1969-12-31");
+        assert_eq!(super::ymd_hm(1_764_028_800 + 13 * 3600 + 5 * 60), "2025-11-25 13:05");
     }
 }

@@ -66,6 +66,8 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         ops::release::Refused,
         ops::release::Problem,
         cli::release::NotConfirmed,
+        ops::rollback::Refused,
+        ops::forward_port::Refused,
         plan::journal::Error,
         plan::transaction::Failure,
         release_window::Error,

@@ -7,10 +7,12 @@ pub mod bump;
 pub mod changelog;
 pub mod check;
 pub mod completions;
+pub mod forward_port;
 pub mod hooks;
 pub mod init;
 pub mod notes;
 pub mod release;
+pub mod rollback;
 pub mod start;
 pub mod status;
 
@@ -41,6 +43,8 @@ pub enum Command {
     Start(start::StartArgs),
     Check(check::CheckArgs),
     Release(release::ReleaseArgs),
+    ForwardPort(forward_port::ForwardPortArgs),
+    Rollback(rollback::RollbackArgs),
     Hooks(hooks::HooksArgs),
     Hook(hooks::HookArgs),
     Init(init::InitArgs),
@@ -90,6 +94,8 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Completions(args) => completions::exec_completions(args, shell),
         Command::Man(args) => completions::exec_man(args, shell),
         Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::ForwardPort(args) => forward_port::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Rollback(args) => rollback::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Release(args) => release::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }

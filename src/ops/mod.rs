@@ -3,10 +3,13 @@
 pub mod bump;
 pub mod changelog;
 pub mod check;
+pub mod forward_port;
 pub mod hook;
 pub mod init;
 pub mod notes;
 pub mod release;
+pub mod released;
+pub mod rollback;
 pub mod start;
 pub mod status;
 pub mod unreleased;

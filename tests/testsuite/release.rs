@@ -311,3 +311,66 @@ fn a_second_release_during_the_first_is_refused() {
     assert!(second.contains("another release is running"), "{second}");
     assert!(r.remote_refs().contains("refs/tags/v1.0.1"), "the first release went through");
 }
+
+#[test]
+fn rollback_reverts_the_fixes_on_a_new_hotfix_branch_with_a_retrospective() {
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let fix = r.project.git(&["rev-parse", "HEAD~1"]).trim().to_owned();
+    let released_lib = r.project.read("a/src/lib.rs");
+
+    let before = r.state();
+    let output = r.run(&["rollback", "1.0.1", "--no-yank", "--dry-run"], &[]);
+    assert_code(&output, 0, "dry run");
+    assert!(stderr(&output).contains(&format!("git revert {}", &fix[..7])), "{}", describe(&output));
+    assert_eq!(r.state(), before, "a dry run changes nothing");
+
+    r.ok(&["rollback", "v1.0.1", "--no-yank", "--yes"]);
+    assert_eq!(r.project.git(&["symbolic-ref", "--short", "HEAD"]).trim(), "hotfix/rollback-v1.0.1");
+    assert_eq!(r.project.git(&["config", "branch.hotfix/rollback-v1.0.1.patchBase"]).trim(), "v1.0.1");
+    // Started from the release branch; the fix is reverted, the version bump is not.
+    let log = r.project.git(&["log", "--format=%s%n%b", "release/v1.0..HEAD"]);
+    assert!(log.contains("revert: fix(a): add adds") && log.contains(&format!("This reverts commit {fix}.")), "{log}");
+    assert!(r.project.read("a/src/lib.rs").contains("x - y"), "the fix is reverted");
+    assert_ne!(r.project.read("a/src/lib.rs"), released_lib);
+    assert!(r.project.read("Cargo.toml").contains("version = \"1.0.1\""), "the release's version stays");
+    // A critical fix: the retrospective skeleton with its timeline from the journal.
+    let retro = r.project.read("docs/retrospectives/v1.0.1.md");
+    for line in
+        ["# Retrospective: v1.0.1", "tagged `v1.0.1`", "pushed to `origin`", "fix committed:", "## What we change"]
+    {
+        assert!(retro.contains(line), "missing {line:?} in:\n{retro}");
+    }
+    // The branch passes the policy, so the revert can be released as the next patch.
+    r.ok(&["check"]);
+    let output = r.run(&["rollback", "1.0.1", "--no-yank", "--yes"], &[]);
+    assert_code(&output, 1, "a second rollback");
+    assert!(stderr(&output).contains("already exists"), "{}", describe(&output));
+}
+
+#[test]
+fn forward_port_carries_the_fix_and_its_changelog_to_main() {
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let fix = r.project.git(&["rev-parse", "HEAD~1"]).trim().to_owned();
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("CHANGELOG.md", "# Changelog\n\n## [1.0.0]\n\n- first\n");
+    r.project.git(&["add", "CHANGELOG.md"]);
+    r.project.git(&["commit", "-q", "-m", "docs: changelog"]);
+    let main = r.project.git(&["rev-parse", "main"]);
+
+    r.ok(&["forward-port"]);
+    assert_eq!(r.project.git(&["symbolic-ref", "--short", "HEAD"]).trim(), "forward-port/v1.0.1");
+    assert_eq!(r.project.git(&["rev-parse", "main"]), main, "main itself is untouched");
+    let log = r.project.git(&["log", "--format=%s%n%b", "main..HEAD"]);
+    assert!(log.contains(&format!("(cherry picked from commit {fix})")), "{log}");
+    assert!(!log.contains("chore(release)"), "the version bump stays on the release line: {log}");
+    assert!(r.project.read("a/src/lib.rs").contains("x + y"));
+    let changelog = r.project.read("CHANGELOG.md");
+    let new = changelog.find("## [1.0.1]").expect("the release's section");
+    assert!(new < changelog.find("## [1.0.0]").unwrap(), "{changelog}");
+    assert!(changelog.starts_with("# Changelog\n\n## [1.0.1]"), "{changelog}");
+    // The cherry-pick is listed once by the changelog of the main line.
+    let output = r.ok(&["changelog", "--unreleased"]);
+    assert_eq!(text(&output.stdout).matches("Add adds").count(), 1, "{}", describe(&output));
+}

@@ -1,0 +1,63 @@
+//! A release already made, as `rollback` and `forward-port` need it: its tag and commit, the
+//! release before it on its line, the fix commits it carried, and the journal `release` kept.
+
+use semver::Version;
+
+use crate::git::history::Repository;
+use crate::ops::notes::Refused;
+use crate::plan::journal::{Journal, Store};
+use crate::release_tag::{self, TagFormat};
+use crate::workspace::Workspace;
+
+/// One release.
+#[derive(Debug, Clone)]
+pub struct Released {
+    pub tag: String,
+    pub version: Version,
+    pub commit: String,
+    /// The release before it on its own line.
+    pub previous: Option<String>,
+    /// What it carried: no merges, no release commit, oldest first.
+    pub fix_commits: Vec<String>,
+    /// The journal `cargo patch release` kept, when this repository made the release.
+    pub record: Option<Journal>,
+}
+
+/// Returns the release `wanted` names (a version or a tag; default: the highest release).
+pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::Result<Released> {
+    let format = TagFormat::new(ws.tag_format());
+    let (mut releases, _) = release_tag::releases(&format, &repo.tags()?, None);
+    releases.sort_by(|a, b| a.version.cmp(&b.version));
+    let version = wanted.and_then(|w| Version::parse(w.strip_prefix('v').unwrap_or(w)).ok());
+    let release = match wanted {
+        None => releases.last(),
+        Some(wanted) => releases.iter().find(|r| r.tag.name == wanted || Some(&r.version) == version.as_ref()),
+    };
+    let release = release.ok_or_else(|| match wanted {
+        None => Refused::NoRelease { format: ws.tag_format().into() },
+        Some(wanted) => Refused::UnknownRelease {
+            wanted: wanted.into(),
+            known: releases.iter().map(|r| r.tag.name.clone()).collect(),
+        },
+    })?;
+    let reachable = repo.reachable(&release.tag.commit)?;
+    let previous = releases
+        .iter()
+        .filter(|r| {
+            r.version < release.version && r.tag.commit != release.tag.commit && reachable.contains(&r.tag.commit)
+        })
+        .max_by(|a, b| a.version.cmp(&b.version));
+    let record = Store::new(repo.common_dir()).record(&release.tag.name)?;
+    let fix_commits = match &record {
+        Some(record) => record.fix_commits.clone(),
+        None => crate::ops::release::fix_commits(repo, &release.tag.commit, previous.map(|p| p.tag.name.as_str()))?,
+    };
+    Ok(Released {
+        tag: release.tag.name.clone(),
+        version: release.version.clone(),
+        commit: release.tag.commit.clone(),
+        previous: previous.map(|p| p.tag.name.clone()),
+        fix_commits,
+        record,
+    })
+}

@@ -1,0 +1,258 @@
+//! `rollback`: take a bad release back. Yank its crates, start `hotfix/rollback-<tag>` from its
+//! release branch with the fix commits reverted (not the version bump: the next patch release
+//! ships the revert), and, when the release carried a critical fix, a retrospective skeleton
+//! whose timeline comes from the release journal and git.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::changes;
+use crate::git::history::Repository;
+use crate::ops::released::{self, Released};
+use crate::plan::journal::{CrateRecord, StepKind};
+use crate::workspace::Workspace;
+use crate::{date, fs, git};
+
+/// The retrospective skeleton; `{tag}`, `{previous}`, `{timeline}` and `{fixes}` are filled in.
+pub const RETROSPECTIVE: &str = include_str!("../../templates/retrospective.md");
+
+/// What the user asked `rollback` to do, in domain terms.
+#[derive(Debug, Clone)]
+pub struct RollbackOptions {
+    pub version: String,
+    pub yank: bool,
+    /// Only un-yank the release's crates.
+    pub undo_yank: bool,
+    pub registry: Option<String>,
+    pub now: i64,
+}
+
+/// Everything `rollback` would do.
+#[derive(Debug)]
+pub struct RollbackPlan {
+    pub released: Released,
+    /// The crates to yank (or un-yank), at the release's version.
+    pub crates: Vec<CrateRecord>,
+    pub registry: Option<String>,
+    pub undo_yank: bool,
+    /// The branch to start, and what it starts from; `None` with `--undo-yank`.
+    pub branch: Option<(String, String)>,
+    /// The commits to revert, newest first, with their subjects.
+    pub reverts: Vec<(String, String)>,
+    /// The retrospective's path and contents, for a critical fix.
+    pub retrospective: Option<(PathBuf, String)>,
+    pub root: PathBuf,
+}
+
+/// Why the rollback cannot go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("branch `{0}` already exists")]
+    BranchExists(String),
+    #[error("uncommitted changes in {}", .0.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    Dirty(Vec<String>),
+    #[error("`git revert {commit}` conflicts on `{branch}`")]
+    Conflict { commit: String, branch: String },
+}
+
+impl Refused {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        match self {
+            Self::BranchExists(branch) => format!("the rollback was started already: `git switch {branch}`"),
+            Self::Dirty(_) => "commit or stash them first".into(),
+            Self::Conflict { commit, .. } => format!(
+                "the reverts before it are committed; revert it by hand (`git revert {commit}`), resolve, and commit"
+            ),
+        }
+    }
+}
+
+/// What `apply` reports as it goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Yanked { name: &'a str, note: Option<&'a str> },
+    Branched { branch: &'a str, from: &'a str },
+    Reverted { commit: &'a str, subject: &'a str },
+    Wrote(&'a Path),
+}
+
+/// Returns the plan of the rollback `options` ask for.
+pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions) -> anyhow::Result<RollbackPlan> {
+    let ws = Workspace::load(manifest_path, cwd)?;
+    let repo = Repository::discover(&ws.root)?;
+    repo.require_full_history()?;
+    let released = released::find(&ws, &repo, Some(&options.version))?;
+    let version = released.version.to_string();
+    let crates = match &released.record {
+        Some(record) if !record.publish.is_empty() => record.publish.clone(),
+        _ => ws
+            .members
+            .iter()
+            .filter(|m| m.publish)
+            .map(|m| CrateRecord { name: m.name.clone(), version: version.clone() })
+            .collect(),
+    };
+    let registry = options.registry.clone().or_else(|| released.record.as_ref().and_then(|r| r.registry.clone()));
+    let crates = if options.yank || options.undo_yank { crates } else { Vec::new() };
+    let mut plan = RollbackPlan {
+        released,
+        crates,
+        registry,
+        undo_yank: options.undo_yank,
+        branch: None,
+        reverts: Vec::new(),
+        retrospective: None,
+        root: ws.root.clone(),
+    };
+    if options.undo_yank {
+        return Ok(plan);
+    }
+    if let Some(files) = git::uncommitted_files(&ws.root, &[])?.filter(|f| !f.is_empty()) {
+        return Err(Refused::Dirty(files).into());
+    }
+    let tag = plan.released.tag.clone();
+    let branch = ws.config.hotfix_branch.replace("{slug}", &format!("rollback-{tag}"));
+    if repo.resolve(&format!("refs/heads/{branch}")).is_ok() {
+        return Err(Refused::BranchExists(branch).into());
+    }
+    let release_branch = ws
+        .config
+        .release_branch
+        .replace("{major}", &plan.released.version.major.to_string())
+        .replace("{minor}", &plan.released.version.minor.to_string());
+    let from = if repo.resolve(&format!("refs/heads/{release_branch}")).is_ok() { release_branch } else { tag.clone() };
+    let commits = repo.commits(&[plan.released.commit.clone()], &[], crate::git::history::CommitOrder::Topological)?;
+    let fixes: Vec<_> = commits.iter().filter(|c| plan.released.fix_commits.contains(&c.id)).cloned().collect();
+    plan.reverts =
+        fixes.iter().map(|c| (c.id.clone(), c.message.lines().next().unwrap_or_default().to_owned())).collect();
+    let critical = plan.released.record.as_ref().is_some_and(|r| r.critical)
+        || changes::from_commits(&fixes).iter().any(changes::Change::is_critical);
+    if critical {
+        let path = ws.root.join("docs/retrospectives").join(format!("{}.md", tag.replace('/', "-")));
+        let text = retrospective(&repo, &plan, &fixes, options.now);
+        plan.retrospective = Some((path, text));
+    }
+    plan.branch = Some((branch, from));
+    Ok(plan)
+}
+
+/// Returns the retrospective skeleton with its timeline filled in.
+fn retrospective(
+    repo: &Repository,
+    plan: &RollbackPlan,
+    fixes: &[crate::git::history::CommitInfo],
+    now: i64,
+) -> String {
+    let mut timeline: Vec<(i64, String)> = Vec::new();
+    if let Some(record) = &plan.released.record {
+        if let Some(created) = branch_created(&plan.root, &record.branch) {
+            timeline.push((created, format!("branch `{}` cut", record.branch)));
+        }
+        timeline.push((record.started_at, "release started".into()));
+        for step in &record.steps {
+            let Some(at) = step.done_at else { continue };
+            let what = match &step.kind {
+                StepKind::Verify(command) => format!("verified: `{command}`"),
+                StepKind::WriteFiles => continue,
+                StepKind::Commit => "release commit".into(),
+                StepKind::MoveBranch => "merged into the release branch".into(),
+                StepKind::Tag(tag) => format!("tagged `{tag}`"),
+                StepKind::Push => format!("pushed to `{}`", record.remote),
+                StepKind::Publish(name) => format!("published `{name}`"),
+            };
+            timeline.push((at, what));
+        }
+    } else if let Ok(at) = repo.commit_time(&plan.released.commit) {
+        timeline.push((at, format!("tagged `{}`", plan.released.tag)));
+    }
+    for fix in fixes {
+        let subject = fix.message.lines().next().unwrap_or_default();
+        timeline.push((fix.author.time, format!("fix committed: {} `{subject}`", &fix.id[..fix.id.len().min(7)])));
+    }
+    let crates: Vec<String> = plan.crates.iter().map(|c| format!("`{}`", c.name)).collect();
+    let yank = if crates.is_empty() { "rolled back".to_owned() } else { format!("yanked {}", crates.join(", ")) };
+    timeline.push((now, format!("{yank}; `hotfix/rollback-{}` started", plan.released.tag)));
+    timeline.sort_by_key(|(at, _)| *at);
+    let timeline: Vec<String> = timeline.iter().map(|(at, what)| format!("- {} {what}", date::ymd_hm(*at))).collect();
+    let fixes: Vec<String> = fixes
+        .iter()
+        .map(|c| format!("- {} {}", &c.id[..c.id.len().min(7)], c.message.lines().next().unwrap_or_default()))
+        .collect();
+    RETROSPECTIVE
+        .replace("{tag}", &plan.released.tag)
+        .replace("{previous}", plan.released.previous.as_deref().unwrap_or("the previous release"))
+        .replace("{timeline}", &timeline.join("\n"))
+        .replace("{fixes}", &fixes.join("\n"))
+}
+
+/// Returns when `branch` was created, from its reflog (gone once the branch is deleted).
+fn branch_created(root: &Path, branch: &str) -> Option<i64> {
+    let log = git::run(root, &["reflog", "show", "--format=%ct", &format!("refs/heads/{branch}")]).ok()?;
+    log.lines().last()?.trim().parse().ok()
+}
+
+/// Carries out `plan`: yanks first (the part users feel), then the branch and its commits.
+pub fn apply(plan: &RollbackPlan, cargo: &std::ffi::OsStr, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
+    for krate in &plan.crates {
+        let note = yank(&plan.root, cargo, krate, plan.registry.as_deref(), plan.undo_yank)?;
+        on(Event::Yanked { name: &krate.name, note: note.as_deref() });
+    }
+    let Some((branch, from)) = &plan.branch else { return Ok(()) };
+    let root = plan.root.as_path();
+    git::run(root, &["switch", "--quiet", "--no-track", "--create", branch, from])?;
+    git::run(root, &["config", &format!("branch.{branch}.patchBase"), &plan.released.tag])?;
+    on(Event::Branched { branch, from });
+    for (commit, subject) in &plan.reverts {
+        if git::run(root, &["revert", "--no-commit", commit]).is_err() {
+            let _ = git::run(root, &["revert", "--abort"]);
+            return Err(Refused::Conflict { commit: commit.clone(), branch: branch.clone() }.into());
+        }
+        // A conventional `revert:` commit (git's own `Revert "..."` is not one), so the hotfix
+        // policy and the changelog treat it like any other change of the branch.
+        let message = format!("revert: {subject}\n\nThis reverts commit {commit}.");
+        git::run(root, &["commit", "--quiet", "--message", &message])?;
+        on(Event::Reverted { commit, subject });
+    }
+    if let Some((path, text)) = &plan.retrospective {
+        fs::write_atomic(path, text.as_bytes())?;
+        let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();
+        git::run(root, &["add", "--", &relative])?;
+        let message = format!("docs: retrospective for {}", plan.released.tag);
+        git::run(root, &["commit", "--quiet", "--message", &message])?;
+        on(Event::Wrote(path));
+    }
+    Ok(())
+}
+
+/// Runs `cargo yank` (or `--undo`); a crate already in the wanted state is not an error.
+fn yank(
+    root: &Path,
+    cargo: &std::ffi::OsStr,
+    krate: &CrateRecord,
+    registry: Option<&str>,
+    undo: bool,
+) -> anyhow::Result<Option<String>> {
+    let mut command = Command::new(cargo);
+    command.args(["yank", "--version", &krate.version]).current_dir(root).stdin(std::process::Stdio::null());
+    if undo {
+        command.arg("--undo");
+    }
+    if let Some(registry) = registry {
+        command.args(["--registry", registry]);
+    }
+    command.arg(&krate.name);
+    let what = format!("cargo yank{} {}@{}", if undo { " --undo" } else { "" }, krate.name, krate.version);
+    let output = command.output().map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `{what}`")))?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("already been marked as yanked") || stderr.contains("already yanked") {
+        return Ok(Some("already yanked".into()));
+    }
+    if stderr.contains("not yanked") {
+        return Ok(Some("not yanked".into()));
+    }
+    anyhow::bail!("`{what}` failed:\n{}", stderr.trim_end())
+}
