@@ -12,6 +12,7 @@ mod hotfix;
 mod init;
 mod release;
 mod release_history;
+mod release_registry;
 mod roundtrip;
 mod support;
 

@@ -14,6 +14,8 @@ use crate::support::{Project, assert_code, describe, text};
 pub(crate) struct Release {
     pub(crate) project: Project,
     pub(crate) remote: PathBuf,
+    /// Extra environment for every `cargo-patch` run (a test registry's).
+    pub(crate) env: Vec<(String, std::ffi::OsString)>,
 }
 
 pub(crate) const ROOT_MANIFEST: &str = "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n\
@@ -27,10 +29,19 @@ impl Release {
     /// Returns the workspace with `config` as its `[workspace.metadata.patch]`, and `dependency`
     /// appended to `b`'s requirement on `a` (`, registry = "..."` for a test registry).
     pub(crate) fn with(config: &str, dependency: &str) -> Self {
+        Self::with_files(config, dependency, &[])
+    }
+
+    /// Returns [`Release::with`] whose first commit also holds `files` (path, contents).
+    pub(crate) fn with_files(config: &str, dependency: &str, files: &[(&str, String)]) -> Self {
         let project = Project::new();
+        for (path, contents) in files {
+            project.write(path, contents);
+        }
         let remote = project.home().join("remote.git");
         project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
         project
+            .write(".gitignore", "/target\n")
             .write("Cargo.toml", &format!("{ROOT_MANIFEST}{config}"))
             .write(
                 "a/Cargo.toml",
@@ -49,7 +60,7 @@ impl Release {
         project.git(&["tag", "v1.0.0"]);
         project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
         project.git(&["push", "-q", "origin", "main", "v1.0.0"]);
-        let release = Self { project, remote };
+        let release = Self { project, remote, env: Vec::new() };
         release.ok(&["hooks", "install"]);
         release.ok(&["start", "add-bug"]);
         release.project.write(
@@ -69,6 +80,7 @@ impl Release {
         let mut command = self.project.command(crate::support::bin());
         command.args(args).env("PATH", crate::support::path_with_bin());
         command.env_remove("CARGO_PATCH_FAIL_STEP").env_remove("CARGO_PATCH_FAIL_WRITE");
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
         for (key, value) in env {
             command.env(key, value);
         }

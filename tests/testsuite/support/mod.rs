@@ -7,6 +7,8 @@ use snapbox::cmd::Command as SnapCommand;
 use snapbox::{Assert, Redactions};
 use tempfile::TempDir;
 
+pub(crate) mod registry;
+
 /// Returns the path of the built binary under test.
 pub(crate) fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_cargo-patch"))
