@@ -66,6 +66,7 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         ops::release::Refused,
         ops::release::Problem,
         cli::release::NotConfirmed,
+        cli::demo::NotEmpty,
         ops::rollback::Refused,
         ops::forward_port::Refused,
         plan::journal::Error,

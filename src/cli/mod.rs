@@ -7,6 +7,7 @@ pub mod bump;
 pub mod changelog;
 pub mod check;
 pub mod completions;
+pub mod demo;
 pub mod forward_port;
 pub mod hooks;
 pub mod init;
@@ -48,6 +49,7 @@ pub enum Command {
     Hooks(hooks::HooksArgs),
     Hook(hooks::HookArgs),
     Init(init::InitArgs),
+    Demo(demo::DemoArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
     Status(status::StatusArgs),
@@ -91,6 +93,7 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Hooks(args) => hooks::exec(args, &cwd, shell),
         Command::Hook(args) => hooks::exec_hook(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Init(args) => init::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Demo(args) => demo::exec(args, shell),
         Command::Completions(args) => completions::exec_completions(args, shell),
         Command::Man(args) => completions::exec_man(args, shell),
         Command::Status(args) => status::exec(args, global.manifest_path.as_deref(), &cwd, shell),

@@ -3,6 +3,7 @@
 pub mod bump;
 pub mod changelog;
 pub mod check;
+pub mod demo;
 pub mod forward_port;
 pub mod hook;
 pub mod init;

@@ -23,6 +23,7 @@ Commands:
   hooks         Install, remove or show the commit-msg and pre-push hooks
   hook          Run a hook's check (called by the installed hook scripts)
   init          Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
+  demo          Show the whole patch process on a throwaway workspace, command by command
   completions   Print shell completions for bash, zsh, fish, powershell or elvish
   man           Print the man page (roff) of cargo-patch
   status        Show versions, the latest stable release, unreleased changes and the suggested next version
