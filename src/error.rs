@@ -68,6 +68,7 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         cli::release::NotConfirmed,
         cli::demo::NotEmpty,
         ops::rollback::Refused,
+        ops::released::Unready,
         ops::forward_port::Refused,
         plan::journal::Error,
         plan::transaction::Failure,

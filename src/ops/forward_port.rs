@@ -28,10 +28,6 @@ pub struct ForwardPortPlan {
 /// Why the forward-port cannot go ahead.
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
-    #[error("branch `{0}` already exists")]
-    BranchExists(String),
-    #[error("uncommitted changes in {}", .0.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
-    Dirty(Vec<String>),
     #[error("no default branch: `{remote}/HEAD` is not set and neither `main` nor `master` exists")]
     NoDefaultBranch { remote: String },
     #[error("cherry-picking {commit} onto `{branch}` conflicts")]
@@ -42,8 +38,6 @@ impl Refused {
     /// Returns what the user can do about it.
     pub fn help(&self) -> String {
         match self {
-            Self::BranchExists(branch) => format!("it was forward-ported already: `git switch {branch}`"),
-            Self::Dirty(_) => "commit or stash them first".into(),
             Self::NoDefaultBranch { remote } => format!("run `git remote set-head {remote} --auto`"),
             Self::Conflict { .. } => "resolve the conflict, `git cherry-pick --continue`, then run \
                  `cargo patch changelog --prepend CHANGELOG.md` or copy the release's section by hand"
@@ -65,14 +59,9 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> a
     let ws = Workspace::load(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     repo.require_full_history()?;
-    if let Some(files) = git::uncommitted_files(&ws.root, &[])?.filter(|f| !f.is_empty()) {
-        return Err(Refused::Dirty(files).into());
-    }
     let released = released::find(&ws, &repo, wanted)?;
     let branch = format!("forward-port/{}", released.tag);
-    if repo.resolve(&format!("refs/heads/{branch}")).is_ok() {
-        return Err(Refused::BranchExists(branch).into());
-    }
+    released::require_new_branch(&ws.root, &repo, &branch)?;
     let onto = default_branch(&ws, &repo)?;
     let commits =
         repo.commits(std::slice::from_ref(&released.commit), &[], crate::git::history::CommitOrder::Topological)?;

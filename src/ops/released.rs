@@ -23,6 +23,38 @@ pub struct Released {
     pub record: Option<Journal>,
 }
 
+/// Why a command that starts a branch from a release cannot go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum Unready {
+    #[error("branch `{0}` already exists")]
+    BranchExists(String),
+    #[error("uncommitted changes in {}", .0.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    Dirty(Vec<String>),
+}
+
+impl Unready {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        match self {
+            Self::BranchExists(branch) => {
+                format!("it was started already: `git switch {branch}` (or delete it: `git branch -D {branch}`)")
+            }
+            Self::Dirty(_) => "commit or stash them first: the command switches branches".into(),
+        }
+    }
+}
+
+/// Refuses a work tree with uncommitted changes and a `branch` that exists already.
+pub fn require_new_branch(root: &std::path::Path, repo: &Repository, branch: &str) -> Result<(), anyhow::Error> {
+    if let Some(files) = crate::git::uncommitted_files(root, &[])?.filter(|f| !f.is_empty()) {
+        return Err(Unready::Dirty(files).into());
+    }
+    if repo.resolve(&format!("refs/heads/{branch}")).is_ok() {
+        return Err(Unready::BranchExists(branch.to_owned()).into());
+    }
+    Ok(())
+}
+
 /// Returns the release `wanted` names (a version or a tag; default: the highest release).
 pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::Result<Released> {
     let format = TagFormat::new(ws.tag_format());

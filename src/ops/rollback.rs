@@ -47,10 +47,6 @@ pub struct RollbackPlan {
 /// Why the rollback cannot go ahead.
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
-    #[error("branch `{0}` already exists")]
-    BranchExists(String),
-    #[error("uncommitted changes in {}", .0.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
-    Dirty(Vec<String>),
     #[error("`git revert {commit}` conflicts on `{branch}`")]
     Conflict { commit: String, branch: String },
 }
@@ -59,8 +55,6 @@ impl Refused {
     /// Returns what the user can do about it.
     pub fn help(&self) -> String {
         match self {
-            Self::BranchExists(branch) => format!("the rollback was started already: `git switch {branch}`"),
-            Self::Dirty(_) => "commit or stash them first".into(),
             Self::Conflict { commit, .. } => format!(
                 "the reverts before it are committed; revert it by hand (`git revert {commit}`), resolve, and commit"
             ),
@@ -108,14 +102,9 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
     if options.undo_yank {
         return Ok(plan);
     }
-    if let Some(files) = git::uncommitted_files(&ws.root, &[])?.filter(|f| !f.is_empty()) {
-        return Err(Refused::Dirty(files).into());
-    }
     let tag = plan.released.tag.clone();
     let branch = ws.config.hotfix_branch.replace("{slug}", &format!("rollback-{tag}"));
-    if repo.resolve(&format!("refs/heads/{branch}")).is_ok() {
-        return Err(Refused::BranchExists(branch).into());
-    }
+    released::require_new_branch(&ws.root, &repo, &branch)?;
     let release_branch = ws
         .config
         .release_branch
