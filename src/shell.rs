@@ -36,6 +36,8 @@ pub struct Shell {
     verbosity: Verbosity,
     stdout_color: bool,
     stderr_color: bool,
+    /// The spinner of a long step, on a terminal only; stderr lines are printed above it.
+    progress: Option<indicatif::ProgressBar>,
 }
 
 impl Shell {
@@ -50,6 +52,7 @@ impl Shell {
             verbosity,
             stdout_color: decide(io::stdout().is_terminal()),
             stderr_color: decide(io::stderr().is_terminal()),
+            progress: None,
         }
     }
 
@@ -63,7 +66,7 @@ impl Shell {
             return Ok(());
         }
         let verb = self.paint(GREEN, &format!("{verb:>12}"));
-        writeln!(io::stderr().lock(), "{verb} {message}")
+        self.err_line(&format!("{verb} {message}"))
     }
 
     /// Writes a status line only with `-v`.
@@ -80,7 +83,7 @@ impl Shell {
             return Ok(());
         }
         let label = self.paint(YELLOW, "warning");
-        writeln!(io::stderr().lock(), "{label}: {message}")
+        self.err_line(&format!("{label}: {message}"))
     }
 
     /// Writes `note: ...` unless quiet.
@@ -89,11 +92,49 @@ impl Shell {
             return Ok(());
         }
         let label = self.paint(CYAN, "note");
-        writeln!(io::stderr().lock(), "{label}: {message}")
+        self.err_line(&format!("{label}: {message}"))
+    }
+
+    /// Shows a spinner with `message` until [`Shell::stop_progress`]; only when stderr is a
+    /// terminal and output is not quiet (a log file gets the status lines alone).
+    pub fn start_progress(&mut self, message: impl Display) {
+        self.stop_progress();
+        if self.verbosity == Verbosity::Quiet || !io::stderr().is_terminal() {
+            return;
+        }
+        let spinner = indicatif::ProgressBar::new_spinner().with_message(message.to_string());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            spinner.set_style(style);
+        }
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.progress = Some(spinner);
+    }
+
+    /// Removes the spinner, if one is shown.
+    pub fn stop_progress(&mut self) {
+        if let Some(spinner) = self.progress.take() {
+            spinner.finish_and_clear();
+        }
+    }
+
+    /// Writes a line of a command's output to stderr (above the spinner, when one is shown).
+    pub fn output_line(&mut self, line: &str) -> io::Result<()> {
+        self.err_line(line)
+    }
+
+    fn err_line(&self, line: &str) -> io::Result<()> {
+        match &self.progress {
+            Some(spinner) => {
+                spinner.println(line);
+                Ok(())
+            }
+            None => writeln!(io::stderr().lock(), "{line}"),
+        }
     }
 
     /// Writes an error with its causes and `help:` lines; never fails (there is nowhere left to report).
     pub fn error(&mut self, error: &anyhow::Error, help: &[String]) {
+        self.stop_progress();
         let mut text = format!("{}: {error}\n", self.paint(RED, "error"));
         let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
         if !causes.is_empty() {

@@ -22,7 +22,7 @@ pub struct CompletionsArgs {
 /// Print the man page (roff) of cargo-patch
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-Example:
+Examples:
   cargo patch man > ~/.local/share/man/man1/cargo-patch.1 && man cargo-patch")]
 pub struct ManArgs {}
 

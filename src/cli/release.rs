@@ -145,18 +145,32 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
     let options = RunOptions { cargo: &cargo, stop_before_push };
     let mut report = |event: Event<'_>| {
         let _ = match event {
-            Event::Started(StepKind::Verify(command)) => shell.status("Running", format!("`{command}`")),
-            Event::Started(StepKind::Publish(name)) => shell.status("Publishing", format!("`{name}`")),
-            Event::Started(StepKind::Push) => shell.status("Pushing", "branch and tags (atomic)"),
+            Event::Started(kind @ (StepKind::Verify(_) | StepKind::Push | StepKind::Publish(_))) => {
+                let (verb, what) = match kind {
+                    StepKind::Verify(command) => ("Running", format!("`{command}`")),
+                    StepKind::Publish(name) => ("Publishing", format!("`{name}`")),
+                    _ => ("Pushing", "the release branch and tags (atomic)".to_owned()),
+                };
+                let started = shell.status(verb, &what);
+                shell.start_progress(format!("{} {what}", verb.to_lowercase()));
+                started
+            }
             Event::Started(_) => Ok(()),
+            Event::Output(line) => shell.output_line(line),
             Event::Done(kind, note) => {
+                shell.stop_progress();
                 let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
                 shell.status(done_verb(kind), format!("{}{note}", done_what(kind)))
             }
-            Event::Undone(kind) => shell.status("Undid", kind.describe()),
+            Event::Undone(kind) => {
+                shell.stop_progress();
+                shell.status("Undid", kind.describe())
+            }
         };
     };
-    let outcome = transaction::run(store, journal, &options, &mut report)?;
+    let outcome = transaction::run(store, journal, &options, &mut report);
+    shell.stop_progress();
+    let outcome = outcome?;
     match outcome {
         Outcome::PausedBeforePush => {
             shell.note(format!(

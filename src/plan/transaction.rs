@@ -27,6 +27,8 @@ pub enum Event<'a> {
     Done(&'a StepKind, Option<&'a str>),
     /// A local step was undone after a failure.
     Undone(&'a StepKind),
+    /// A line a verify command printed (stdout or stderr), as it comes.
+    Output(&'a str),
 }
 
 /// A release that stopped.
@@ -107,7 +109,7 @@ pub fn run(
             return Ok(Outcome::PausedBeforePush);
         }
         on(Event::Started(&kind));
-        match injected_failure(&kind).map_or_else(|| run_step(journal, &kind, options.cargo), Err) {
+        match injected_failure(&kind).map_or_else(|| run_step(journal, &kind, options.cargo, on), Err) {
             Ok(note) => {
                 journal.steps[index].done_at = Some(now());
                 journal.steps[index].note = note;
@@ -137,10 +139,15 @@ pub fn now() -> i64 {
 }
 
 /// Runs one step; `Ok(Some(note))` when it turned out to be done already or was skipped.
-fn run_step(journal: &mut Journal, kind: &StepKind, cargo: &std::ffi::OsStr) -> anyhow::Result<Option<String>> {
+fn run_step(
+    journal: &mut Journal,
+    kind: &StepKind,
+    cargo: &std::ffi::OsStr,
+    on: &mut dyn FnMut(Event<'_>),
+) -> anyhow::Result<Option<String>> {
     let dir = journal.workdir.clone();
     match kind {
-        StepKind::Verify(command) => verify(&dir, command).map(|()| None),
+        StepKind::Verify(command) => verify(&dir, command, on).map(|()| None),
         StepKind::WriteFiles => write_files(journal),
         StepKind::Commit => commit(&dir, journal),
         StepKind::MoveBranch => move_branch(&dir, journal),
@@ -155,32 +162,46 @@ fn run_step(journal: &mut Journal, kind: &StepKind, cargo: &std::ffi::OsStr) -> 
     }
 }
 
-/// Runs a verify command through `sh -c` in the workspace root, its output streamed to stderr
-/// (stdout stays for results) and nothing on its stdin: a release never waits for a keyboard.
-fn verify(dir: &Path, command: &str) -> anyhow::Result<()> {
-    let status = Command::new("sh")
+/// Runs a verify command through `sh -c` in the workspace root with nothing on its stdin (a
+/// release never waits for a keyboard), handing each line it prints to `on` as it comes, so the
+/// CLI can stream it above a progress indicator.
+fn verify(dir: &Path, command: &str, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
+    let mut child = Command::new("sh")
         .arg("-c")
         .arg(command)
         .current_dir(dir)
         .stdin(Stdio::null())
-        .stdout(stderr_handle())
-        .status()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `{command}`")))?;
+    let (sender, lines) = std::sync::mpsc::channel::<String>();
+    let readers: Vec<_> = [
+        child.stdout.take().map(|out| Box::new(out) as Box<dyn std::io::Read + Send>),
+        child.stderr.take().map(|err| Box::new(err) as Box<dyn std::io::Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|stream| {
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(stream)).map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        })
+    })
+    .collect();
+    drop(sender);
+    // Ends when both streams close (the command, and anything it left running, are done).
+    for line in lines {
+        on(Event::Output(&line));
+    }
+    readers.into_iter().for_each(|reader| drop(reader.join()));
+    let status = child.wait().map_err(|err| anyhow::anyhow!(err).context(format!("failed to wait for `{command}`")))?;
     if !status.success() {
         anyhow::bail!("`{command}` failed ({status})");
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn stderr_handle() -> Stdio {
-    use std::os::fd::AsFd;
-    std::io::stderr().as_fd().try_clone_to_owned().map_or_else(|_| Stdio::inherit(), Stdio::from)
-}
-
-#[cfg(not(unix))]
-fn stderr_handle() -> Stdio {
-    Stdio::inherit()
 }
 
 fn write_files(journal: &Journal) -> anyhow::Result<Option<String>> {

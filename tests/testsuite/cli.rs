@@ -222,3 +222,24 @@ fn man_page_and_other_shells_render() {
     }
     project.cargo_patch().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn every_command_help_shows_an_example() {
+    let output = Project::new().cargo_patch().arg("--help").output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    let commands: Vec<&str> = help
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    assert!(commands.len() >= 15, "{commands:?}");
+    for command in commands {
+        let output = Project::new().cargo_patch().args([command, "--help"]).output().unwrap();
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(help.contains("\nExamples:\n  cargo patch "), "`{command} --help` shows no example:\n{help}");
+    }
+}
