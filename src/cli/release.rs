@@ -149,7 +149,7 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
                 let (verb, what) = match kind {
                     StepKind::Verify(command) => ("Running", format!("`{command}`")),
                     StepKind::Publish(name) => ("Publishing", format!("`{name}`")),
-                    _ => ("Pushing", "the release branch and tags (atomic)".to_owned()),
+                    _ => ("Pushing", "the branch and the tags (atomic)".to_owned()),
                 };
                 let started = shell.status(verb, &what);
                 shell.start_progress(format!("{} {what}", verb.to_lowercase()));
@@ -210,7 +210,7 @@ fn done_what(kind: &StepKind) -> String {
         StepKind::Commit => "the release".into(),
         StepKind::MoveBranch => "the release commit into the release branch (fast-forward)".into(),
         StepKind::Tag(tag) => format!("`{tag}`"),
-        StepKind::Push => "the release branch and tags".into(),
+        StepKind::Push => "the branch and the tags".into(),
         StepKind::Publish(name) => format!("`{name}`"),
     }
 }

@@ -386,3 +386,55 @@ fn forward_port_carries_the_fix_and_its_changelog_to_main() {
     let output = r.ok(&["changelog", "--unreleased"]);
     assert_eq!(text(&output.stdout).matches("Add adds").count(), 1, "{}", describe(&output));
 }
+
+#[test]
+fn releases_from_main_at_the_level_the_commits_call_for() {
+    let r = Release::new();
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("b/src/lib.rs", "/// Twice.\npub fn twice(x: i32) -> i32 {\n    a::add(x, x)\n}\n\n/// Thrice.\npub fn thrice(x: i32) -> i32 {\n    3 * x\n}\n");
+    r.project.git(&["commit", "-q", "-am", "feat(b): thrice"]);
+    let output = r.ok(&["release", "--yes", "--no-publish"]);
+    assert!(text(&output.stderr).contains("release `v1.1.0` from branch `main`"), "{}", describe(&output));
+    assert!(r.project.read("Cargo.toml").contains("version = \"1.1.0\""));
+    // The release commit and tag are on main itself; no release branch moves.
+    assert_eq!(r.project.git(&["rev-parse", "v1.1.0^{commit}"]), r.project.git(&["rev-parse", "main"]));
+    assert_eq!(r.project.git(&["rev-parse", "release/v1.0"]), r.project.git(&["rev-parse", "v1.0.0^{commit}"]));
+    let remote = r.remote_refs();
+    assert!(remote.contains("refs/tags/v1.1.0"), "{remote}");
+    assert!(remote.contains(&format!("{}\trefs/heads/main", r.project.git(&["rev-parse", "main"]).trim())), "{remote}");
+}
+
+#[test]
+fn independent_versions_release_only_the_changed_crate_under_its_own_tag() {
+    let project = Project::new();
+    let remote = project.home().join("remote.git");
+    project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+    project
+        .write(".gitignore", "/target\n")
+        .write(
+            "Cargo.toml",
+            &format!("[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\n{QUICK}"),
+        )
+        .write("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .write("a/src/lib.rs", "")
+        .write("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.3.0\"\nedition = \"2021\"\n")
+        .write("b/src/lib.rs", "");
+    project.generate_lockfile();
+    project.commit_all();
+    project.git(&["tag", "a-v0.1.0"]);
+    project.git(&["tag", "b-v0.3.0"]);
+    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    project.git(&["push", "-q", "origin", "main", "--tags"]);
+    project.write("a/src/lib.rs", "/// X.\npub fn x() {}\n");
+    project.git(&["commit", "-q", "-am", "fix(a): x"]);
+
+    let r = Release { project, remote, env: Vec::new() };
+    r.ok(&["release", "--yes", "--no-publish"]);
+    assert!(r.project.read("a/Cargo.toml").contains("version = \"0.1.1\""));
+    assert!(r.project.read("b/Cargo.toml").contains("version = \"0.3.0\""), "b did not change");
+    let message = r.project.git(&["tag", "-l", "--format=%(contents)", "a-v0.1.1"]);
+    assert!(message.starts_with("## a-v0.1.1 (") && message.contains("cargo update -p a --precise 0.1.1"), "{message}");
+    assert!(!message.contains("-p b"), "{message}");
+    assert!(r.remote_refs().contains("refs/tags/a-v0.1.1"));
+    assert!(!r.remote_refs().contains("b-v0.3.1"));
+}
