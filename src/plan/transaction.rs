@@ -225,6 +225,14 @@ fn commit(dir: &Path, journal: &mut Journal) -> anyhow::Result<Option<String>> {
         return Ok(Some("already done".into()));
     }
     if head != journal.head_before {
+        // Killed between `git commit` and saving the journal: the commit is ours if it sits right
+        // on the old HEAD with our message.
+        let parent = rev_parse(dir, "HEAD^").unwrap_or_default();
+        let message = git::run(dir, &["log", "-1", "--format=%B", "HEAD"])?;
+        if parent == journal.head_before && message.trim() == journal.commit_message.trim() {
+            journal.commit = Some(head);
+            return Ok(Some("already done".into()));
+        }
         anyhow::bail!("`{}` moved while the release ran (now at {head})", journal.branch);
     }
     let mut add = vec!["add", "--"];

@@ -438,3 +438,26 @@ fn independent_versions_release_only_the_changed_crate_under_its_own_tag() {
     assert!(r.remote_refs().contains("refs/tags/a-v0.1.1"));
     assert!(!r.remote_refs().contains("b-v0.3.1"));
 }
+
+#[test]
+fn a_release_killed_after_its_commit_resumes_without_committing_twice() {
+    let r = Release::new();
+    // A post-commit hook that kills cargo-patch (git's parent) the first time: the commit exists,
+    // the journal does not know it yet, and the lock's owner is gone.
+    let hook = r.project.root().join(".git/hooks/post-commit");
+    std::fs::write(&hook, "#!/bin/sh\ntest -e ../killed && exit 0\ntouch ../killed\nkill -9 \"$(ps -o ppid= -p \"$PPID\" | tr -d ' ')\"\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_eq!(output.status.code(), None, "killed by a signal: {}", describe(&output));
+    assert!(r.journal().exists());
+    assert!(r.project.root().join(".git/cargo-patch/release.lock").exists(), "the dead process's lock is left");
+    assert_eq!(r.project.git(&["log", "-1", "--format=%s"]).trim(), "chore(release): v1.0.1");
+
+    let output = r.run(&["release", "--yes"], &[]);
+    assert_code(&output, 1, "a new release while one is unfinished");
+    let output = r.ok(&["release", "--resume"]);
+    assert!(text(&output.stderr).contains("Committed the release (already done)"), "{}", describe(&output));
+    assert_eq!(r.project.git(&["log", "--format=%s", "release/v1.0"]).matches("chore(release)").count(), 1);
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
+    assert!(!r.project.root().join(".git/cargo-patch/release.lock").exists());
+}
