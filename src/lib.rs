@@ -8,7 +8,7 @@
 //!                                     |
 //!   domain: workspace/ version git/ conventional changes release_tag changelog/ hotfix/ hooks
 //!                                     |
-//!                 plan/apply.rs: the only code that writes files
+//!   plan/apply.rs: the only code that writes files; plan/transaction.rs: runs a release
 //! ```
 //!
 //! - [`cli`]: clap types, one module per command; converts flags to options and renders results.
@@ -23,7 +23,10 @@
 //! - [`changelog`]: git-cliff configuration, releases grouped as git-cliff groups them, rendering.
 //! - [`hotfix`]: slugs, the hunk-level diff of a branch and the hotfix policy (rules as data).
 //! - [`hooks`]: the git hook scripts and where and how they are installed.
-//! - [`plan`]: the changes a command would make; rendered for `--dry-run`, applied atomically.
+//! - [`plan`]: the changes a command would make; rendered for `--dry-run`, applied atomically;
+//!   the release journal and lock, and the release transaction (undo before the push, resume
+//!   after it).
+//! - [`release_window`]: when releases may happen.
 //! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
 //!   [`fs`]: reads and atomic writes with the path in every error; [`parallel`]: ordered
 //!   parallel maps; [`date`]: calendar dates for release headers.

@@ -150,32 +150,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         Head::Detached { commit } => return Err(Refused { problems: vec![Problem::Detached { commit }] }.into()),
     };
     // STEP 1: the tree, the branch kind and the window.
-    if let Some(files) = crate::git::uncommitted_files(&ws.root, &[])?.filter(|f| !f.is_empty()) {
-        problems.push(Problem::Dirty { files });
-    }
-    let kind = branch_kind(&ws, &repo, &branch);
-    let level = match (&options.level, &kind) {
-        (None, BranchKind::Hotfix { .. }) => Level::Target(TargetVersion::Level(BumpLevel::Patch)),
-        (None, BranchKind::Other) => Level::Auto,
-        (Some(level), _) => level.clone(),
-    };
-    if let BranchKind::Hotfix { .. } = kind {
-        if level != Level::Target(TargetVersion::Level(BumpLevel::Patch)) {
-            let level = match &level {
-                Level::Auto => "auto".to_owned(),
-                Level::Target(target) => target.to_string(),
-            };
-            problems.push(Problem::NotPatch { branch: branch.clone(), level });
-        }
-        let report = check::check(manifest_path, cwd, None, None, ApiCheck::WhenRequired)?;
-        if !report.violations.is_empty() {
-            problems.push(Problem::Policy { violations: report.violations });
-        }
-    }
-    let window = ReleaseWindow::parse(&ws.config.release_window)?;
-    if !window.is_open(options.now) {
-        problems.push(Problem::Window { window: ws.config.release_window.clone() });
-    }
+    let (kind, level) = preflight(manifest_path, cwd, &ws, &repo, &branch, options, &mut problems)?;
     // STEP 2: versions and tags.
     let bump = bump_plan(&ws, &level)?;
     let format = TagFormat::new(ws.tag_format());
@@ -224,16 +199,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     };
     let fix_commits = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
     let tag_name = &tags[0].0;
-    let mut steps: Vec<StepKind> = ws.config.verify.iter().cloned().map(StepKind::Verify).collect();
-    steps.extend([StepKind::WriteFiles, StepKind::Commit]);
-    if release_branch.is_some() {
-        steps.push(StepKind::MoveBranch);
-    }
-    steps.extend(tags.iter().map(|(tag, _, _)| StepKind::Tag(tag.clone())));
-    steps.push(StepKind::Push);
-    if options.publish {
-        steps.extend(publish.iter().map(|c| StepKind::Publish(c.name.clone())));
-    }
+    let steps = steps(&ws, release_branch.is_some(), &tags, options.publish.then_some(publish.as_slice()));
     let journal = Journal {
         started_at: options.now,
         workdir: repo.workdir().to_owned(),
@@ -259,10 +225,68 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         publish: if options.publish { publish } else { Vec::new() },
         fix_commits,
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
-        steps: steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect(),
+        steps,
     };
     let files = Plan { steps: files.into_iter().map(|(_, step)| step).collect() };
     Ok(ReleasePlan { journal, kind, bump, files, notes, root: ws.root.clone() })
+}
+
+/// Checks the tree, the branch and the window, and returns the branch kind and the level.
+fn preflight(
+    manifest_path: Option<&Path>,
+    cwd: &Path,
+    ws: &Workspace,
+    repo: &Repository,
+    branch: &str,
+    options: &ReleaseOptions,
+    problems: &mut Vec<Problem>,
+) -> anyhow::Result<(BranchKind, Level)> {
+    if let Some(files) = crate::git::uncommitted_files(&ws.root, &[])?.filter(|f| !f.is_empty()) {
+        problems.push(Problem::Dirty { files });
+    }
+    let kind = branch_kind(ws, repo, branch);
+    let patch = Level::Target(TargetVersion::Level(BumpLevel::Patch));
+    let level = match (&options.level, &kind) {
+        (Some(level), _) => level.clone(),
+        (None, BranchKind::Hotfix { .. }) => patch.clone(),
+        (None, BranchKind::Other) => Level::Auto,
+    };
+    if let BranchKind::Hotfix { .. } = kind {
+        if level != patch {
+            let shown = match &level {
+                Level::Auto => "auto".to_owned(),
+                Level::Target(target) => target.to_string(),
+            };
+            problems.push(Problem::NotPatch { branch: branch.to_owned(), level: shown });
+        }
+        let report = check::check(manifest_path, cwd, None, None, ApiCheck::WhenRequired)?;
+        if !report.violations.is_empty() {
+            problems.push(Problem::Policy { violations: report.violations });
+        }
+    }
+    let window = ReleaseWindow::parse(&ws.config.release_window)?;
+    if !window.is_open(options.now) {
+        problems.push(Problem::Window { window: ws.config.release_window.clone() });
+    }
+    Ok((kind, level))
+}
+
+/// Returns the transaction's steps, in order; the local ones come before the push.
+fn steps(
+    ws: &Workspace,
+    moves_release_branch: bool,
+    tags: &[(String, Option<&Member>, Version)],
+    publish: Option<&[CrateRecord]>,
+) -> Vec<StepRecord> {
+    let mut steps: Vec<StepKind> = ws.config.verify.iter().cloned().map(StepKind::Verify).collect();
+    steps.extend([StepKind::WriteFiles, StepKind::Commit]);
+    if moves_release_branch {
+        steps.push(StepKind::MoveBranch);
+    }
+    steps.extend(tags.iter().map(|(tag, _, _)| StepKind::Tag(tag.clone())));
+    steps.push(StepKind::Push);
+    steps.extend(publish.unwrap_or_default().iter().map(|c| StepKind::Publish(c.name.clone())));
+    steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect()
 }
 
 /// Returns whether `branch` is a hotfix branch (by name, or by the base `start` recorded).
