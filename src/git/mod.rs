@@ -67,6 +67,17 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// Returns `files` as a message lists them: backticked, and only the first few of a long list
+/// (a forgotten `target/` can make thousands).
+pub fn file_list(files: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut list: Vec<String> = files.iter().take(SHOWN).map(|f| format!("`{f}`")).collect();
+    if files.len() > SHOWN {
+        list.push(format!("and {} more", files.len() - SHOWN));
+    }
+    list.join(", ")
+}
+
 /// Returns the paths of `git status --porcelain=v1 -z` output; a rename's source is skipped.
 fn porcelain_paths(stdout: &[u8]) -> Vec<String> {
     let mut paths = Vec::new();
@@ -89,5 +100,12 @@ mod tests {
     fn parses_porcelain_records() {
         let out = b" M Cargo.toml\0R  new.toml\0old.toml\0?? crates/a/Cargo.toml\0";
         assert_eq!(porcelain_paths(out), ["Cargo.toml", "new.toml", "crates/a/Cargo.toml"]);
+    }
+
+    #[test]
+    fn long_file_lists_are_cut() {
+        let files: Vec<String> = (0..10).map(|i| format!("f{i}")).collect();
+        assert_eq!(file_list(&files[..2]), "`f0`, `f1`");
+        assert!(file_list(&files).ends_with("`f7`, and 2 more"));
     }
 }

@@ -101,7 +101,7 @@ pub enum Problem {
     ExcludedInherits { name: String, with: String },
     #[error("the requirement on `{dependency}` in `{}` (line {line}): {source}", path.display())]
     Requirement { dependency: String, path: PathBuf, line: usize, source: version::Error },
-    #[error("uncommitted changes in {}", files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    #[error("uncommitted changes in {}", crate::git::file_list(files))]
     Dirty { files: Vec<String> },
 }
 

@@ -135,7 +135,8 @@ pub fn apply(plan: &ForwardPortPlan, on: &mut dyn FnMut(Event<'_>)) -> anyhow::R
         on(Event::Picked { commit, subject });
     }
     if let Some((path, section)) = &plan.changelog {
-        let existing = fs::read_or_empty(path)?;
+        // A main line without a changelog gets one, with the release's section under a heading.
+        let existing = if path.exists() { fs::read_or_empty(path)? } else { "# Changelog\n".to_owned() };
         if let Some(after) = changelog::prepend(&existing, section, None) {
             fs::write_atomic(path, after.as_bytes())?;
             let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();

@@ -69,7 +69,7 @@ pub struct ReleasePlan {
 pub enum Problem {
     #[error("HEAD is detached at {commit}")]
     Detached { commit: String },
-    #[error("uncommitted changes in {}", files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    #[error("uncommitted changes in {}", crate::git::file_list(files))]
     Dirty { files: Vec<String> },
     #[error("`{branch}` is a hotfix branch: only a patch release can be cut from it, not {level}")]
     NotPatch { branch: String, level: String },

@@ -28,7 +28,7 @@ pub struct Released {
 pub enum Unready {
     #[error("branch `{0}` already exists")]
     BranchExists(String),
-    #[error("uncommitted changes in {}", .0.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    #[error("uncommitted changes in {}", crate::git::file_list(.0))]
     Dirty(Vec<String>),
 }
 

@@ -35,7 +35,7 @@ pub enum Refused {
     PatchTaken { base: String, next: String, newest: String },
     #[error("branch `{0}` already exists")]
     BranchExists(String),
-    #[error("uncommitted changes in {}", files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))]
+    #[error("uncommitted changes in {}", crate::git::file_list(files))]
     Dirty { files: Vec<String> },
 }
 
