@@ -107,6 +107,10 @@ fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
         .map(|(hook, on)| format!("{hook} {}", if *on { "installed" } else { "not installed" }))
         .collect();
     let _ = writeln!(out, "Hooks: {}", hooks.join(", "));
+    if let Some((tags, left)) = &status.unfinished_release {
+        let _ =
+            writeln!(out, "Unfinished release {tags}: left: {}; run `cargo patch release --resume`", left.join(", "));
+    }
     shell.print(&out)
 }
 
@@ -135,5 +139,6 @@ fn to_json(status: &Status) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "hotfix_branches": status.hotfix_branches.iter().map(|b| json!({ "name": b.name, "base": b.base })).collect::<Vec<_>>(),
         "hooks": status.hooks.iter().map(|(hook, on)| json!({ "hook": hook, "installed": on })).collect::<Vec<_>>(),
+        "unfinished_release": status.unfinished_release.as_ref().map(|(tags, left)| json!({ "tags": tags, "left": left })),
     })
 }

@@ -46,6 +46,8 @@ pub struct Status {
     pub hotfix_branches: Vec<HotfixBranch>,
     /// `(hook, installed)` for the hooks cargo-patch installs.
     pub hooks: Vec<(&'static str, bool)>,
+    /// A release whose journal is still there: its tags, and the steps left.
+    pub unfinished_release: Option<(String, Vec<String>)>,
 }
 
 /// The hooks `cargo patch hooks install` writes, and the text that marks them as ours.
@@ -82,7 +84,9 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
             }
         })
         .collect();
+    let journal = crate::plan::journal::Store::new(repo.common_dir()).unfinished()?;
     Ok(Status {
+        unfinished_release: journal.map(|j| (j.tag_names(), j.progress().1)),
         hotfix_branches: hotfix_branches(&ws, &repo)?,
         hooks: HOOKS
             .iter()

@@ -286,7 +286,13 @@ fn a_push_refused_by_the_remote_is_finished_by_resume() {
     assert!(r.journal().exists());
     assert_eq!(r.project.git(&["cat-file", "-t", "v1.0.1"]).trim(), "tag", "local steps stay");
 
-    // A new release is refused while this one is unfinished.
+    // `status` says so, and a new release is refused while this one is unfinished.
+    let output = r.ok(&["status"]);
+    assert!(
+        text(&output.stdout).contains("Unfinished release `v1.0.1`: left: push; run `cargo patch release --resume`"),
+        "{}",
+        describe(&output)
+    );
     let output = r.run(&["release", "--yes"], &[]);
     assert_code(&output, 1, "unfinished");
     assert!(stderr(&output).contains("release `v1.0.1` is unfinished"), "{}", describe(&output));
