@@ -28,7 +28,8 @@ Examples:
   cargo patch release --dry-run        show the plan and the file changes
   cargo patch release --yes            release without asking (CI)
   cargo patch release minor --registry my-registry
-  cargo patch release --resume         finish a release that stopped after the push")]
+  cargo patch release --resume         finish a release that stopped
+  cargo patch release --abort          undo a release that stopped before its push")]
 pub struct ReleaseArgs {
     /// How far to move: major, minor, patch, auto, release, alpha, beta, rc, or an exact version
     /// [default: patch on a hotfix branch, else auto]
@@ -55,6 +56,10 @@ pub struct ReleaseArgs {
     #[arg(long)]
     pub resume: bool,
 
+    /// Undo the unfinished release recorded in the journal (only before it was pushed)
+    #[arg(long, conflicts_with_all = ["resume", "level", "dry_run", "no_push", "no_publish", "registry"])]
+    pub abort: bool,
+
     /// The registry to publish to (passed to `cargo publish --registry`)
     #[arg(long, value_name = "NAME", conflicts_with = "resume")]
     pub registry: Option<String>,
@@ -66,13 +71,16 @@ pub fn exec(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: 
 }
 
 fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> anyhow::Result<()> {
-    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, registry } = args;
+    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, abort, registry } = args;
     let root = Layout::read(manifest_path, cwd)?.root;
     let store = Store::new(Repository::discover(&root)?.common_dir());
-    if resume {
+    if resume || abort {
         let _lock = store.lock()?;
         let mut journal =
             store.unfinished()?.ok_or_else(|| journal::Error::NothingToResume { path: store.journal_path() })?;
+        if abort {
+            return abort_release(&store, &journal, shell);
+        }
         let (done, left) = journal.progress();
         shell.status("Resuming", format!("release {}: done: {}", journal.tag_names(), list(&done)))?;
         shell.status("Left", list(&left))?;
@@ -111,6 +119,18 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
     let result = run(&store, &mut journal, no_push, shell);
     drop(lock);
     result
+}
+
+/// Undoes the local steps of a release that stopped before its push.
+fn abort_release(store: &Store, journal: &Journal, shell: &mut Shell) -> anyhow::Result<()> {
+    let mut report = |event: Event<'_>| {
+        if let Event::Undone(kind) = event {
+            let _ = shell.status("Undid", kind.describe());
+        }
+    };
+    transaction::abort(store, journal, &mut report)?;
+    shell.status("Aborted", format!("release {}; the repository is as it was before it", journal.tag_names()))?;
+    Ok(())
 }
 
 /// Confirmation was needed and nobody could give it.

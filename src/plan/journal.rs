@@ -40,7 +40,9 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         match self {
             Self::Locked { .. } => Some("wait for it to finish; releases of one repository run one at a time".into()),
-            Self::Unfinished { .. } => Some("finish it with `cargo patch release --resume`".into()),
+            Self::Unfinished { .. } => Some(
+                "finish it with `cargo patch release --resume` (or, before its push, undo it with `--abort`)".into(),
+            ),
             Self::NothingToResume { .. } => Some("start a release with `cargo patch release`".into()),
             Self::Corrupt { path, .. } => Some(format!(
                 "look at it, finish the release by hand (see `git status`, `git tag`), then delete `{}`",

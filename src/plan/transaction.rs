@@ -50,6 +50,8 @@ pub enum Failure {
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+    #[error("the release cannot be aborted: it has already done `{}`", step.describe())]
+    Pushed { step: StepKind },
     #[error(transparent)]
     Journal(#[from] super::journal::Error),
 }
@@ -71,6 +73,9 @@ impl Failure {
             Self::Stopped { .. } => {
                 vec!["the journal is kept; fix the cause, then finish with `cargo patch release --resume`".into()]
             }
+            Self::Pushed { .. } => vec![
+                "the remote has it; finish with `cargo patch release --resume`, or take it back with `cargo patch rollback`".into(),
+            ],
             Self::Journal(err) => err.help().into_iter().collect(),
         }
     }
@@ -130,6 +135,25 @@ pub fn run(
     }
     store.finish(journal)?;
     Ok(Outcome::Finished)
+}
+
+/// Undoes an unfinished release that has not reached the remote (a process killed before its
+/// push), and discards its journal; returns what was undone.
+pub fn abort(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> Result<Vec<String>, Failure> {
+    if let Some(step) = journal.steps.iter().find(|s| !s.kind.is_local() && s.done_at.is_some()) {
+        return Err(Failure::Pushed { step: step.kind.clone() });
+    }
+    let (undone, not_undone) = undo(journal, on);
+    if !not_undone.is_empty() {
+        return Err(Failure::Undone {
+            step: StepKind::Push,
+            undone,
+            not_undone,
+            cause: "the release was aborted".into(),
+        });
+    }
+    store.discard()?;
+    Ok(undone)
 }
 
 /// Returns the Unix time now.

@@ -467,3 +467,22 @@ fn a_release_killed_after_its_commit_resumes_without_committing_twice() {
     assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
     assert!(!r.project.root().join(".git/cargo-patch/release.lock").exists());
 }
+
+#[test]
+fn abort_undoes_a_release_that_stopped_before_its_push() {
+    let r = Release::new();
+    let hook = r.remote.join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\nexit 1\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let before = r.state();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "refused push");
+    assert_ne!(r.state(), before, "the local steps stay after a failed push");
+
+    let output = r.ok(&["release", "--abort"]);
+    assert!(stderr(&output).contains("Aborted release `v1.0.1`"), "{}", describe(&output));
+    assert_eq!(r.state(), before, "the repository is exactly as it was");
+    assert!(!r.journal().exists());
+    let output = r.run(&["release", "--abort"], &[]);
+    assert_code(&output, 1, "nothing left to abort");
+}

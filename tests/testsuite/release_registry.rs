@@ -58,6 +58,12 @@ fn the_registry_down_during_publish_is_finished_by_resume() {
     assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
     assert!(r.journal().exists());
 
+    // What the remote has cannot be taken back by an abort.
+    let output = r.run(&["release", "--abort"], &[]);
+    assert_code(&output, 1, "abort after the push");
+    assert!(text(&output.stderr).contains("cannot be aborted: it has already done `push`"), "{}", describe(&output));
+    assert!(r.journal().exists());
+
     registry.restart();
     let output = r.ok(&["release", "--resume"]);
     assert!(text(&output.stderr).contains("Published `b`"), "{}", describe(&output));
