@@ -52,6 +52,8 @@ pub enum Failure {
     },
     #[error("the release cannot be aborted: it has already done `{}`", step.describe())]
     Pushed { step: StepKind },
+    #[error("the release was only partly undone ({})", undone_list(undone))]
+    AbortIncomplete { undone: Vec<String>, not_undone: Vec<String> },
     #[error(transparent)]
     Journal(#[from] super::journal::Error),
 }
@@ -67,6 +69,10 @@ impl Failure {
             Self::Undone { not_undone, .. } if !not_undone.is_empty() => {
                 vec![format!("these could not be undone and need a look by hand: {}", not_undone.join("; "))]
             }
+            Self::AbortIncomplete { not_undone, .. } => vec![format!(
+                "these could not be undone and need a look by hand: {}; the journal is kept until then",
+                not_undone.join("; ")
+            )],
             Self::Undone { .. } => {
                 vec!["the repository is as it was before the release; fix the cause and run it again".into()]
             }
@@ -145,12 +151,7 @@ pub fn abort(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) ->
     }
     let (undone, not_undone) = undo(journal, on);
     if !not_undone.is_empty() {
-        return Err(Failure::Undone {
-            step: StepKind::Push,
-            undone,
-            not_undone,
-            cause: "the release was aborted".into(),
-        });
+        return Err(Failure::AbortIncomplete { undone, not_undone });
     }
     store.discard()?;
     Ok(undone)
