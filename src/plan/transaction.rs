@@ -183,23 +183,35 @@ fn run_step(
             git::run(&dir, &args)?;
             Ok(None)
         }
-        StepKind::Publish(name) => publish(&dir, journal, name, cargo),
+        StepKind::Publish(name) => publish(&dir, journal, name, cargo, on),
     }
 }
 
-/// Runs a verify command through `sh -c` in the workspace root with nothing on its stdin (a
-/// release never waits for a keyboard), handing each line it prints to `on` as it comes, so the
-/// CLI can stream it above a progress indicator.
+/// Runs a verify command through `sh -c` in the workspace root, its output streamed to `on`.
 fn verify(dir: &Path, command: &str, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .current_dir(dir)
+    let mut sh = Command::new("sh");
+    sh.arg("-c").arg(command).current_dir(dir);
+    let (status, _) = run_streamed(sh, command, on)?;
+    if !status.success() {
+        anyhow::bail!("`{command}` failed ({status})");
+    }
+    Ok(())
+}
+
+/// Runs `command` with nothing on its stdin (a release never waits for a keyboard), handing each
+/// line it prints (stdout or stderr) to `on` as it comes, so the CLI can stream it above a
+/// progress indicator; returns its exit status and everything it printed.
+fn run_streamed(
+    mut command: Command,
+    what: &str,
+    on: &mut dyn FnMut(Event<'_>),
+) -> anyhow::Result<(std::process::ExitStatus, String)> {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `{command}`")))?;
+        .map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `{what}`")))?;
     let (sender, lines) = std::sync::mpsc::channel::<String>();
     let readers: Vec<_> = [
         child.stdout.take().map(|out| Box::new(out) as Box<dyn std::io::Read + Send>),
@@ -218,15 +230,15 @@ fn verify(dir: &Path, command: &str, on: &mut dyn FnMut(Event<'_>)) -> anyhow::R
     .collect();
     drop(sender);
     // Ends when both streams close (the command, and anything it left running, are done).
+    let mut printed = String::new();
     for line in lines {
         on(Event::Output(&line));
+        printed.push_str(&line);
+        printed.push('\n');
     }
     readers.into_iter().for_each(|reader| drop(reader.join()));
-    let status = child.wait().map_err(|err| anyhow::anyhow!(err).context(format!("failed to wait for `{command}`")))?;
-    if !status.success() {
-        anyhow::bail!("`{command}` failed ({status})");
-    }
-    Ok(())
+    let status = child.wait().map_err(|err| anyhow::anyhow!(err).context(format!("failed to wait for `{what}`")))?;
+    Ok((status, printed))
 }
 
 fn write_files(journal: &Journal) -> anyhow::Result<Option<String>> {
@@ -311,25 +323,31 @@ fn tag_message(dir: &Path, reference: &str) -> Option<String> {
     git::run(dir, &["cat-file", "tag", reference]).ok()
 }
 
-fn publish(dir: &Path, journal: &Journal, name: &str, cargo: &std::ffi::OsStr) -> anyhow::Result<Option<String>> {
+fn publish(
+    dir: &Path,
+    journal: &Journal,
+    name: &str,
+    cargo: &std::ffi::OsStr,
+    on: &mut dyn FnMut(Event<'_>),
+) -> anyhow::Result<Option<String>> {
     let mut command = Command::new(cargo);
-    command.args(["publish", "--package", name]).current_dir(dir).stdin(Stdio::null());
+    command.args(["publish", "--package", name]).current_dir(dir);
     if let Some(registry) = &journal.registry {
         command.args(["--registry", registry]);
     }
-    let output = command
-        .output()
-        .map_err(|err| anyhow::anyhow!(err).context(format!("failed to run `cargo publish -p {name}`")))?;
-    if output.status.success() {
+    let what = format!("cargo publish -p {name}");
+    let (status, printed) = run_streamed(command, &what, on)?;
+    if status.success() {
         return Ok(None);
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
     // cargo checks the index before uploading ("already exists on ... index"); a registry that
     // sees the upload says "already exists" (ktra) or "already uploaded" (crates.io).
-    if stderr.contains("already exists") || stderr.contains("already uploaded") {
+    if printed.contains("already exists") || printed.contains("already uploaded") {
         return Ok(Some("already in the registry; skipped".into()));
     }
-    anyhow::bail!("`cargo publish -p {name}` failed:\n{}", stderr.trim_end())
+    let last_lines: Vec<&str> = printed.lines().rev().take(5).collect();
+    let last_lines: Vec<&str> = last_lines.into_iter().rev().collect();
+    anyhow::bail!("`{what}` failed ({status}):\n{}", last_lines.join("\n"))
 }
 
 fn rev_parse(dir: &Path, rev: &str) -> anyhow::Result<String> {
