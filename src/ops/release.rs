@@ -184,7 +184,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         return Err(Refused { problems }.into());
     }
     // STEP 4: changelog, notes, and what is published.
-    let files = changelog_and_manifests(manifest_path, cwd, &ws, &bump, &tags[0].0)?;
+    let files = changelog_and_manifests(manifest_path, cwd, &ws, &bump, &tags)?;
     let notes = release_notes(&ws, &repo, &format, &head, &tags, options.now)?;
     let pushed_branch = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str());
     let mut push_refs = vec![format!("refs/heads/{pushed_branch}")];
@@ -368,29 +368,52 @@ fn bump_plan(ws: &Workspace, level: &Level) -> anyhow::Result<BumpPlan> {
     bump::plan(ws, &options)
 }
 
-/// Returns the file writes: the bump's manifests and lock file, and the changelog with the new
-/// section prepended (rendered from HEAD with the new tag, as `changelog --tag` would).
+/// Returns the file writes: the bump's manifests and lock file, and each changelog with its new
+/// section prepended (rendered from HEAD with the new tag, as `changelog --tag` would): the
+/// workspace's, or with `changelog-per-crate` one beside each released crate's manifest, holding
+/// only the commits that touch it.
 fn changelog_and_manifests(
     manifest_path: Option<&Path>,
     cwd: &Path,
     ws: &Workspace,
     bump: &BumpPlan,
-    tag: &str,
+    tags: &[(String, Option<&Member>, Version)],
 ) -> anyhow::Result<Vec<(FileRecord, Step)>> {
-    let changelog_path = ws.root.join(&ws.config.changelog);
-    let options = ChangelogOptions {
-        selection: crate::changelog::Selection { tag: Some(tag.to_owned()), unreleased: true, ..Default::default() },
-        prepend: Some(changelog_path),
-        ..Default::default()
+    let changelogs: Vec<(Option<&Member>, &str)> = if ws.config.changelog_per_crate {
+        let released = bump.versions.iter().filter(|v| v.new != v.old);
+        released
+            .filter_map(|v| ws.member(&v.name))
+            .map(|member| {
+                // Independent versions: the crate's own tag; unified: the one tag.
+                let tag = tags.iter().find(|(_, m, _)| m.is_some_and(|m| m.name == member.name)).unwrap_or(&tags[0]);
+                (Some(member), tag.0.as_str())
+            })
+            .collect()
+    } else {
+        vec![(None, tags[0].0.as_str())]
     };
-    let changelog = changelog_op::run(manifest_path, cwd, &options)?;
-    let steps = bump.plan.steps.iter().chain(&changelog.plan.steps);
+    let mut steps: Vec<Step> = bump.plan.steps.clone();
+    for (member, tag) in changelogs {
+        let dir = member.map_or(ws.root.as_path(), |m| m.dir.as_path());
+        let options = ChangelogOptions {
+            selection: crate::changelog::Selection {
+                tag: Some(tag.to_owned()),
+                unreleased: true,
+                ..Default::default()
+            },
+            package: member.map(|m| m.name.clone()),
+            prepend: Some(dir.join(&ws.config.changelog)),
+            ..Default::default()
+        };
+        steps.extend(changelog_op::run(manifest_path, cwd, &options)?.plan.steps);
+    }
     Ok(steps
+        .into_iter()
         .map(|step| {
-            let Step::WriteFile { path, before, after } = step;
+            let Step::WriteFile { path, before, after } = &step;
             let record =
                 FileRecord { path: path.clone(), before: path.exists().then(|| before.clone()), after: after.clone() };
-            (record, step.clone())
+            (record, step)
         })
         .collect())
 }

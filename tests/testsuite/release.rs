@@ -486,3 +486,16 @@ fn abort_undoes_a_release_that_stopped_before_its_push() {
     let output = r.run(&["release", "--abort"], &[]);
     assert_code(&output, 1, "nothing left to abort");
 }
+
+#[test]
+fn changelog_per_crate_writes_each_released_crates_own_changelog() {
+    let r = Release::with(&format!("{QUICK}changelog-per-crate = true\n"), "");
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let a = r.project.read("a/CHANGELOG.md");
+    assert!(a.starts_with("# Changelog\n") && a.contains("## [1.0.1]") && a.contains("Add adds"), "{a}");
+    // `b` moved with the shared version but no commit touched it: no section to write.
+    assert!(!r.project.root().join("b/CHANGELOG.md").exists());
+    assert!(!r.project.root().join("CHANGELOG.md").exists(), "no workspace changelog");
+    let files = r.project.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert!(files.contains("a/CHANGELOG.md"), "the release commit holds it: {files}");
+}
