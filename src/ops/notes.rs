@@ -56,22 +56,7 @@ pub fn notes(
     let reachable = repo.reachable(head.commit())?;
     let tags: Vec<_> = repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
     let (mut releases, _) = release_tag::releases(&format, &tags, crate_name.as_deref());
-    releases.sort_by(|a, b| a.version.cmp(&b.version));
-    let release = match wanted {
-        None => releases.last().ok_or_else(|| Refused::NoRelease { format: ws.tag_format().into() })?,
-        Some(wanted) => find(&releases, wanted).ok_or_else(|| Refused::UnknownRelease {
-            wanted: wanted.into(),
-            known: releases.iter().map(|r| r.tag.name.clone()).collect(),
-        })?,
-    };
-    // The release before it on its own line: the highest lower version reachable from it.
-    let from_release = repo.reachable(&release.tag.commit)?;
-    let previous = releases
-        .iter()
-        .filter(|r| {
-            r.version < release.version && r.tag.commit != release.tag.commit && from_release.contains(&r.tag.commit)
-        })
-        .max_by(|a, b| a.version.cmp(&b.version));
+    let (release, previous) = locate(&repo, &mut releases, wanted, ws.tag_format())?;
     // Per-crate tags describe one crate: only its commits belong in its notes.
     let dir = member.as_ref().filter(|_| format.names_crate()).map(|m| m.dir.as_path());
     let crates = match &crate_name {
@@ -84,12 +69,39 @@ pub fn notes(
         tag: &release.tag.name,
         version: &release.version,
         tip: &release.tag.commit,
-        previous: previous.map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
+        previous: previous.as_ref().map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
         timestamp: release.tag.commit_time,
         dir,
         crates,
     };
     Ok(notes::compose(&repo, release)?)
+}
+
+/// Returns the release `wanted` names among `releases` (a version or a tag; default: the
+/// highest), and the release before it on its own line: the highest lower version reachable from
+/// it (another line's release never counts).
+pub fn locate(
+    repo: &Repository,
+    releases: &mut [ReleaseTag],
+    wanted: Option<&str>,
+    tag_format: &str,
+) -> anyhow::Result<(ReleaseTag, Option<ReleaseTag>)> {
+    releases.sort_by(|a, b| a.version.cmp(&b.version));
+    let release = match wanted {
+        None => releases.last().ok_or_else(|| Refused::NoRelease { format: tag_format.into() })?,
+        Some(wanted) => find(releases, wanted).ok_or_else(|| Refused::UnknownRelease {
+            wanted: wanted.into(),
+            known: releases.iter().map(|r| r.tag.name.clone()).collect(),
+        })?,
+    };
+    let from_release = repo.reachable(&release.tag.commit)?;
+    let previous = releases
+        .iter()
+        .filter(|r| {
+            r.version < release.version && r.tag.commit != release.tag.commit && from_release.contains(&r.tag.commit)
+        })
+        .max_by(|a, b| a.version.cmp(&b.version));
+    Ok((release.clone(), previous.cloned()))
 }
 
 /// Finds a release by tag name or version (`1.2.3` or `v1.2.3`).

@@ -4,7 +4,6 @@
 use semver::Version;
 
 use crate::git::history::Repository;
-use crate::ops::notes::Refused;
 use crate::plan::journal::{Journal, Store};
 use crate::release_tag::{self, TagFormat};
 use crate::workspace::Workspace;
@@ -59,30 +58,13 @@ pub fn require_new_branch(root: &std::path::Path, repo: &Repository, branch: &st
 pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::Result<Released> {
     let format = TagFormat::new(ws.tag_format());
     let (mut releases, _) = release_tag::releases(&format, &repo.tags()?, None);
-    releases.sort_by(|a, b| a.version.cmp(&b.version));
-    let version = wanted.and_then(|w| Version::parse(w.strip_prefix('v').unwrap_or(w)).ok());
-    let release = match wanted {
-        None => releases.last(),
-        Some(wanted) => releases.iter().find(|r| r.tag.name == wanted || Some(&r.version) == version.as_ref()),
-    };
-    let release = release.ok_or_else(|| match wanted {
-        None => Refused::NoRelease { format: ws.tag_format().into() },
-        Some(wanted) => Refused::UnknownRelease {
-            wanted: wanted.into(),
-            known: releases.iter().map(|r| r.tag.name.clone()).collect(),
-        },
-    })?;
-    let reachable = repo.reachable(&release.tag.commit)?;
-    let previous = releases
-        .iter()
-        .filter(|r| {
-            r.version < release.version && r.tag.commit != release.tag.commit && reachable.contains(&r.tag.commit)
-        })
-        .max_by(|a, b| a.version.cmp(&b.version));
+    let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, ws.tag_format())?;
     let record = Store::new(repo.common_dir()).record(&release.tag.name)?;
     let fix_commits = match &record {
         Some(record) => record.fix_commits.clone(),
-        None => crate::ops::release::fix_commits(repo, &release.tag.commit, previous.map(|p| p.tag.name.as_str()))?,
+        None => {
+            crate::ops::release::fix_commits(repo, &release.tag.commit, previous.as_ref().map(|p| p.tag.name.as_str()))?
+        }
     };
     Ok(Released {
         tag: release.tag.name.clone(),

@@ -113,6 +113,15 @@ impl Release {
         )
     }
 
+    /// Makes the remote refuse every push (a pre-receive hook saying "remote says no"); returns
+    /// the hook's path, so a test can lift the refusal.
+    pub(crate) fn refuse_pushes(&self) -> PathBuf {
+        let hook = self.remote.join("hooks/pre-receive");
+        std::fs::write(&hook, "#!/bin/sh\necho 'remote says no' >&2\nexit 1\n").unwrap();
+        std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        hook
+    }
+
     pub(crate) fn journal(&self) -> PathBuf {
         self.project.root().join(".git/cargo-patch/release.json")
     }
@@ -272,9 +281,7 @@ fn a_failing_verify_command_or_a_tag_that_appears_meanwhile_undoes_the_release()
 #[test]
 fn a_push_refused_by_the_remote_is_finished_by_resume() {
     let r = Release::new();
-    let hook = r.remote.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho 'remote says no' >&2\nexit 1\n").unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let hook = r.refuse_pushes();
     let remote_before = r.remote_refs();
 
     let output = r.run(&["release", "--yes", "--no-publish"], &[]);
@@ -471,9 +478,7 @@ fn a_release_killed_after_its_commit_resumes_without_committing_twice() {
 #[test]
 fn abort_undoes_a_release_that_stopped_before_its_push() {
     let r = Release::new();
-    let hook = r.remote.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\nexit 1\n").unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    r.refuse_pushes();
     let before = r.state();
     let output = r.run(&["release", "--yes", "--no-publish"], &[]);
     assert_code(&output, 1, "refused push");
