@@ -135,13 +135,13 @@ fn abort_release(store: &Store, journal: &Journal, shell: &mut Shell) -> anyhow:
 
 /// Confirmation was needed and nobody could give it.
 #[derive(Debug, thiserror::Error)]
-#[error("refusing to release without confirmation: stdin is not a terminal")]
+#[error("refusing to go ahead without confirmation: stdin is not a terminal")]
 pub struct NotConfirmed;
 
 impl NotConfirmed {
     /// Returns what the user can do about it.
     pub fn help(&self) -> String {
-        "pass `--yes` to release without asking (read the plan above, or `--dry-run`, first)".into()
+        "pass `--yes` to go ahead without asking (read the plan above, or `--dry-run`, first)".into()
     }
 }
 

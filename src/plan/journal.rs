@@ -25,7 +25,7 @@ pub enum Error {
     Locked { pid: u32, path: PathBuf },
     #[error("release {tags} is unfinished: {done}; left: {left}")]
     Unfinished { tags: String, done: String, left: String },
-    #[error("no unfinished release to resume (no journal at `{}`)", path.display())]
+    #[error("no unfinished release (no journal at `{}`)", path.display())]
     NothingToResume { path: PathBuf },
     #[error("the release journal `{}` cannot be read: {message}", path.display())]
     Corrupt { path: PathBuf, message: String },
