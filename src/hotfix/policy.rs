@@ -131,25 +131,37 @@ fn subject(message: &str) -> &str {
 
 /// Rule 1: every commit conventional, of an allowed type, and not breaking.
 fn commit_types(facts: &Facts<'_>, out: &mut Vec<Violation>) {
-    let allowed = facts.config.allowed_types.join(", ");
     for commit in facts.commits.iter().filter(|c| c.parents.len() < 2 && !is_release_commit(&c.message)) {
-        let location = Some(format!("{} {}", short(&commit.id), subject(&commit.message)));
-        let (message, help) = match ConventionalCommit::parse(&commit.message) {
-            Err(err) => (
-                format!("not a conventional commit: {err}"),
-                format!("reword it as `fix: ...` (allowed types: {allowed})"),
-            ),
-            Ok(c) if c.breaking => (
-                format!("`{}` is a breaking change, which a patch release may not carry", subject(&commit.message)),
-                "move the breaking change to the main line; a hotfix must stay compatible".into(),
-            ),
-            Ok(c) if !facts.config.allowed_types.iter().any(|t| t.eq_ignore_ascii_case(&c.kind)) => (
-                format!("type `{}` is not allowed on a hotfix branch", c.kind),
-                format!("use one of: {allowed}; a `{}` belongs on the main line", c.kind),
-            ),
-            Ok(_) => continue,
-        };
-        out.push(Violation { rule: Rule::CommitType, location, message, help });
+        if let Some((message, help)) = type_problem(&commit.message, &facts.config.allowed_types) {
+            let location = Some(format!("{} {}", short(&commit.id), subject(&commit.message)));
+            out.push(Violation { rule: Rule::CommitType, location, message, help });
+        }
+    }
+}
+
+/// Returns what rule 1 finds wrong with a hotfix commit's `message` (as message and help), if
+/// anything. git's own `Revert "..."` message, which the commit-msg hook lets through, counts as
+/// type `revert`, so a `git revert` the hook accepted is not refused at push time.
+fn type_problem(message: &str, allowed_types: &[String]) -> Option<(String, String)> {
+    let allowed = |kind: &str| allowed_types.iter().any(|t| t.eq_ignore_ascii_case(kind));
+    let listed = allowed_types.join(", ");
+    if message.starts_with("Revert \"") && allowed("revert") {
+        return None;
+    }
+    match ConventionalCommit::parse(message) {
+        Err(err) => Some((
+            format!("not a conventional commit: {err}"),
+            format!("reword it as `fix: ...` (allowed types: {listed})"),
+        )),
+        Ok(c) if c.breaking => Some((
+            format!("`{}` is a breaking change, which a patch release may not carry", subject(message)),
+            "move the breaking change to the main line; a hotfix must stay compatible".into(),
+        )),
+        Ok(c) if !allowed(&c.kind) => Some((
+            format!("type `{}` is not allowed on a hotfix branch", c.kind),
+            format!("use one of: {listed}; a `{}` belongs on the main line", c.kind),
+        )),
+        Ok(_) => None,
     }
 }
 
@@ -461,6 +473,19 @@ fn item_end(lines: &[&str], start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commit_types_on_a_hotfix_branch() {
+        let allowed: Vec<String> = ["fix", "revert", "test"].map(String::from).to_vec();
+        let judged = |message: &str| type_problem(message, &allowed).map(|(m, _)| m);
+        assert_eq!(judged("fix(a): off by one"), None);
+        assert_eq!(judged("Revert \"fix(a): off by one\"\n\nThis reverts commit abc."), None);
+        assert_eq!(judged("feat: more").unwrap(), "type `feat` is not allowed on a hotfix branch");
+        assert!(judged("fix!: api").unwrap().contains("breaking change"));
+        assert!(judged("whatever").unwrap().starts_with("not a conventional commit"));
+        let no_revert: Vec<String> = vec!["fix".into()];
+        assert!(type_problem("Revert \"fix: x\"", &no_revert).is_some(), "only where `revert` is allowed");
+    }
 
     #[test]
     fn finds_test_code() {

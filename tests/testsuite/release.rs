@@ -504,3 +504,12 @@ fn changelog_per_crate_writes_each_released_crates_own_changelog() {
     let files = r.project.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert!(files.contains("a/CHANGELOG.md"), "the release commit holds it: {files}");
 }
+
+#[test]
+fn a_git_revert_the_hook_accepts_also_passes_check() {
+    let r = Release::new();
+    // Through the installed commit-msg hook, with git's own `Revert "..."` message.
+    r.project.git(&["revert", "--no-edit", "HEAD"]);
+    assert!(r.project.git(&["log", "-1", "--format=%s"]).starts_with("Revert \"fix(a): add adds\""));
+    r.ok(&["check"]);
+}
