@@ -64,7 +64,6 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         ops::start::Refused,
         ops::check::Refused,
         ops::release::Refused,
-        ops::release::Problem,
         cli::release::NotConfirmed,
         cli::demo::NotEmpty,
         ops::rollback::Refused,

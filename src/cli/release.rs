@@ -180,7 +180,8 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
             Event::Done(kind, note) => {
                 shell.stop_progress();
                 let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
-                shell.status(done_verb(kind), format!("{}{note}", done_what(kind)))
+                let (verb, what) = done_line(kind);
+                shell.status(verb, format!("{what}{note}"))
             }
             Event::Undone(kind) => {
                 shell.stop_progress();
@@ -211,27 +212,16 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
     Ok(())
 }
 
-fn done_verb(kind: &StepKind) -> &'static str {
+/// Returns the status line of a finished step: its verb and what it did.
+fn done_line(kind: &StepKind) -> (&'static str, String) {
     match kind {
-        StepKind::Verify(_) => "Verified",
-        StepKind::WriteFiles => "Wrote",
-        StepKind::Commit => "Committed",
-        StepKind::MoveBranch => "Merged",
-        StepKind::Tag(_) => "Tagged",
-        StepKind::Push => "Pushed",
-        StepKind::Publish(_) => "Published",
-    }
-}
-
-fn done_what(kind: &StepKind) -> String {
-    match kind {
-        StepKind::Verify(command) => format!("`{command}`"),
-        StepKind::WriteFiles => "the manifests and the changelog".into(),
-        StepKind::Commit => "the release".into(),
-        StepKind::MoveBranch => "the release commit into the release branch (fast-forward)".into(),
-        StepKind::Tag(tag) => format!("`{tag}`"),
-        StepKind::Push => "the branch and the tags".into(),
-        StepKind::Publish(name) => format!("`{name}`"),
+        StepKind::Verify(command) => ("Verified", format!("`{command}`")),
+        StepKind::WriteFiles => ("Wrote", "the manifests and the changelog".into()),
+        StepKind::Commit => ("Committed", "the release".into()),
+        StepKind::MoveBranch => ("Merged", "the release commit into the release branch (fast-forward)".into()),
+        StepKind::Tag(tag) => ("Tagged", format!("`{tag}`")),
+        StepKind::Push => ("Pushed", "the branch and the tags".into()),
+        StepKind::Publish(name) => ("Published", format!("`{name}`")),
     }
 }
 

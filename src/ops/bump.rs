@@ -105,9 +105,8 @@ pub enum Problem {
     Dirty { files: Vec<String> },
 }
 
-impl Problem {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::ops::Problem for Problem {
+    fn help(&self) -> String {
         match self {
             Self::Version { source, .. } => source.help(),
             Self::MissingVersion { path, .. } => {
@@ -123,37 +122,7 @@ impl Problem {
 }
 
 /// The bump was refused; nothing was changed.
-#[derive(Debug)]
-pub struct Refused {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.problems.as_slice() {
-            [one] => one.fmt(f),
-            many => {
-                write!(f, "{} problems, nothing was changed:", many.len())?;
-                many.iter().try_for_each(|p| write!(f, "\n  - {p}"))
-            }
-        }
-    }
-}
-
-impl std::error::Error for Refused {}
-
-impl Refused {
-    /// Returns what to do about each problem, without repeats.
-    pub fn help(&self) -> Vec<String> {
-        let mut helps: Vec<String> = Vec::new();
-        for help in self.problems.iter().map(Problem::help) {
-            if !helps.contains(&help) {
-                helps.push(help);
-            }
-        }
-        helps
-    }
-}
+pub type Refused = crate::ops::Refused<Problem>;
 
 /// Returns the plan for `options`, or every reason it cannot be done.
 pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {

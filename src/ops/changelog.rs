@@ -65,16 +65,27 @@ pub fn run(manifest_path: Option<&Path>, cwd: &Path, options: &ChangelogOptions)
     }
     let ws = load_workspace(manifest_path, cwd, options.package.is_some())?;
     let repo = Repository::discover(ws.as_ref().map_or(cwd, |w| w.root.as_path()))?;
-    let root = ws.as_ref().map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
+    render_in(ws.as_ref(), &repo, cwd, options)
+}
+
+/// Renders the changelog `options` ask for in an already loaded workspace (if any) and
+/// repository, and plans its writes.
+pub fn render_in(
+    ws: Option<&Workspace>,
+    repo: &Repository,
+    cwd: &Path,
+    options: &ChangelogOptions,
+) -> anyhow::Result<ChangelogOutcome> {
+    let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
     let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root);
 
-    let member = match (&ws, &options.package) {
+    let member = match (ws, &options.package) {
         (Some(ws), Some(name)) => {
             Some(ws.select(&workspace::Selection { packages: vec![name.clone()], ..Default::default() })?[0].clone())
         }
         _ => None,
     };
-    let format = TagFormat::new(ws.as_ref().map_or("v{version}", Workspace::tag_format));
+    let format = TagFormat::new(ws.map_or("v{version}", Workspace::tag_format));
     let crate_name = member.as_ref().map(|m| m.name.as_str());
     let mut selection = options.selection.clone();
     if options.prepend.is_some() && !selection.unreleased && !selection.latest && selection.range.is_none() {
@@ -95,7 +106,7 @@ pub fn run(manifest_path: Option<&Path>, cwd: &Path, options: &ChangelogOptions)
     let tag_pattern = (source == ConfigSource::Default).then(|| format.pattern(crate_name));
     let request =
         Request { selection, include_paths, tag_pattern, without_header_and_footer: options.prepend.is_some() };
-    let rendered = changelog::render(&repo, &source, &request)?;
+    let rendered = changelog::render(repo, &source, &request)?;
 
     let mut plan = Plan::default();
     let mut stdout = rendered.text.clone();

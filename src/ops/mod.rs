@@ -15,9 +15,50 @@ pub mod start;
 pub mod status;
 pub mod unreleased;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::workspace::Workspace;
+
+/// One reason a command cannot go ahead, with what to do about it.
+pub trait Problem: fmt::Display {
+    /// Returns what the user can do about it.
+    fn help(&self) -> String;
+}
+
+/// A command refused, with every problem found (checks collect them all before refusing, so one
+/// run shows them all); nothing was changed.
+#[derive(Debug)]
+pub struct Refused<P> {
+    pub problems: Vec<P>,
+}
+
+impl<P: fmt::Display> fmt::Display for Refused<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => one.fmt(f),
+            many => {
+                write!(f, "{} problems, nothing was changed:", many.len())?;
+                many.iter().try_for_each(|p| write!(f, "\n  - {p}"))
+            }
+        }
+    }
+}
+
+impl<P: fmt::Display + fmt::Debug> std::error::Error for Refused<P> {}
+
+impl<P: Problem> Refused<P> {
+    /// Returns what to do about each problem, without repeats.
+    pub fn help(&self) -> Vec<String> {
+        let mut helps: Vec<String> = Vec::new();
+        for help in self.problems.iter().map(Problem::help) {
+            if !helps.contains(&help) {
+                helps.push(help);
+            }
+        }
+        helps
+    }
+}
 
 /// What a command works on, loaded once per run.
 pub struct Context {

@@ -5,7 +5,6 @@
 //! run after the confirmation, under the release lock.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use semver::Version;
@@ -87,9 +86,8 @@ pub enum Problem {
     NothingToRelease,
 }
 
-impl Problem {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::ops::Problem for Problem {
+    fn help(&self) -> String {
         match self {
             Self::Detached { .. } => "switch to the branch to release (`git switch <branch>`)".into(),
             Self::Dirty { .. } => "commit or stash them first: a release commit holds only the release".into(),
@@ -113,31 +111,7 @@ impl Problem {
 }
 
 /// The release was refused; nothing was changed.
-#[derive(Debug)]
-pub struct Refused {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.problems.as_slice() {
-            [one] => write!(f, "cannot release: {one}"),
-            many => {
-                write!(f, "cannot release ({} problems, nothing was changed):", many.len())?;
-                many.iter().try_for_each(|p| write!(f, "\n  - {p}"))
-            }
-        }
-    }
-}
-
-impl std::error::Error for Refused {}
-
-impl Refused {
-    /// Returns what the user can do about each problem.
-    pub fn help(&self) -> Vec<String> {
-        self.problems.iter().map(Problem::help).collect()
-    }
-}
+pub type Refused = crate::ops::Refused<Problem>;
 
 /// Returns the plan of the release `options` ask for.
 pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) -> anyhow::Result<ReleasePlan> {
@@ -152,7 +126,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     // STEP 1: the tree, the branch kind and the window.
     let (kind, level) = preflight(manifest_path, cwd, &ws, &repo, &branch, options, &mut problems)?;
     // STEP 2: versions and tags.
-    let bump = bump_plan(&ws, &level)?;
+    let bump = bump_plan(&ws, &repo, &level)?;
     let format = TagFormat::new(ws.tag_format());
     let released: Vec<&bump::VersionChange> = bump.versions.iter().filter(|v| v.new != v.old).collect();
     if released.is_empty() {
@@ -184,7 +158,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         return Err(Refused { problems }.into());
     }
     // STEP 4: changelog, notes, and what is published.
-    let files = changelog_and_manifests(manifest_path, cwd, &ws, &bump, &tags)?;
+    let files = changelog_and_manifests(cwd, &ws, &repo, &bump, &tags)?;
     let notes = release_notes(&ws, &repo, &format, &head, &tags, options.now)?;
     let pushed_branch = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str());
     let mut push_refs = vec![format!("refs/heads/{pushed_branch}")];
@@ -343,7 +317,7 @@ fn release_branch_of(
 }
 
 /// Returns the bump for `level` over the whole workspace (`auto`: each crate from its commits).
-fn bump_plan(ws: &Workspace, level: &Level) -> anyhow::Result<BumpPlan> {
+fn bump_plan(ws: &Workspace, repo: &Repository, level: &Level) -> anyhow::Result<BumpPlan> {
     let mut options = BumpOptions {
         target: TargetVersion::Level(BumpLevel::Patch),
         per_crate: BTreeMap::new(),
@@ -355,7 +329,7 @@ fn bump_plan(ws: &Workspace, level: &Level) -> anyhow::Result<BumpPlan> {
     match level {
         Level::Target(target) => options.target = target.clone(),
         Level::Auto => {
-            let levels = crate::ops::unreleased::levels_of(ws, &options.selection)?;
+            let levels = crate::ops::unreleased::levels(ws, repo, &ws.select(&options.selection)?)?;
             options.per_crate =
                 levels.iter().filter_map(|l| Some((l.name.clone(), (l.target()?, l.explanation())))).collect();
             if options.per_crate.is_empty() {
@@ -373,9 +347,9 @@ fn bump_plan(ws: &Workspace, level: &Level) -> anyhow::Result<BumpPlan> {
 /// workspace's, or with `changelog-per-crate` one beside each released crate's manifest, holding
 /// only the commits that touch it.
 fn changelog_and_manifests(
-    manifest_path: Option<&Path>,
     cwd: &Path,
     ws: &Workspace,
+    repo: &Repository,
     bump: &BumpPlan,
     tags: &[(String, Option<&Member>, Version)],
 ) -> anyhow::Result<Vec<(FileRecord, Step)>> {
@@ -405,7 +379,7 @@ fn changelog_and_manifests(
             prepend: Some(dir.join(&ws.config.changelog)),
             ..Default::default()
         };
-        steps.extend(changelog_op::run(manifest_path, cwd, &options)?.plan.steps);
+        steps.extend(changelog_op::render_in(Some(ws), repo, cwd, &options)?.plan.steps);
     }
     Ok(steps
         .into_iter()
@@ -454,41 +428,24 @@ fn release_notes(
 
 /// Returns the released, publishable crates, each after the workspace crates it depends on.
 fn publish_order(ws: &Workspace, released: &[&bump::VersionChange]) -> Vec<(String, Version)> {
-    let publishable: BTreeMap<&str, &Version> = released
+    let mut left: Vec<(&str, &Version, Vec<String>)> = released
         .iter()
-        .filter(|v| ws.member(&v.name).is_some_and(|m| m.publish))
-        .map(|v| (v.name.as_str(), &v.new))
+        .filter_map(|v| Some((v, ws.member(&v.name).filter(|m| m.publish)?)))
+        .map(|(v, member)| {
+            let entries = ws.manifest_of(member).dependencies().unwrap_or_default();
+            (v.name.as_str(), &v.new, entries.into_iter().map(|e| e.package).collect())
+        })
         .collect();
-    let depends_on = |name: &str| -> Vec<String> {
-        let Some(member) = ws.member(name) else { return Vec::new() };
-        let entries = ws.manifest_of(member).dependencies().unwrap_or_default();
-        // Dev-dependencies are stripped by `cargo publish` unless versioned; ordering by every
-        // kind is still correct, and a cycle through dev-dependencies is cut below.
-        entries.into_iter().map(|e| e.package).filter(|p| publishable.contains_key(p.as_str())).collect()
-    };
     let mut order: Vec<(String, Version)> = Vec::new();
-    let mut visiting: Vec<String> = Vec::new();
-    fn visit(
-        name: &str,
-        depends_on: &dyn Fn(&str) -> Vec<String>,
-        publishable: &BTreeMap<&str, &Version>,
-        order: &mut Vec<(String, Version)>,
-        visiting: &mut Vec<String>,
-    ) {
-        if order.iter().any(|(n, _)| n == name) || visiting.iter().any(|n| n == name) {
-            return;
-        }
-        visiting.push(name.to_owned());
-        for dependency in depends_on(name) {
-            visit(&dependency, depends_on, publishable, order, visiting);
-        }
-        visiting.pop();
-        if let Some(version) = publishable.get(name) {
-            order.push((name.to_owned(), (*version).clone()));
-        }
-    }
-    for name in publishable.keys() {
-        visit(name, &depends_on, &publishable, &mut order, &mut visiting);
+    while !left.is_empty() {
+        // A crate is ready once no crate still waiting is among its dependencies.
+        let waiting: Vec<&str> = left.iter().map(|(name, _, _)| *name).collect();
+        let ready = |deps: &Vec<String>| !deps.iter().any(|d| waiting.contains(&d.as_str()));
+        let (now, later): (Vec<_>, Vec<_>) = left.into_iter().partition(|(_, _, deps)| ready(deps));
+        // A cycle (only dev-dependencies can make one) is published in name order.
+        let (now, later) = if now.is_empty() { (later, Vec::new()) } else { (now, later) };
+        order.extend(now.into_iter().map(|(name, version, _)| (name.to_owned(), version.clone())));
+        left = later;
     }
     order
 }
