@@ -64,6 +64,13 @@ pub struct CommitInfo {
     pub parents: Vec<String>,
 }
 
+impl CommitInfo {
+    /// Returns the first line of the message.
+    pub fn subject(&self) -> &str {
+        self.message.lines().next().unwrap_or_default()
+    }
+}
+
 /// A tag peeled to the commit it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {

@@ -63,14 +63,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> a
     let branch = format!("forward-port/{}", released.tag);
     released::require_new_branch(&ws.root, &repo, &branch)?;
     let onto = default_branch(&ws, &repo)?;
-    let commits =
-        repo.commits(std::slice::from_ref(&released.commit), &[], crate::git::history::CommitOrder::Topological)?;
-    let mut picks: Vec<(String, String)> = commits
-        .iter()
-        .filter(|c| released.fix_commits.contains(&c.id))
-        .map(|c| (c.id.clone(), c.message.lines().next().unwrap_or_default().to_owned()))
-        .collect();
-    picks.reverse();
+    let picks = released.fixes.iter().map(|c| (c.id.clone(), c.subject().to_owned())).collect();
     let changelog_path = ws.root.join(&ws.config.changelog);
     let relative =
         changelog_path.strip_prefix(repo.workdir()).unwrap_or(&changelog_path).to_string_lossy().into_owned();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use semver::Version;
 
 use crate::changelog::notes::{self, ReleaseNotes};
-use crate::git::history::{CommitOrder, Head, Repository};
+use crate::git::history::{CommitInfo, CommitOrder, Head, Repository};
 use crate::hotfix::policy::{self, Violation};
 use crate::ops::bump::{self, BumpOptions, BumpPlan};
 use crate::ops::changelog::{self as changelog_op, ChangelogOptions};
@@ -171,7 +171,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Hotfix { base } => Some(base.clone()),
         BranchKind::Other => None,
     };
-    let fix_commits = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
+    let fixes = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
     let tag_name = &tags[0].0;
     let steps = steps(&ws, release_branch.is_some(), &tags, options.publish.then_some(publish.as_slice()));
     let journal = Journal {
@@ -197,7 +197,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         push_refs,
         registry: options.registry.clone(),
         publish: if options.publish { publish } else { Vec::new() },
-        fix_commits,
+        fix_commits: fixes.into_iter().map(|c| c.id).collect(),
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
         steps,
     };
@@ -450,18 +450,13 @@ fn publish_order(ws: &Workspace, released: &[&bump::VersionChange]) -> Vec<(Stri
     order
 }
 
-/// Returns the commits a release carries since `previous`: no merges, no release commits,
-/// oldest first (what `rollback` reverts and `forward-port` cherry-picks).
-pub fn fix_commits(repo: &Repository, head: &str, previous: Option<&str>) -> anyhow::Result<Vec<String>> {
+/// Returns the commits a release carries since `previous` (a tag or a commit): no merges, no
+/// release commits, oldest first (what `rollback` reverts and `forward-port` cherry-picks).
+pub fn fix_commits(repo: &Repository, head: &str, previous: Option<&str>) -> anyhow::Result<Vec<CommitInfo>> {
     let hidden: Vec<String> = match previous {
-        Some(tag) => vec![repo.resolve(tag)?],
+        Some(rev) => vec![repo.resolve(rev)?],
         None => Vec::new(),
     };
     let commits = repo.commits(&[head.to_owned()], &hidden, CommitOrder::Topological)?;
-    Ok(commits
-        .into_iter()
-        .rev()
-        .filter(|c| c.parents.len() < 2 && !policy::is_release_commit(&c.message))
-        .map(|c| c.id)
-        .collect())
+    Ok(commits.into_iter().rev().filter(|c| c.parents.len() < 2 && !policy::is_release_commit(&c.message)).collect())
 }

@@ -3,7 +3,7 @@
 
 use semver::Version;
 
-use crate::git::history::Repository;
+use crate::git::history::{CommitInfo, Repository};
 use crate::plan::journal::{Journal, Store};
 use crate::release_tag::{self, TagFormat};
 use crate::workspace::Workspace;
@@ -16,8 +16,8 @@ pub struct Released {
     pub commit: String,
     /// The release before it on its own line.
     pub previous: Option<String>,
-    /// What it carried: no merges, no release commit, oldest first.
-    pub fix_commits: Vec<String>,
+    /// What it carried since `previous`: no merges, no release commit, oldest first.
+    pub fixes: Vec<CommitInfo>,
     /// The journal `cargo patch release` kept, when this repository made the release.
     pub record: Option<Journal>,
 }
@@ -60,18 +60,14 @@ pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::
     let (mut releases, _) = release_tag::releases(&format, &repo.tags()?, None);
     let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, ws.tag_format())?;
     let record = Store::new(repo.common_dir()).record(&release.tag.name)?;
-    let fix_commits = match &record {
-        Some(record) => record.fix_commits.clone(),
-        None => {
-            crate::ops::release::fix_commits(repo, &release.tag.commit, previous.as_ref().map(|p| p.tag.name.as_str()))?
-        }
-    };
+    let previous_commit = previous.as_ref().map(|p| p.tag.commit.as_str());
+    let fixes = crate::ops::release::fix_commits(repo, &release.tag.commit, previous_commit)?;
     Ok(Released {
         tag: release.tag.name.clone(),
         version: release.version.clone(),
         commit: release.tag.commit.clone(),
         previous: previous.map(|p| p.tag.name.clone()),
-        fix_commits,
+        fixes,
         record,
     })
 }

@@ -111,10 +111,9 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
         .replace("{major}", &plan.released.version.major.to_string())
         .replace("{minor}", &plan.released.version.minor.to_string());
     let from = if repo.resolve(&format!("refs/heads/{release_branch}")).is_ok() { release_branch } else { tag.clone() };
-    let commits = repo.commits(&[plan.released.commit.clone()], &[], crate::git::history::CommitOrder::Topological)?;
-    let fixes: Vec<_> = commits.iter().filter(|c| plan.released.fix_commits.contains(&c.id)).cloned().collect();
-    plan.reverts =
-        fixes.iter().map(|c| (c.id.clone(), c.message.lines().next().unwrap_or_default().to_owned())).collect();
+    let fixes = plan.released.fixes.clone();
+    // Newest first: each revert applies to the tree the later fixes left.
+    plan.reverts = fixes.iter().rev().map(|c| (c.id.clone(), c.subject().to_owned())).collect();
     let critical = plan.released.record.as_ref().is_some_and(|r| r.critical)
         || changes::from_commits(&fixes).iter().any(changes::Change::is_critical);
     if critical {
@@ -156,18 +155,16 @@ fn retrospective(
         timeline.push((at, format!("tagged `{}`", plan.released.tag)));
     }
     for fix in fixes {
-        let subject = fix.message.lines().next().unwrap_or_default();
-        timeline.push((fix.author.time, format!("fix committed: {} `{subject}`", &fix.id[..fix.id.len().min(7)])));
+        timeline
+            .push((fix.author.time, format!("fix committed: {} `{}`", &fix.id[..fix.id.len().min(7)], fix.subject())));
     }
     let crates: Vec<String> = plan.crates.iter().map(|c| format!("`{}`", c.name)).collect();
     let yank = if crates.is_empty() { "rolled back".to_owned() } else { format!("yanked {}", crates.join(", ")) };
     timeline.push((now, format!("{yank}; `hotfix/rollback-{}` started", plan.released.tag)));
     timeline.sort_by_key(|(at, _)| *at);
     let timeline: Vec<String> = timeline.iter().map(|(at, what)| format!("- {} {what}", date::ymd_hm(*at))).collect();
-    let fixes: Vec<String> = fixes
-        .iter()
-        .map(|c| format!("- {} {}", &c.id[..c.id.len().min(7)], c.message.lines().next().unwrap_or_default()))
-        .collect();
+    let fixes: Vec<String> =
+        fixes.iter().map(|c| format!("- {} {}", &c.id[..c.id.len().min(7)], c.subject())).collect();
     RETROSPECTIVE
         .replace("{tag}", &plan.released.tag)
         .replace("{previous}", plan.released.previous.as_deref().unwrap_or("the previous release"))
