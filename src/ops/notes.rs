@@ -94,14 +94,17 @@ pub fn locate(
             known: releases.iter().map(|r| r.tag.name.clone()).collect(),
         })?,
     };
-    let from_release = repo.reachable(&release.tag.commit)?;
-    let previous = releases
-        .iter()
-        .filter(|r| {
-            r.version < release.version && r.tag.commit != release.tag.commit && from_release.contains(&r.tag.commit)
-        })
-        .max_by(|a, b| a.version.cmp(&b.version));
-    Ok((release.clone(), previous.cloned()))
+    // Highest version first, so the first ancestor found is the answer: one merge-base walk down
+    // to the nearest release, not a walk of the whole history.
+    let lower = releases.iter().rev().filter(|r| r.version < release.version && r.tag.commit != release.tag.commit);
+    let mut previous = None;
+    for candidate in lower {
+        if repo.merge_base(&candidate.tag.commit, &release.tag.commit)?.as_deref() == Some(&candidate.tag.commit) {
+            previous = Some(candidate.clone());
+            break;
+        }
+    }
+    Ok((release.clone(), previous))
 }
 
 /// Finds a release by tag name or version (`1.2.3` or `v1.2.3`).
