@@ -78,6 +78,7 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         workspace::config::Error,
         version::Error,
         plan::apply::Error,
+        crate::fs::Error,
         git::history::Error,
         changelog::Error,
         hooks::Error,

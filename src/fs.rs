@@ -3,7 +3,7 @@
 //! The only module that writes files; `plan::apply` drives it so that a multi-file change is
 //! staged completely (temp files beside their targets) before any target is replaced.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -15,19 +15,94 @@ pub enum Error {
     Read { path: PathBuf, source: std::io::Error },
     #[error("failed to write `{}`", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("`{}` is {kind}, not a regular file", path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
+    #[error("`{}` is larger than {} MiB, the limit for {what}", path.display(), limit >> 20)]
+    TooLarge { path: PathBuf, what: &'static str, limit: u64 },
 }
 
-/// Returns the contents of a UTF-8 text file.
+impl Error {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::NotRegular { .. } => Some("name a regular file (or a symbolic link to one)".into()),
+            Self::TooLarge { .. } => Some("check that this is the file you meant".into()),
+            Self::Read { .. } | Self::Write { .. } => None,
+        }
+    }
+}
+
+/// The most a text file we read (manifest, configuration, changelog) may hold: far past any
+/// real one, and a bound on memory when a path names `/dev/zero` by mistake.
+pub const TEXT_LIMIT: u64 = 16 << 20;
+
+/// Returns the contents of a UTF-8 text file of at most [`TEXT_LIMIT`] bytes.
 pub fn read_to_string(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
+    read_bounded(path, "a text file", TEXT_LIMIT)
 }
 
 /// Returns the contents of a UTF-8 text file, or an empty string when there is no such file
 /// (a file a plan creates).
 pub fn read_or_empty(path: &Path) -> Result<String, Error> {
-    match std::fs::read_to_string(path) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        other => other.map_err(|source| Error::Read { path: path.to_owned(), source }),
+    match read_to_string(path) {
+        Err(Error::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        other => other,
+    }
+}
+
+/// Returns the contents of the UTF-8 file `path` when it is a regular file (or a symlink to
+/// one) of at most `limit` bytes; `what` names the kind of file in the error. FIFOs and
+/// devices are refused before they are opened, so a read never blocks or runs forever.
+pub fn read_bounded(path: &Path, what: &'static str, limit: u64) -> Result<String, Error> {
+    let read_err = |source| Error::Read { path: path.to_owned(), source };
+    check_regular(path)?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes)).map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge { path: path.to_owned(), what, limit });
+    }
+    String::from_utf8(bytes).map_err(|err| read_err(std::io::Error::new(std::io::ErrorKind::InvalidData, err)))
+}
+
+/// Returns `Ok` when `path` does not exist or is a regular file (through any symlinks), and
+/// `NotRegular` when it is a directory, a FIFO, a socket, a device or a dangling symlink: a
+/// file we replace by renaming over it must be one that a rename keeps what it is.
+pub fn check_regular(path: &Path) -> Result<(), Error> {
+    let not_regular = |kind| Err(Error::NotRegular { path: path.to_owned(), kind });
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => Ok(()),
+        Ok(metadata) => not_regular(kind_of(&metadata.file_type())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                not_regular("a dangling symbolic link")
+            } else {
+                Ok(())
+            }
+        }
+        Err(source) => Err(Error::Read { path: path.to_owned(), source }),
+    }
+}
+
+#[cfg(not(unix))]
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_dir() { "a directory" } else { "a special file" }
+}
+
+#[cfg(unix)]
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_char_device() {
+        "a character device"
+    } else if file_type.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
     }
 }
 
@@ -70,6 +145,7 @@ pub struct StagedFile {
 /// permissions, ready to replace it. A symlinked target is written through to the file it names.
 pub fn stage(target: &Path, contents: &[u8]) -> Result<StagedFile, Error> {
     let write_err = |source| Error::Write { path: target.to_owned(), source };
+    check_regular(target)?;
     let target = canonical(target);
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     // A file a plan creates may be the first in its directory (`.github/workflows/`).

@@ -47,7 +47,8 @@ pub struct ChangelogArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Write the changelog to FILE instead of standard output
+    /// Write the changelog to FILE instead of standard output (`-` is standard output); FILE
+    /// must be a regular file or a symbolic link to one
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -74,7 +75,7 @@ pub fn exec(args: ChangelogArgs, manifest_path: Option<&Path>, cwd: &Path, shell
     }
     shell.print(&outcome.stdout)?;
     if outcome.plan.is_empty() {
-        if options.output.is_some() || options.prepend.is_some() {
+        if options.prepend.is_some() || options.output.as_deref().is_some_and(|path| !changelog::is_stdout(path)) {
             shell.note("the changelog is up to date; nothing to write")?;
         }
         return Ok(());

@@ -20,7 +20,7 @@ pub struct ChangelogOptions {
     pub package: Option<String>,
     /// A git-cliff configuration file to use instead of the workspace's.
     pub config: Option<PathBuf>,
-    /// Write here instead of printing.
+    /// Write here instead of printing (`-` prints).
     pub output: Option<PathBuf>,
     /// Insert the new section into this file under its header.
     pub prepend: Option<PathBuf>,
@@ -44,6 +44,8 @@ pub enum Refused {
     TagNeedsCrate(String),
     #[error("`-o` and `--prepend` name the same file `{}`", .0.display())]
     SameFile(PathBuf),
+    #[error("`{flag}` refuses to replace `{}`: it is {kind}, not a regular file", path.display())]
+    NotAFile { flag: &'static str, path: PathBuf, kind: &'static str },
 }
 
 impl Refused {
@@ -52,6 +54,10 @@ impl Refused {
         match self {
             Self::TagNeedsCrate(_) => "pass `-p CRATE`, or the whole tag name (e.g. `--tag my-crate-v1.2.3`)".into(),
             Self::SameFile(_) => "`--prepend` already writes the file; drop `-o`".into(),
+            Self::NotAFile { flag: "-o", .. } => {
+                "name a regular file, or pass `-o -` to write to standard output".into()
+            }
+            Self::NotAFile { .. } => "name a regular file (or a symbolic link to one)".into(),
         }
     }
 }
@@ -109,10 +115,9 @@ pub fn render_in(
     let rendered = changelog::render(repo, &source, &request)?;
 
     let mut plan = Plan::default();
-    let mut stdout = rendered.text.clone();
     if let Some(path) = &options.prepend {
         let path = cwd.join(path);
-        let before = crate::fs::read_or_empty(&path)?;
+        let before = read_target("--prepend", &path)?;
         let header = rendered.header.as_deref();
         let existing = if before.is_empty() {
             header.map(|h| format!("{}\n", h.trim_end())).unwrap_or_default()
@@ -122,17 +127,36 @@ pub fn render_in(
         if let Some(after) = changelog::prepend(&existing, &rendered.text, header) {
             plan.steps.push(Step::WriteFile { path, before, after });
         }
-        stdout.clear();
     }
-    if let Some(path) = &options.output {
-        let path = cwd.join(path);
-        let before = crate::fs::read_or_empty(&path)?;
-        if before != rendered.text {
-            plan.steps.push(Step::WriteFile { path, before, after: rendered.text.clone() });
+    let to_stdout = match &options.output {
+        Some(path) if is_stdout(path) => true,
+        Some(path) => {
+            let path = cwd.join(path);
+            let before = read_target("-o", &path)?;
+            if before != rendered.text {
+                plan.steps.push(Step::WriteFile { path, before, after: rendered.text.clone() });
+            }
+            false
         }
-        stdout.clear();
-    }
+        None => options.prepend.is_none(),
+    };
+    let stdout = if to_stdout { rendered.text } else { String::new() };
     Ok(ChangelogOutcome { stdout, plan, root, unmatched_tags: rendered.unmatched_tags, config: source })
+}
+
+/// Returns whether `-o PATH` means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Returns what the file `flag` names holds now (empty when it does not exist yet), refusing a
+/// special file: the new text replaces it by a rename, which would turn a FIFO, a device or
+/// `/dev/stdout` into a regular file (and reading a FIFO never ends).
+fn read_target(flag: &'static str, path: &Path) -> anyhow::Result<String> {
+    match crate::fs::read_or_empty(path) {
+        Err(crate::fs::Error::NotRegular { path, kind }) => Err(Refused::NotAFile { flag, path, kind }.into()),
+        other => Ok(other?),
+    }
 }
 
 /// Loads the workspace when there is one; a plain git repository is fine unless a crate is named.

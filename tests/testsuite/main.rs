@@ -14,6 +14,7 @@ mod init;
 mod release;
 mod release_history;
 mod release_registry;
+mod robustness;
 mod roundtrip;
 mod support;
 

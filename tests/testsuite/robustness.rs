@@ -1,0 +1,79 @@
+//! Issue 15: hostile inputs and environments. No panic, no clobbered file, an exit status that
+//! tells the truth. Each test names the observation of the issue it reproduces.
+
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::Project;
+
+/// Long enough for a slow CI machine, short enough that a hang fails the test instead of the run.
+const HANG: Duration = Duration::from_secs(30);
+
+/// Returns a git repository with one conventional commit.
+fn repo_with_a_commit() -> Project {
+    let project = Project::new();
+    project.git(&["init", "-q", "-b", "main"]);
+    project.git(&["commit", "-q", "--allow-empty", "-m", "feat: one"]);
+    project
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+fn is_fifo(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).unwrap().file_type().is_fifo()
+}
+
+/// Observation 1: `-o` and `--prepend` replaced a FIFO (and would a device) by a regular file,
+/// and `-o /dev/stdout | cat` hung reading the pipe.
+#[test]
+fn changelog_refuses_to_replace_a_special_file() {
+    let project = repo_with_a_commit();
+    let root = project.root();
+    mkfifo(&root.join("fifo"));
+    std::os::unix::fs::symlink("fifo", root.join("link-to-fifo")).unwrap();
+    std::fs::create_dir(root.join("dir")).unwrap();
+    for flag in ["-o", "--prepend"] {
+        for (name, kind) in [("fifo", "a FIFO"), ("link-to-fifo", "a FIFO"), ("dir", "a directory")] {
+            let output = project.cargo_patch().args(["changelog", flag, name]).timeout(HANG).output().unwrap();
+            crate::support::assert_code(&output, 1, &format!("changelog {flag} {name}"));
+            let expected = format!(
+                "error: `{flag}` refuses to replace `{}`: it is {kind}, not a regular file\nhelp: ",
+                root.canonicalize().unwrap().join(name).display()
+            );
+            let stderr = crate::support::text(&output.stderr);
+            assert!(stderr.starts_with(&expected), "{flag} {name}: {stderr}");
+        }
+    }
+    assert!(is_fifo(&root.join("fifo")), "the FIFO is still a FIFO");
+    assert!(std::fs::symlink_metadata(root.join("link-to-fifo")).unwrap().file_type().is_symlink());
+    assert!(root.join("dir").is_dir());
+
+    // Standard output as a pipe is a FIFO too: refused at once, with the way that works.
+    project.cargo_patch().args(["changelog", "-o", "/dev/stdout"]).timeout(HANG).assert().code(1).stderr_eq(
+        snapbox::str![[r#"
+error: `-o` refuses to replace `/dev/stdout`: it is a FIFO, not a regular file
+help: name a regular file, or pass `-o -` to write to standard output
+
+"#]],
+    );
+    let printed = project.cargo_patch().arg("changelog").output().unwrap();
+    project
+        .cargo_patch()
+        .args(["changelog", "-o", "-"])
+        .assert()
+        .success()
+        .stdout_eq(printed.stdout.clone())
+        .stderr_eq("");
+    assert!(!root.join("-").exists(), "`-o -` writes no file named `-`");
+
+    // A symlink to a regular file is written through: the link stays, its target changes.
+    std::fs::write(root.join("real.md"), "old\n").unwrap();
+    std::os::unix::fs::symlink("real.md", root.join("CHANGELOG.md")).unwrap();
+    project.cargo_patch().args(["changelog", "-o", "CHANGELOG.md"]).assert().success();
+    assert!(std::fs::symlink_metadata(root.join("CHANGELOG.md")).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(root.join("real.md")).unwrap(), printed.stdout);
+}
