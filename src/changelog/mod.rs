@@ -104,6 +104,8 @@ pub struct Rendered {
     pub text: String,
     /// The configured header, to find where a new section goes.
     pub header: Option<String>,
+    /// The configured footer, which an Unreleased section being replaced stops before.
+    pub footer: Option<String>,
     /// Tags skipped because they do not match the tag pattern (shown with `-v`).
     pub unmatched_tags: Vec<String>,
 }
@@ -115,6 +117,7 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
         config.git.tag_pattern = Some(pattern.clone());
     }
     let header = config.changelog.header.clone();
+    let footer = config.changelog.footer.clone();
     if request.without_header_and_footer {
         config.changelog.header = None;
         config.changelog.footer = None;
@@ -142,7 +145,7 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
         Error::Render(message) => in_config(message),
         other => other,
     })?;
-    Ok(Rendered { text, header, unmatched_tags: built.unmatched_tags })
+    Ok(Rendered { text, header, footer, unmatched_tags: built.unmatched_tags })
 }
 
 /// Returns `existing` with `section` inserted under its header (or, when the header is not
@@ -171,16 +174,69 @@ pub fn prepend(existing: &str, section: &str, header: Option<&str>) -> Option<St
     Some(out)
 }
 
+/// Returns `existing` with `section` in place of its Unreleased section (the first `## `
+/// heading that says "unreleased", up to the next `## ` heading or the footer), else as
+/// [`prepend`] puts it; `None` when `section` is already there. The Unreleased part of history
+/// is what a new section describes, whether it stays unreleased or is named by `--tag`, so an
+/// outdated one is replaced rather than kept beside the new one.
+pub fn prepend_replacing_unreleased(
+    existing: &str,
+    section: &str,
+    header: Option<&str>,
+    footer: Option<&str>,
+) -> Option<String> {
+    let section_body = section.trim();
+    if section_body.is_empty() || existing.contains(section_body) {
+        return None;
+    }
+    let Some((start, end)) = unreleased_section(existing, footer) else {
+        return prepend(existing, section, header);
+    };
+    let rest = &existing[end..];
+    let mut out = String::with_capacity(existing.len() + section.len());
+    out.push_str(&existing[..start]);
+    out.push_str(section_body);
+    out.push_str(if rest.is_empty() { "\n" } else { "\n\n" });
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Returns the byte range of the Unreleased section of `text`: from its heading to the next
+/// release heading, or to the footer (or the end) when it is the last section.
+fn unreleased_section(text: &str, footer: Option<&str>) -> Option<(usize, usize)> {
+    let start = line_offsets(text).find(|(_, line)| is_release_heading(line) && is_unreleased(line))?.0;
+    let after_heading = start + text[start..].find('\n').map_or(text.len() - start, |i| i + 1);
+    let next_heading = line_offsets(&text[after_heading..]).find(|(_, line)| is_release_heading(line));
+    let end = match next_heading {
+        Some((offset, _)) => after_heading + offset,
+        None => footer
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .and_then(|f| text[after_heading..].find(f))
+            .map_or(text.len(), |offset| after_heading + offset),
+    };
+    Some((start, end))
+}
+
+fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |offset, line| {
+        let at = *offset;
+        *offset += line.len();
+        Some((at, line))
+    })
+}
+
+fn is_release_heading(line: &str) -> bool {
+    line.starts_with("## ")
+}
+
+fn is_unreleased(heading: &str) -> bool {
+    heading.to_ascii_lowercase().contains("unreleased")
+}
+
 /// Returns the offset of the first line that starts a release section (`## `).
 fn release_heading(text: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("## ") {
-            return Some(offset);
-        }
-        offset += line.len();
-    }
-    None
+    line_offsets(text).find(|(_, line)| is_release_heading(line)).map(|(offset, _)| offset)
 }
 
 /// `.cliffignore` lists commits to leave out; git-cliff turns each into a skip parser.
@@ -231,5 +287,25 @@ mod tests {
         let once = prepend(own, "## [1.0.1]\n- b\n", Some(header)).unwrap();
         assert_eq!(once, "# Changes\n\nIntro.\n\n## [1.0.1]\n- b\n\n## [1.0.0]\n- a\n");
         assert_eq!(prepend("# Changes\n", "## [1.0.1]\n", Some(header)).unwrap(), "# Changes\n\n## [1.0.1]\n");
+    }
+
+    #[test]
+    fn an_outdated_unreleased_section_is_replaced() {
+        let header = Some("# Changelog\n");
+        let existing = "# Changelog\n\n## [Unreleased]\n- a\n\n## [1.0.0]\n- z\n";
+        let new = "## [Unreleased]\n- b\n- a\n";
+        let once = prepend_replacing_unreleased(existing, new, header, None).unwrap();
+        assert_eq!(once, "# Changelog\n\n## [Unreleased]\n- b\n- a\n\n## [1.0.0]\n- z\n");
+        assert_eq!(prepend_replacing_unreleased(&once, new, header, None), None);
+        // Named by `--tag`, the same commits replace the Unreleased section too.
+        let tagged = prepend_replacing_unreleased(existing, "## [1.0.1]\n- a\n", header, None).unwrap();
+        assert_eq!(tagged, "# Changelog\n\n## [1.0.1]\n- a\n\n## [1.0.0]\n- z\n");
+        // The last section stops before the footer.
+        let last = "# Changelog\n\n## [unreleased]\n- a\n\n<!-- footer -->\n";
+        let replaced = prepend_replacing_unreleased(last, new, header, Some("<!-- footer -->\n")).unwrap();
+        assert_eq!(replaced, "# Changelog\n\n## [Unreleased]\n- b\n- a\n\n<!-- footer -->\n");
+        // No Unreleased section: inserted as `prepend` does.
+        let plain = "# Changelog\n\n## [1.0.0]\n- z\n";
+        assert_eq!(prepend_replacing_unreleased(plain, new, header, None), prepend(plain, new, header));
     }
 }

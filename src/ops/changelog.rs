@@ -124,7 +124,8 @@ pub fn render_in(
         } else {
             before.clone()
         };
-        if let Some(after) = changelog::prepend(&existing, &rendered.text, header) {
+        let footer = rendered.footer.as_deref();
+        if let Some(after) = changelog::prepend_replacing_unreleased(&existing, &rendered.text, header, footer) {
             plan.steps.push(Step::WriteFile { path, before, after });
         }
     }

@@ -77,3 +77,23 @@ help: name a regular file, or pass `-o -` to write to standard output
     assert!(std::fs::symlink_metadata(root.join("CHANGELOG.md")).unwrap().file_type().is_symlink());
     assert_eq!(std::fs::read(root.join("real.md")).unwrap(), printed.stdout);
 }
+
+/// Observation 2: with an outdated `## [Unreleased]` section, `--prepend` added a second one.
+#[test]
+fn prepend_replaces_an_outdated_unreleased_section() {
+    let project = repo_with_a_commit();
+    project.cargo_patch().args(["changelog", "--prepend", "CHANGELOG.md"]).assert().success();
+    project.git(&["add", "CHANGELOG.md"]);
+    project.git(&["commit", "-q", "-m", "fix: two"]);
+    project.cargo_patch().args(["changelog", "--prepend", "CHANGELOG.md"]).assert().success();
+    let text = project.read("CHANGELOG.md");
+    assert_eq!(text.matches("## [Unreleased]").count(), 1, "{text}");
+    assert!(text.contains("- One") && text.contains("- Two"), "{text}");
+    project.cargo_patch().args(["changelog", "--prepend", "CHANGELOG.md"]).assert().success().stderr_eq(snapbox::str![
+        [r#"
+note: the changelog is up to date; nothing to write
+
+"#]
+    ]);
+    assert_eq!(project.read("CHANGELOG.md"), text);
+}
