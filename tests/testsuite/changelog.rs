@@ -3,26 +3,13 @@
 //! `cliff.toml` and every argument line of its `args` file; the outputs must be byte for byte equal.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::Project;
-
-/// The git-cliff release the parity tests pin (`.ci/run` installs it).
-const GIT_CLIFF_VERSION: &str = "git-cliff 2.14.2";
+use crate::support::tools::GIT_CLIFF;
 
 fn histories() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/changelog/histories")
-}
-
-/// Returns the git-cliff binary, after checking it is the pinned release.
-fn git_cliff() -> PathBuf {
-    let bin = std::env::var_os("GIT_CLIFF").map_or_else(|| PathBuf::from("git-cliff"), PathBuf::from);
-    let version = Command::new(&bin).arg("--version").output().unwrap_or_else(|err| {
-        panic!("the parity tests need git-cliff ({err}); install it with `pip install git-cliff==2.14.2`")
-    });
-    let version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
-    assert_eq!(version, GIT_CLIFF_VERSION, "install the pinned release: `pip install git-cliff==2.14.2`");
-    bin
 }
 
 /// Builds a history in a new project by running `script` there.
@@ -45,7 +32,7 @@ fn ours(project: &Project, dir: &Path, args: &[&str]) -> String {
 
 /// Returns what `git-cliff ARGS` prints in `dir`.
 fn theirs(project: &Project, dir: &Path, args: &[&str]) -> String {
-    let output = project.command(git_cliff()).current_dir(dir).args(args).output().unwrap();
+    let output = project.command(GIT_CLIFF.path()).current_dir(dir).args(args).output().unwrap();
     stdout_of(&format!("git-cliff {args:?}"), &output)
 }
 
@@ -56,7 +43,7 @@ fn stdout_of(what: &str, output: &Output) -> String {
 
 #[test]
 fn output_equals_git_cliff_on_every_history() {
-    let git_cliff = git_cliff();
+    let git_cliff = GIT_CLIFF.path();
     let mut fixtures: Vec<PathBuf> =
         std::fs::read_dir(histories()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     fixtures.sort();
@@ -72,7 +59,7 @@ fn output_equals_git_cliff_on_every_history() {
             let theirs: Vec<&str> = ours.iter().copied().filter(|a| *a != "--range").collect();
             let expected = stdout_of(
                 &format!("git-cliff {line}"),
-                &project.command(&git_cliff).arg("--config").arg(&config).args(&theirs).output().unwrap(),
+                &project.command(git_cliff).arg("--config").arg(&config).args(&theirs).output().unwrap(),
             );
             let actual = stdout_of(
                 &format!("cargo-patch changelog {line}"),

@@ -2,19 +2,15 @@
 //! `hooks/pre-commit-pre-push`), run by the real `pre-commit` from a hook repository holding a copy
 //! of those two files, fired by real `git commit` and real `git push` to a local bare remote.
 //!
-//! `pre-commit` is found as `$PRE_COMMIT` or on PATH; without it the tests fail (`.ci/run` installs
-//! it). Its cache is a temp dir (`PRE_COMMIT_HOME`) and nothing goes to the network: the hook
+//! `pre-commit` is found on PATH (`scripts/test.sh` installs it); without it the tests fail. Its cache is a temp dir (`PRE_COMMIT_HOME`) and nothing goes to the network: the hook
 //! repository is a local path.
 #![cfg(unix)]
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::tools::PRE_COMMIT;
 use crate::support::{Project, assert_code, bin, describe, path_with_bin, text};
-
-/// The version `.ci/run` installs.
-const PRE_COMMIT_VERSION: &str = "4.7.0";
 
 const ROOT_MANIFEST: &str = "[workspace]\nmembers = [\"engine\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.2.3\"\nedition = \"2021\"\n";
 const ENGINE_MANIFEST: &str = "[package]\nname = \"engine\"\nversion.workspace = true\nedition.workspace = true\n";
@@ -24,53 +20,14 @@ const FIXED_LIB: &str =
     "//! The engine.\n\n/// Adds two numbers.\npub fn add(a: u32, b: u32) -> u32 {\n    a.saturating_add(b)\n}\n";
 const REGRESSION_TEST: &str = "#[test]\nfn add_saturates() {\n    assert_eq!(engine::add(u32::MAX, 1), u32::MAX);\n}\n";
 
-/// The real pre-commit: its path and the environment it needs under the test's `HOME`.
+/// The real pre-commit.
 struct PreCommit {
     program: PathBuf,
-    env: Vec<(&'static str, OsString)>,
 }
 
-/// Finds `pre-commit` (`$PRE_COMMIT`, else on PATH); fails the test when it is missing.
+/// Finds `pre-commit` on PATH; fails the test when it is missing.
 fn pre_commit() -> PreCommit {
-    let program = std::env::var_os("PRE_COMMIT").map(PathBuf::from).or_else(|| {
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-            .map(|dir| dir.join("pre-commit"))
-            .find(|path| path.is_file())
-    });
-    let Some(program) = program else {
-        panic!(
-            "pre-commit is not installed: `python3 -m pip install --user pre-commit=={PRE_COMMIT_VERSION}` \
-             (then put its bin directory on PATH) or set PRE_COMMIT to its path"
-        )
-    };
-    // The tests give git a temp HOME, which moves Python's user site: a `pip install --user`
-    // pre-commit would no longer import. Keep the user base its interpreter has now.
-    let mut env = Vec::new();
-    if std::env::var_os("PYTHONUSERBASE").is_none()
-        && let Some(base) = user_base(&program)
-    {
-        env.push(("PYTHONUSERBASE", base));
-    }
-    let version = Command::new(&program).arg("--version").envs(env.iter().cloned()).output();
-    let version = version.unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    assert!(
-        version.status.success(),
-        "{} --version failed (reinstall: `python3 -m pip install --user pre-commit=={PRE_COMMIT_VERSION}`): {}",
-        program.display(),
-        describe(&version)
-    );
-    PreCommit { program, env }
-}
-
-/// Asks the interpreter named by `program`'s shebang line for its user base (`site --user-base`).
-fn user_base(program: &Path) -> Option<OsString> {
-    let script = std::fs::read(program).ok()?;
-    let first = script.split(|b| *b == b'\n').next()?;
-    let shebang = String::from_utf8_lossy(first.strip_prefix(b"#!")?).into_owned();
-    let mut words = shebang.split_whitespace();
-    let output = Command::new(words.next()?).args(words).args(["-m", "site", "--user-base"]).output().ok()?;
-    let base = text(&output.stdout).trim().to_owned();
-    (output.status.success() && !base.is_empty()).then(|| base.into())
+    PreCommit { program: PRE_COMMIT.path().to_owned() }
 }
 
 /// A workspace on `main` at 1.2.3, tagged `v1.2.3` (annotated), whose `.pre-commit-config.yaml`
@@ -142,8 +99,7 @@ fn cmd(project: &Project, pre_commit: &PreCommit, program: impl AsRef<std::ffi::
         .env("PATH", std::env::join_paths(paths).unwrap())
         .env("PRE_COMMIT_HOME", project.home().join("pre-commit-cache"))
         .env("CARGO_HOME", project.home().join("cargo-home"))
-        .env_remove("GIT_EDITOR")
-        .envs(pre_commit.env.iter().cloned());
+        .env_remove("GIT_EDITOR");
     command
 }
 

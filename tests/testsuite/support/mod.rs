@@ -8,6 +8,7 @@ use snapbox::{Assert, Redactions};
 use tempfile::TempDir;
 
 pub(crate) mod registry;
+pub(crate) mod tools;
 
 /// Returns the path of the built binary under test.
 pub(crate) fn bin() -> PathBuf {

@@ -241,7 +241,7 @@ impl Registry {
         let ktra = self.dir.join("ktra");
         let log = OpenOptions::new().create(true).append(true).open(self.log_path()).expect("open ktra.log");
         self.log_start = usize::try_from(log.metadata().expect("stat ktra.log").len()).expect("a small log");
-        let child = Command::new("ktra")
+        let child = Command::new(super::tools::KTRA.path())
             .arg("--config")
             .arg(ktra.join("ktra.toml"))
             .current_dir(&ktra)
@@ -252,12 +252,7 @@ impl Registry {
             .stdout(log.try_clone().expect("clone the log handle"))
             .stderr(log)
             .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot run `ktra` ({e}); install it with `cargo install --locked ktra --version 0.7.0` \
-                     (as .ci/run does)"
-                )
-            });
+            .unwrap_or_else(|e| panic!("cannot start ktra: {e}"));
         self.child = Some(child);
     }
 
