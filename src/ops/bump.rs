@@ -284,7 +284,9 @@ impl<'a> Planner<'a> {
         }
         for manifest in self.ws.manifests() {
             let base = manifest.path().parent().unwrap_or(Path::new(""));
-            for entry in manifest.dependencies()? {
+            // `[patch.*]` entries pointing at a member are requirements on it too: cargo refuses a
+            // patch whose `version` no longer matches the crate it points at.
+            for entry in manifest.dependencies()?.into_iter().chain(manifest.patches()?) {
                 let (Some((_, new, dir)), Some(path), Some(literal)) =
                     (moved.get(&entry.package), &entry.path, &entry.version)
                 else {
@@ -316,8 +318,32 @@ impl<'a> Planner<'a> {
                     }),
                 }
             }
+            self.follow_replacements(manifest, &moved);
         }
         Ok(())
+    }
+
+    /// Rewrites the version of each `[replace]` spec that names a moved member's old version
+    /// and points at that member, so the replacement keeps applying.
+    fn follow_replacements(&mut self, manifest: &Manifest, moved: &BTreeMap<String, (Version, Version, PathBuf)>) {
+        let base = manifest.path().parent().unwrap_or(Path::new(""));
+        for replacement in manifest.replacements() {
+            let (Some((old, new, dir)), Some(path)) = (moved.get(&replacement.package), &replacement.path) else {
+                continue;
+            };
+            if replacement.version.value != old.to_string() || !crate::fs::same_file(&base.join(path), dir) {
+                continue;
+            }
+            self.requirements.push(RequirementChange {
+                manifest: relative(manifest.path(), &self.ws.root),
+                line: manifest.line_of(replacement.version.span.start),
+                table: "replace".into(),
+                dependency: replacement.package.clone(),
+                old: replacement.version.value.clone(),
+                new: new.to_string(),
+            });
+            self.edit(manifest, Edit { span: replacement.version.span.clone(), text: new.to_string() });
+        }
     }
 
     fn update_lockfile(&mut self) -> Result<(), workspace::Error> {

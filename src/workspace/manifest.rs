@@ -64,6 +64,17 @@ pub struct DependencyEntry {
     pub version: Option<StringLiteral>,
 }
 
+/// A `[replace]` entry: the package id spec it replaces (`"b:0.1.0"`) and where it points.
+#[derive(Debug, Clone)]
+pub struct Replacement {
+    /// The package name of the spec.
+    pub package: String,
+    /// The version of the spec, with its span inside the key (`0.1.0` of `"b:0.1.0"`).
+    pub version: StringLiteral,
+    /// The `path` value, when the replacement is a path.
+    pub path: Option<String>,
+}
+
 /// A replacement of `span` in the original text by `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
@@ -175,6 +186,43 @@ impl Manifest {
         Ok(entries)
     }
 
+    /// Returns every entry of the `[patch.<registry or url>]` tables, which name a path and
+    /// optionally a version requirement exactly as a dependency does.
+    pub fn patches(&self) -> Result<Vec<DependencyEntry>, Error> {
+        let mut entries = Vec::new();
+        if let Some(sources) = self.root().get("patch").and_then(Item::as_table_like) {
+            for (source, table) in sources.iter() {
+                if let Some(table) = table.as_table_like() {
+                    self.collect_entries(format!("patch.{source}"), table, &mut entries)?;
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Returns every `[replace]` entry whose key is a package id spec with a version
+    /// (`"b:0.1.0"`, `"b@0.1.0"`, `"<registry url>#b@0.1.0"`), as cargo requires of them.
+    pub fn replacements(&self) -> Vec<Replacement> {
+        let Some(table) = self.root().get("replace").and_then(Item::as_table_like) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, item) in table.iter() {
+            let Some((key, _)) = table.get_key_value(name) else { continue };
+            let (Some(span), Some((package, version))) = (key.span(), spec_name_and_version(name)) else { continue };
+            // The version ends the spec, so it ends the key's text too (before a closing quote).
+            let raw = &self.text()[span.clone()];
+            let Some(at) = raw.rfind(version) else { continue };
+            let start = span.start + at;
+            out.push(Replacement {
+                package: package.to_owned(),
+                version: StringLiteral { value: version.to_owned(), span: start..start + version.len() },
+                path: item.as_table_like().and_then(|t| t.get("path")).and_then(Item::as_str).map(str::to_owned),
+            });
+        }
+        out
+    }
+
     fn collect_entries(
         &self,
         table_name: String,
@@ -243,6 +291,19 @@ fn requoted(raw: &str, old: &str, new: &str) -> String {
         }
     }
     format!("\"{new}\"")
+}
+
+/// Returns the name and version of a package id spec (`b:0.1.0`, `b@0.1.0`, `url#b@0.1.0`,
+/// `url#0.1.0` whose name is the url's last segment), or `None` when it has no version.
+fn spec_name_and_version(spec: &str) -> Option<(&str, &str)> {
+    let (url, rest) = spec.rsplit_once('#').map_or((None, spec), |(url, rest)| (Some(url), rest));
+    match rest.rsplit_once(['@', ':']) {
+        Some((name, version)) if !name.is_empty() && !version.is_empty() => Some((name, version)),
+        None if url.is_some() && rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            Some((url?.trim_end_matches('/').rsplit('/').next()?, rest))
+        }
+        _ => None,
+    }
 }
 
 /// Returns `text` with every edit applied. Edits must not overlap.
@@ -331,6 +392,27 @@ mod tests {
         let after = apply_edits(m.text(), vec![edit]);
         assert!(after.contains("version = '=0.5.0' }"), "{after}");
         assert_eq!(after.len(), m.text().len());
+    }
+
+    #[test]
+    fn finds_patches_and_replacements() {
+        let m = manifest(concat!(
+            "[patch.crates-io]\nb = { path = \"b\", version = \"0.1.0\" }\n",
+            "[patch.'https://example.com/x.git']\nc = { path = \"c\" }\n",
+            "[replace]\n\"b:0.1.0\" = { path = \"b\" }\n'https://github.com/rust-lang/crates.io-index#c@1.2.3' = { path = \"c\" }\n",
+            "\"d\" = { path = \"d\" }\n",
+        ));
+        let patches: Vec<_> = m.patches().unwrap().into_iter().map(|e| (e.table, e.package, e.path)).collect();
+        assert_eq!(patches[0], ("patch.crates-io".into(), "b".into(), Some("b".into())));
+        assert_eq!(patches[1], ("patch.https://example.com/x.git".into(), "c".into(), Some("c".into())));
+        let replaced: Vec<_> =
+            m.replacements().into_iter().map(|r| (r.package, m.text()[r.version.span].to_owned(), r.path)).collect();
+        assert_eq!(
+            replaced,
+            [("b".into(), "0.1.0".into(), Some("b".into())), ("c".into(), "1.2.3".into(), Some("c".into()))]
+        );
+        assert_eq!(spec_name_and_version("https://example.com/foo#0.2.0"), Some(("foo", "0.2.0")));
+        assert_eq!(spec_name_and_version("foo"), None);
     }
 
     #[test]

@@ -97,3 +97,44 @@ note: the changelog is up to date; nothing to write
     ]);
     assert_eq!(project.read("CHANGELOG.md"), text);
 }
+
+/// Returns a workspace of `a` depending on `b` by path, with `extra` appended to the root manifest.
+fn two_crates(extra: &str) -> Project {
+    let project = Project::new();
+    project
+        .write("Cargo.toml", &format!("[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n{extra}"))
+        .write(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nb = { path = \"../b\", version = \"0.1.0\" }\n",
+        )
+        .write("a/src/lib.rs", "")
+        .write("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .write("b/src/lib.rs", "");
+    project.generate_lockfile();
+    project.commit_all();
+    project
+}
+
+/// Observation 4: `[patch.*]` and `[replace]` entries on a bumped member kept the old version;
+/// the bump exited 0, then cargo failed with "patch `b` version mismatch".
+#[test]
+fn bump_rewrites_patch_and_replace_entries_on_the_member() {
+    let patched = two_crates(concat!(
+        "\n[patch.crates-io]\nb = { path = \"b\", version = \"0.1.0\" } # keep\n",
+        "\n[patch.'https://example.com/index.git']\nb = { path = \"./b\", version = \"=0.1.0\" }\n",
+    ));
+    patched.cargo_patch().args(["bump", "minor", "-p", "b"]).assert().success();
+    let root = patched.read("Cargo.toml");
+    assert!(root.contains("b = { path = \"b\", version = \"0.2.0\" } # keep\n"), "{root}");
+    assert!(root.contains("b = { path = \"./b\", version = \"=0.2.0\" }\n"), "{root}");
+    patched.assert_cargo_accepts_lock();
+
+    let replaced = two_crates("\n[replace]\n\"b:0.1.0\" = { path = \"b\" }\n'b@0.1.0' = { path = \"elsewhere\" }\n");
+    replaced.cargo_patch().args(["bump", "minor", "-p", "b"]).assert().success();
+    let root = replaced.read("Cargo.toml");
+    assert!(root.contains("\n\"b:0.2.0\" = { path = \"b\" }\n"), "{root}");
+    assert!(
+        root.contains("\n'b@0.1.0' = { path = \"elsewhere\" }\n"),
+        "a replacement by another path is not ours: {root}"
+    );
+}
