@@ -131,7 +131,7 @@ impl ConventionalCommit {
             return Err(ParseError::EmptyDescription);
         }
         let footers = parse_footers(rest);
-        let breaking = bang || footers.iter().any(|f| f.token == "BREAKING CHANGE" || f.token == "BREAKING-CHANGE");
+        let breaking = bang || footers.iter().any(|f| BREAKING_TOKENS.contains(&f.token.as_str()));
         Ok(Self { kind: kind.to_ascii_lowercase(), scope, description: description.to_owned(), breaking, footers })
     }
 
@@ -181,42 +181,58 @@ pub fn cherry_picked_from(message: &str) -> Option<&str> {
     })
 }
 
-/// Returns the footers of a message body: the last paragraph, when its first line is a footer.
+/// Returns the footers of a message body (everything after the header line), as the
+/// Conventional Commits 1.0.0 grammar and git-conventional (the changelog's parser) read them.
+///
+/// The footer block opens at the first paragraph whose first line is a footer (`token: value` or
+/// `token #value`) and runs to the end of the message: a value spans every line, blank or not, up
+/// to the next line that opens a footer. So a `BREAKING CHANGE:` counts when a
+/// `Signed-off-by:`/`Co-authored-by:` paragraph follows it, when git's `(cherry picked from
+/// commit ...)` note follows it after a blank line, and with CRLF line endings.
 fn parse_footers(body: &str) -> Vec<Footer> {
-    let paragraphs: Vec<&str> = body.split("\n\n").map(|p| p.trim_matches('\n')).filter(|p| !p.is_empty()).collect();
-    let Some(last) = paragraphs.last() else { return Vec::new() };
     let mut footers: Vec<Footer> = Vec::new();
-    for line in last.lines() {
-        let line = line.trim_end_matches('\r');
-        if let Some((token, value)) = footer_start(line) {
-            footers.push(Footer { token: token.to_owned(), value: value.to_owned() });
-        } else if let Some(footer) = footers.last_mut() {
-            footer.value.push('\n');
-            footer.value.push_str(line);
-        } else {
-            return Vec::new();
+    let mut prior_is_empty = true;
+    for line in body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)) {
+        let opens = if footers.is_empty() && !prior_is_empty { None } else { footer_start(line) };
+        match (opens, footers.last_mut()) {
+            (Some((token, value)), _) => footers.push(Footer { token: token.to_owned(), value: value.to_owned() }),
+            (None, Some(footer)) => {
+                footer.value.push('\n');
+                footer.value.push_str(line);
+            }
+            (None, None) => {}
         }
+        prior_is_empty = line.trim().is_empty();
+    }
+    for footer in &mut footers {
+        footer.value = footer.value.trim().to_owned();
     }
     footers
 }
 
-/// Returns `(token, value)` when `line` opens a footer.
+/// Returns `(token, value)` when `line` opens a footer: `BREAKING CHANGE` or a token of
+/// anything but whitespace, parentheses, `:` and `!` (git-conventional's token, a superset of the
+/// specification's `word-with-dashes`), then `:` or ` #`.
 fn footer_start(line: &str) -> Option<(&str, &str)> {
-    for breaking in ["BREAKING CHANGE", "BREAKING-CHANGE"] {
-        if let Some(value) = line.strip_prefix(breaking).and_then(|r| r.strip_prefix(": ")) {
-            return Some((breaking, value));
-        }
-    }
-    let end = line.find([':', ' '])?;
-    let token = &line[..end];
-    let valid = !token.is_empty() && token.chars().all(|c| c.is_alphanumeric() || c == '-');
-    if !valid {
+    let line = line.trim_end();
+    let end = if line.starts_with(BREAKING_PHRASE) {
+        BREAKING_PHRASE.len()
+    } else {
+        line.find(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ':' | '!')).unwrap_or(line.len())
+    };
+    if end == 0 {
         return None;
     }
-    let rest = &line[end..];
-    let value = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(" #").map(|_| &rest[1..]))?;
-    Some((token, value))
+    let (token, rest) = line.split_at(end);
+    if let Some(value) = rest.strip_prefix(':') {
+        return Some((token, value.trim_start()));
+    }
+    rest.strip_prefix(" #").map(|_| (token, &rest[1..]))
 }
+
+/// The footer tokens that mark a breaking change (Conventional Commits 1.0.0, items 12 and 16).
+const BREAKING_PHRASE: &str = "BREAKING CHANGE";
+const BREAKING_TOKENS: [&str; 2] = [BREAKING_PHRASE, "BREAKING-CHANGE"];
 
 #[cfg(test)]
 mod tests {
@@ -272,10 +288,114 @@ mod tests {
     }
 
     #[test]
+    fn breaking_footers_count_anywhere_in_the_footer_block() {
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        for msg in [
+            "feat: x\n\nBREAKING CHANGE: gone\n\nSigned-off-by: A <a@b>".to_owned(),
+            "feat: x\n\nBody.\n\nBREAKING-CHANGE: gone\n\nCo-authored-by: B <b@c>\nSigned-off-by: A <a@b>".into(),
+            format!("feat: x\n\nBREAKING CHANGE: gone\n\n(cherry picked from commit {id})"),
+            "feat: x\r\n\r\nBody.\r\n\r\nBREAKING CHANGE: gone\r\n".into(),
+            "feat: x\r\n\r\nBREAKING CHANGE: gone\r\n\r\nSigned-off-by: A <a@b>\r\n".into(),
+            "feat: x\n\nRefs: #1\nBREAKING CHANGE: gone".into(),
+        ] {
+            assert!(ConventionalCommit::parse(&msg).unwrap().breaking, "{msg:?}");
+        }
+        for msg in [
+            "feat: x\n\nProse that mentions\nBREAKING CHANGE: in the middle of a paragraph",
+            "feat: x\n\nBREAKING CHANGES: not the token",
+            "feat: x\n\n  BREAKING CHANGE: indented",
+        ] {
+            assert!(!ConventionalCommit::parse(msg).unwrap().breaking, "{msg:?}");
+        }
+        let c = ConventionalCommit::parse("fix: x\r\n\r\nSeverity: critical\r\n").unwrap();
+        assert_eq!(c.severity(), Some(Severity::Critical));
+    }
+
+    #[test]
     fn finds_cherry_pick_trailers() {
         let msg = "fix: x\n\nSeverity: critical\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)";
         assert_eq!(ConventionalCommit::parse(msg).unwrap().severity(), Some(Severity::Critical));
         assert_eq!(cherry_picked_from(msg), Some("0123456789abcdef0123456789abcdef01234567"));
         assert_eq!(cherry_picked_from("fix: x\n\n(cherry picked from commit zz)"), None);
+    }
+
+    /// Generated messages shaped like real history: a header, then paragraphs of prose, footers,
+    /// sign-offs and git's cherry-pick note, in any order, with LF or CRLF line endings.
+    mod generated {
+        use proptest::prelude::*;
+
+        use super::super::ConventionalCommit;
+
+        fn prose() -> impl Strategy<Value = String> {
+            "[A-Za-z][a-z ,.()]{0,30}"
+        }
+
+        fn footer() -> impl Strategy<Value = String> {
+            let token = prop_oneof![
+                Just("BREAKING CHANGE".to_owned()),
+                Just("BREAKING-CHANGE".to_owned()),
+                Just("Signed-off-by".to_owned()),
+                Just("Co-authored-by".to_owned()),
+                Just("Severity".to_owned()),
+                Just("Refs".to_owned()),
+                "[A-Za-z][A-Za-z-]{0,10}",
+            ];
+            (token, prop_oneof![Just(": "), Just(" #")], "[a-z0-9<@][a-z0-9 <>@.]{0,20}")
+                .prop_map(|(token, separator, value)| format!("{token}{separator}{value}"))
+        }
+
+        fn paragraph() -> impl Strategy<Value = String> {
+            prop_oneof![
+                prop::collection::vec(prose(), 1..4).prop_map(|lines| lines.join("\n")),
+                prop::collection::vec(footer(), 1..4).prop_map(|lines| lines.join("\n")),
+                (footer(), prose()).prop_map(|(f, p)| format!("{f}\n{p}")),
+                (prose(), footer()).prop_map(|(p, f)| format!("{p}\n{f}")),
+                footer().prop_map(|f| format!("  {f}")),
+                "[0-9a-f]{40}".prop_map(|id| format!("(cherry picked from commit {id})")),
+            ]
+        }
+
+        fn message() -> impl Strategy<Value = String> {
+            let header = ("[a-z]{1,8}", proptest::option::of("[a-z]{1,6}"), any::<bool>(), "[A-Za-z][A-Za-z ]{0,20}");
+            let gap = prop_oneof![Just("\n\n"), Just("\n\n\n")];
+            (header, prop::collection::vec((gap, paragraph()), 0..5), any::<bool>(), any::<bool>()).prop_map(
+                |((kind, scope, bang, description), paragraphs, crlf, trailing_newline)| {
+                    let scope = scope.map(|s| format!("({s})")).unwrap_or_default();
+                    let mut text = format!("{kind}{scope}{}: {description}", if bang { "!" } else { "" });
+                    for (gap, paragraph) in paragraphs {
+                        text.push_str(gap);
+                        text.push_str(&paragraph);
+                    }
+                    if trailing_newline {
+                        text.push('\n');
+                    }
+                    if crlf { text.replace('\n', "\r\n") } else { text }
+                },
+            )
+        }
+
+        /// Returns whether git-cliff-core, which renders the changelog, reads `message` as breaking.
+        fn changelog_breaking(message: &str) -> Option<bool> {
+            let commit = git_cliff_core::commit::Commit::new("0".repeat(40), message.to_owned());
+            commit.into_conventional().ok().and_then(|c| c.conv.map(|conv| conv.breaking()))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn agrees_with_the_changelog_on_breaking(message in message()) {
+                let ours = ConventionalCommit::parse(&message).ok().map(|c| c.breaking);
+                prop_assert_eq!(ours, changelog_breaking(&message), "{:?}", message);
+            }
+
+            #[test]
+            fn never_panics(message in "(?s).{0,200}", pieces in prop::collection::vec(paragraph(), 0..4)) {
+                let _ = ConventionalCommit::parse(&message).map(|c| c.severity());
+                let _ = super::super::cherry_picked_from(&message);
+                let joined = pieces.join("\r");
+                let _ = ConventionalCommit::parse(&format!("fix: x\n{joined}")).map(|c| c.severity());
+            }
+        }
     }
 }
