@@ -56,6 +56,8 @@ pub enum Error {
     ChainTaken { hook: PathBuf, chained: PathBuf },
     #[error("the hooks in `{}` are managed by {}", dir.display(), manager.name())]
     Managed { dir: PathBuf, manager: Manager },
+    #[error("{failure}; these hooks were installed and could not be taken back: {}", left.join(", "))]
+    Partial { failure: Box<Error>, left: Vec<String> },
 }
 
 impl Error {
@@ -63,7 +65,9 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         match self {
             Self::Git(err) => Some(err.help()),
-            Self::Io { .. } | Self::Fs(_) => None,
+            Self::Io { .. } => None,
+            Self::Fs(err) => err.help(),
+            Self::Partial { .. } => Some("run `cargo patch hooks uninstall` to remove them".into()),
             Self::Managed { manager, .. } => Some(manager.wiring()),
             Self::ChainTaken { .. } => {
                 Some("merge the two hooks into one by hand, or pass `--force` to replace the chained one".into())
@@ -183,39 +187,99 @@ pub struct InstallOptions {
     pub dry_run: bool,
 }
 
-/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed.
+/// Installs our hooks into `dir`; a foreign hook is chained, ours is left or refreshed. Every
+/// refusal is found before anything is changed, and a failure part way undoes the hooks already
+/// installed (or says which could not be undone).
 pub fn install(dir: &Path, binary: &Path, options: InstallOptions) -> Result<Vec<Change>, Error> {
     let InstallOptions { force, dry_run } = options;
     if !force && let Some(manager) = manager(dir) {
         return Err(Error::Managed { dir: dir.to_owned(), manager });
     }
-    if !dry_run {
-        std::fs::create_dir_all(dir).map_err(io("create", dir))?;
-    }
-    let mut changes = Vec::new();
+    // STEP 1: decide every hook's change, refusing before anything is written.
+    let mut planned = Vec::new();
     for ((name, template), (_, state)) in HOOKS.iter().zip(status(dir, binary)) {
         let path = dir.join(name);
+        crate::fs::check_regular(&path)?;
         let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
-        let action = match state {
+        let kind = match state {
             HookState::Installed | HookState::InstalledChained => continue,
-            HookState::Outdated => "refreshed",
-            HookState::NotInstalled => "installed",
-            HookState::Foreign => {
-                if chained.exists() && !force {
-                    return Err(Error::ChainTaken { hook: path, chained });
-                }
-                if !dry_run {
-                    std::fs::rename(&path, &chained).map_err(io("keep the foreign hook", &path))?;
-                }
-                "installed, chaining the hook that was there"
-            }
+            HookState::Outdated => Install::Refresh(crate::fs::read_to_string(&path)?),
+            HookState::NotInstalled => Install::New,
+            HookState::Foreign if chained.exists() && !force => return Err(Error::ChainTaken { hook: path, chained }),
+            HookState::Foreign => Install::Chain(chained),
         };
-        if !dry_run {
-            write_executable(&path, &script(template, binary))?;
+        planned.push(PlannedHook { name, script: script(template, binary), path, kind });
+    }
+    let changes = planned.iter().map(|hook| Change { hook: hook.name, action: hook.kind.action() }).collect();
+    if dry_run {
+        return Ok(changes);
+    }
+    // STEP 2: install them in order; on failure, take back the ones already installed.
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    for (index, hook) in planned.iter().enumerate() {
+        if let Err(failure) = hook.apply() {
+            let left: Vec<String> = planned[..index]
+                .iter()
+                .rev()
+                .filter(|done| done.undo().is_err())
+                .map(|done| done.name.to_owned())
+                .collect();
+            return Err(if left.is_empty() { failure } else { Error::Partial { failure: Box::new(failure), left } });
         }
-        changes.push(Change { hook: name, action });
     }
     Ok(changes)
+}
+
+/// One hook `install` will write.
+struct PlannedHook {
+    name: &'static str,
+    script: String,
+    path: PathBuf,
+    kind: Install,
+}
+
+/// What installing a hook does to what is there.
+enum Install {
+    New,
+    /// An older script of ours, with its text.
+    Refresh(String),
+    /// A foreign hook, moved to this path and run first.
+    Chain(PathBuf),
+}
+
+impl Install {
+    fn action(&self) -> &'static str {
+        match self {
+            Self::New => "installed",
+            Self::Refresh(_) => "refreshed",
+            Self::Chain(_) => "installed, chaining the hook that was there",
+        }
+    }
+}
+
+impl PlannedHook {
+    fn apply(&self) -> Result<(), Error> {
+        if let Install::Chain(chained) = &self.kind {
+            std::fs::rename(&self.path, chained).map_err(io("keep the foreign hook", &self.path))?;
+        }
+        let written = write_executable(&self.path, &self.script);
+        if written.is_err()
+            && let Install::Chain(chained) = &self.kind
+        {
+            // Best effort: the error below already says what failed.
+            let _ = std::fs::rename(chained, &self.path);
+        }
+        written
+    }
+
+    /// Puts back what was there before [`PlannedHook::apply`].
+    fn undo(&self) -> Result<(), Error> {
+        match &self.kind {
+            Install::New => std::fs::remove_file(&self.path).map_err(io("remove", &self.path)),
+            Install::Refresh(before) => write_executable(&self.path, before),
+            Install::Chain(chained) => std::fs::rename(chained, &self.path).map_err(io("restore", chained)),
+        }
+    }
 }
 
 /// Removes our hooks from `dir` and puts chained foreign hooks back; foreign hooks stay. With

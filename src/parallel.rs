@@ -16,7 +16,15 @@ where
     }
     let chunk = items.len().div_ceil(threads).max(min_per_thread);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items.chunks(chunk).map(|part| scope.spawn(move || run(part))).collect();
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    injected_panic();
+                    run(part)
+                })
+            })
+            .collect();
         let mut results = Vec::with_capacity(items.len());
         for handle in handles {
             // A panic in `f` is a bug: carry it to this thread unchanged.
@@ -25,6 +33,19 @@ where
         Ok(results)
     })
 }
+
+/// Test hook, debug builds only: `CARGO_PATCH_PANIC=worker` panics in every worker thread, so
+/// the integration tests can prove that such a bug is reported, not an exit 101 in silence.
+#[cfg(debug_assertions)]
+#[expect(clippy::disallowed_methods, reason = "a debug-only fault injection point, read where it acts")]
+fn injected_panic() {
+    if std::env::var("CARGO_PATCH_PANIC").is_ok_and(|v| v == "worker") {
+        panic!("injected panic (CARGO_PATCH_PANIC=worker)");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn injected_panic() {}
 
 #[cfg(test)]
 mod tests {

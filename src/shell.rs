@@ -38,6 +38,10 @@ pub struct Shell {
     stderr_color: bool,
     /// The spinner of a long step, on a terminal only; stderr lines are printed above it.
     progress: Option<indicatif::ProgressBar>,
+    /// Set once stdout turned out to be a closed pipe (`cargo patch bump | true`): later
+    /// results are dropped and the command carries on, so what it writes does not depend on
+    /// whether anybody reads its report.
+    stdout_closed: bool,
 }
 
 impl Shell {
@@ -53,6 +57,7 @@ impl Shell {
             stdout_color: decide(io::stdout().is_terminal()),
             stderr_color: decide(io::stderr().is_terminal()),
             progress: None,
+            stdout_closed: false,
         }
     }
 
@@ -122,14 +127,17 @@ impl Shell {
         self.err_line(line)
     }
 
+    /// Writes a line to stderr. A failure is ignored (`2>/dev/full`): stderr carries messages
+    /// about the work, not its result, so it must not turn work that was done into an exit 1,
+    /// and there is nowhere left to report it.
     fn err_line(&self, line: &str) -> io::Result<()> {
         match &self.progress {
-            Some(spinner) => {
-                spinner.println(line);
-                Ok(())
+            Some(spinner) => spinner.println(line),
+            None => {
+                let _ = writeln!(io::stderr().lock(), "{line}");
             }
-            None => writeln!(io::stderr().lock(), "{line}"),
         }
+        Ok(())
     }
 
     /// Writes an error with its causes and `help:` lines; never fails (there is nowhere left to report).
@@ -175,11 +183,20 @@ impl Shell {
         Ok(Some(answer.map_err(io::Error::other)?.unwrap_or(false)))
     }
 
-    /// Writes a result to stdout.
+    /// Writes a result to stdout. A closed pipe is not an error (nobody reads the rest; the
+    /// command still does its work); any other failure is (`>/dev/full`: the result was lost).
     pub fn print(&mut self, text: &str) -> io::Result<()> {
+        if self.stdout_closed {
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+                self.stdout_closed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// Writes a table to stdout: a header row, then rows, columns padded to the widest cell.

@@ -138,3 +138,69 @@ fn bump_rewrites_patch_and_replace_entries_on_the_member() {
         "a replacement by another path is not ours: {root}"
     );
 }
+
+/// Returns the write end of a pipe nobody reads, so the first write fails with EPIPE, every
+/// time (a FIFO opened read-write keeps the write-only open from blocking, then goes away).
+fn closed_pipe(dir: &Path) -> std::fs::File {
+    let fifo = dir.join("closed-pipe");
+    mkfifo(&fifo);
+    let reader = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+    let writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    drop(reader);
+    writer
+}
+
+/// Observation 5: `bump | true` exited 0 and wrote nothing; `bump 2>/dev/full` exited 1 after
+/// writing everything; `hooks install` exited 1 after installing `commit-msg`.
+#[test]
+fn the_exit_status_matches_what_was_written() {
+    let project = two_crates("");
+    let output = project
+        .command(crate::support::bin())
+        .args(["bump", "minor", "-p", "b"])
+        .stdout(closed_pipe(project.home()))
+        .output()
+        .unwrap();
+    crate::support::assert_code(&output, 0, "bump | true");
+    assert!(project.read("b/Cargo.toml").contains("version = \"0.2.0\""), "a closed stdout still bumps");
+    project.commit_all();
+
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output =
+        project.command(crate::support::bin()).args(["bump", "minor", "-p", "b"]).stderr(full).output().unwrap();
+    crate::support::assert_code(&output, 0, "bump 2>/dev/full");
+    assert!(project.read("b/Cargo.toml").contains("version = \"0.3.0\""), "{}", project.read("b/Cargo.toml"));
+
+    // A results command whose result is lost fails.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output = project.command(crate::support::bin()).arg("changelog").stdout(full).output().unwrap();
+    crate::support::assert_code(&output, 1, "changelog >/dev/full");
+
+    // `hooks install` refuses the second hook before it writes the first.
+    let hooks = project.root().join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    for name in ["pre-push", "pre-push.cargo-patch-chained"] {
+        std::fs::write(hooks.join(name), "#!/bin/sh\necho foreign\n").unwrap();
+    }
+    project.cargo_patch().args(["hooks", "install"]).assert().code(1);
+    assert!(!hooks.join("commit-msg").exists(), "commit-msg was installed by a failed `hooks install`");
+    assert_eq!(std::fs::read_to_string(hooks.join("pre-push")).unwrap(), "#!/bin/sh\necho foreign\n");
+}
+
+/// Observation 6: a panic in a worker thread exited 101 with no output at all.
+#[test]
+fn a_panic_in_a_worker_thread_is_reported() {
+    if std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2 {
+        return; // one core: the work runs on the main thread, whose panic was always reported
+    }
+    let project = repo_with_a_commit();
+    project.git(&["tag", "v0.1.0"]);
+    project.git(&["commit", "-q", "--allow-empty", "-m", "fix: two"]);
+    project.git(&["tag", "v0.1.1"]);
+    let output = project.cargo_patch().arg("changelog").env("CARGO_PATCH_PANIC", "worker").output().unwrap();
+    crate::support::assert_code(&output, 101, "a panicking worker");
+    let stderr = crate::support::text(&output.stderr);
+    assert!(stderr.starts_with("error: cargo-patch panicked: injected panic (CARGO_PATCH_PANIC=worker)\n"), "{stderr}");
+    assert!(stderr.contains("\nhelp: this is a bug; please report it at "), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "one report for the run: {stderr}");
+}
