@@ -173,6 +173,30 @@ pub fn level_of(kind: &str, breaking: bool, current: &Version) -> Level {
     }
 }
 
+/// A message git writes itself, which is not a conventional commit but is let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitMessage {
+    /// `Merge ...`: only on a merge commit.
+    Merge,
+    /// `Revert "..."` and, for a revert of a revert, `Reapply "..."`: counts as type `revert`.
+    Revert,
+    /// `fixup! `, `squash! `, `amend! `: squashed away before the branch lands.
+    Fixup,
+}
+
+/// Returns which of git's own messages `message` is, if any.
+pub fn git_message(message: &str) -> Option<GitMessage> {
+    if message.starts_with("Merge ") {
+        Some(GitMessage::Merge)
+    } else if message.starts_with("Revert \"") || message.starts_with("Reapply \"") {
+        Some(GitMessage::Revert)
+    } else if ["fixup! ", "squash! ", "amend! "].iter().any(|p| message.starts_with(p)) {
+        Some(GitMessage::Fixup)
+    } else {
+        None
+    }
+}
+
 /// Returns the commit a `(cherry picked from commit X)` trailer names, if the message has one.
 pub fn cherry_picked_from(message: &str) -> Option<&str> {
     message.lines().rev().find_map(|line| {

@@ -1,5 +1,6 @@
 //! `cargo patch hooks install|uninstall|status` and `cargo patch hook <name>` (what they run).
 
+use crate::git::files::GitEnv;
 use std::io::Read;
 use std::path::Path;
 
@@ -117,14 +118,15 @@ pub fn exec(args: HooksArgs, cwd: &Path, shell: &mut Shell) -> CliResult {
 /// Runs `hook`: silent when everything holds, violations and exit 1 otherwise.
 pub fn exec_hook(args: HookArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
     let HookArgs { hook } = args;
+    let env = GitEnv::from_process();
     let violations = match hook {
-        HookName::CommitMsg { file } => hook::commit_msg(&cwd.join(file), cwd)?,
+        HookName::CommitMsg { file } => hook::commit_msg(&cwd.join(file), cwd, &env)?,
         HookName::PrePush { .. } => {
             let mut lines = String::new();
             std::io::stdin()
                 .read_to_string(&mut lines)
                 .map_err(|e| anyhow::anyhow!(e).context("failed to read the refs git pushes"))?;
-            hook::pre_push(manifest_path, cwd, &lines)?
+            hook::pre_push(manifest_path, cwd, &env, &lines)?
         }
     };
     if violations.is_empty() {

@@ -5,7 +5,9 @@
 //! of "modified", including index state, `.gitignore` and `core.autocrlf`.
 
 pub mod diff;
+pub mod files;
 pub mod history;
+pub mod message;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,7 @@ use std::fmt;
 
 use glob::Pattern;
 
-use crate::conventional::ConventionalCommit;
+use crate::conventional::{self, ConventionalCommit, GitMessage};
 use crate::git::diff::FileDiff;
 use crate::git::history::CommitInfo;
 use crate::workspace::config::HotfixConfig;
@@ -140,12 +140,12 @@ fn commit_types(facts: &Facts<'_>, out: &mut Vec<Violation>) {
 }
 
 /// Returns what rule 1 finds wrong with a hotfix commit's `message` (as message and help), if
-/// anything. git's own `Revert "..."` message, which the commit-msg hook lets through, counts as
+/// anything. git's own `Revert "..."`/`Reapply "..."` message, which the commit-msg hook lets through, counts as
 /// type `revert`, so a `git revert` the hook accepted is not refused at push time.
 fn type_problem(message: &str, allowed_types: &[String]) -> Option<(String, String)> {
     let allowed = |kind: &str| allowed_types.iter().any(|t| t.eq_ignore_ascii_case(kind));
     let listed = allowed_types.join(", ");
-    if message.starts_with("Revert \"") && allowed("revert") {
+    if conventional::git_message(message) == Some(GitMessage::Revert) && allowed("revert") {
         return None;
     }
     match ConventionalCommit::parse(message) {

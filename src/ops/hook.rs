@@ -4,12 +4,14 @@
 //! keeps (`.git/HEAD`, the config, the root `Cargo.toml`): no `cargo metadata`, no history walk.
 //! pre-push loads the workspace only when a hotfix branch or a release tag is pushed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use semver::Version;
 
-use crate::conventional::ConventionalCommit;
+use crate::conventional::{self, ConventionalCommit, GitMessage};
+use crate::git::files::{GitEnv, GitFiles};
 use crate::git::history::Repository;
+use crate::git::message::{self, Cleanup};
 use crate::hotfix::policy::{Rule, Violation};
 use crate::ops::check::{self, ApiCheck};
 use crate::release_tag::TagFormat;
@@ -21,19 +23,26 @@ use crate::workspace::manifest::Manifest;
 /// The longest header the lint accepts.
 const MAX_HEADER: usize = 100;
 
-/// Messages git writes itself, which the lint lets through.
-const GIT_MESSAGES: [&str; 5] = ["Merge ", "Revert \"", "fixup! ", "squash! ", "amend! "];
-
-/// Judges the commit message in `file`; `cwd` is where git runs the hook (the work tree root).
-pub fn commit_msg(file: &Path, cwd: &Path) -> anyhow::Result<Vec<Violation>> {
+/// Judges the commit message in `file`; `cwd` is where git runs the hook (the work tree root),
+/// `env` the git variables of the hook's environment.
+pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<Violation>> {
     let raw =
         std::fs::read(file).map_err(|e| anyhow::anyhow!(e).context(format!("failed to read `{}`", file.display())))?;
     let raw = String::from_utf8_lossy(&raw);
-    let git = GitFiles::find(cwd);
-    let comment = git.as_ref().and_then(|g| g.config("core", "commentchar")).unwrap_or_else(|| "#".into());
-    let message = clean(&raw, comment.chars().next().filter(|_| comment != "auto").unwrap_or('#'));
-    if message.is_empty() || GIT_MESSAGES.iter().any(|p| message.starts_with(p)) {
-        return Ok(Vec::new());
+    let git = GitFiles::find(cwd, env);
+    let get = |name: &str| git.as_ref().and_then(|g| g.get(name));
+    let comment =
+        message::comment_prefix(get("core.commentstring").or_else(|| get("core.commentchar")).as_deref(), &raw);
+    // git sets `GIT_EDITOR=:` for its hooks when it opened no editor (`builtin/commit.c`).
+    let editor_used = env.editor.as_deref() != Some(std::ffi::OsStr::new(":"));
+    let mode = Cleanup::resolve(env.cleanup_flag.as_deref(), get("commit.cleanup").as_deref(), editor_used);
+    let message = message::clean(&raw, &comment, mode);
+    let merging = git.as_ref().is_some_and(GitFiles::merging);
+    match conventional::git_message(&message) {
+        Some(GitMessage::Revert | GitMessage::Fixup) => return Ok(Vec::new()),
+        Some(GitMessage::Merge) if merging => return Ok(Vec::new()),
+        _ if message.trim().is_empty() => return Ok(Vec::new()),
+        _ => {}
     }
     let header = message.lines().next().unwrap_or_default();
     let conventional = |text: String| {
@@ -55,6 +64,12 @@ pub fn commit_msg(file: &Path, cwd: &Path) -> anyhow::Result<Vec<Violation>> {
     }
     let parsed = match ConventionalCommit::parse(&message) {
         Ok(parsed) => parsed,
+        Err(_) if conventional::git_message(&message) == Some(GitMessage::Merge) => {
+            violations.push(conventional(
+                "`Merge ...` is git's message for a merge commit, and this commit merges nothing".into(),
+            ));
+            return Ok(violations);
+        }
         Err(err) => {
             violations.push(conventional(format!("not a conventional commit: {err}")));
             return Ok(violations);
@@ -68,8 +83,8 @@ pub fn commit_msg(file: &Path, cwd: &Path) -> anyhow::Result<Vec<Violation>> {
     let Some(branch) = git.branch() else { return Ok(violations) };
     let config = root_config(cwd);
     let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
-    let on_hotfix = (!prefix.is_empty() && branch.starts_with(&prefix))
-        || git.config(&format!("branch.{branch}"), "patchbase").is_some();
+    let on_hotfix =
+        (!prefix.is_empty() && branch.starts_with(&prefix)) || git.get(&format!("branch.{branch}.patchbase")).is_some();
     if !on_hotfix {
         return Ok(violations);
     }
@@ -95,7 +110,7 @@ pub fn commit_msg(file: &Path, cwd: &Path) -> anyhow::Result<Vec<Violation>> {
 
 /// Judges what git is about to push: `lines` are git's `<local ref> <local sha> <remote ref>
 /// <remote sha>` lines.
-pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, lines: &str) -> anyhow::Result<Vec<Violation>> {
+pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, env: &GitEnv, lines: &str) -> anyhow::Result<Vec<Violation>> {
     let pushes: Vec<(&str, &str)> = lines
         .lines()
         .filter_map(|line| {
@@ -105,12 +120,12 @@ pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, lines: &str) -> anyhow
             (!local_sha.bytes().all(|b| b == b'0')).then_some((local_ref, local_sha))
         })
         .collect();
-    let git = GitFiles::find(cwd);
+    let git = GitFiles::find(cwd, env);
     let config = root_config(cwd);
     let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
     let is_hotfix = |branch: &str| {
         (!prefix.is_empty() && branch.starts_with(&prefix))
-            || git.as_ref().is_some_and(|g| g.config(&format!("branch.{branch}"), "patchbase").is_some())
+            || git.as_ref().is_some_and(|g| g.get(&format!("branch.{branch}.patchbase")).is_some())
     };
     let mut violations = Vec::new();
     let mut tags = Vec::new();
@@ -191,104 +206,9 @@ fn root_config(cwd: &Path) -> Config {
         .unwrap_or_default()
 }
 
-/// Returns the message git will record: everything from the scissors line on dropped, comment
-/// lines dropped, trailing whitespace and blank lines at either end removed (`--cleanup=strip`).
-fn clean(raw: &str, comment: char) -> String {
-    let scissors = format!("{comment} ------------------------ >8 ------------------------");
-    let mut lines: Vec<&str> = Vec::new();
-    for line in raw.lines() {
-        if line == scissors {
-            break;
-        }
-        if !line.starts_with(comment) {
-            lines.push(line.trim_end());
-        }
-    }
-    let mut text = lines.join("\n");
-    while text.contains("\n\n\n") {
-        text = text.replace("\n\n\n", "\n\n");
-    }
-    text.trim_matches('\n').to_owned()
-}
-
-/// The files git keeps for the repository around a directory, read directly.
-struct GitFiles {
-    git_dir: PathBuf,
-    /// The repository's config file, read once: the commit-msg hook asks it twice per commit.
-    config: String,
-}
-
-impl GitFiles {
-    /// Finds `$GIT_DIR`, or the `.git` directory (or `gitdir:` file) at or above `cwd`.
-    fn find(cwd: &Path) -> Option<Self> {
-        let git_dir = match std::env::var_os("GIT_DIR") {
-            Some(dir) => cwd.join(dir),
-            None => cwd.ancestors().find_map(|dir| {
-                let dot_git = dir.join(".git");
-                if dot_git.is_dir() {
-                    return Some(dot_git);
-                }
-                let text = std::fs::read_to_string(&dot_git).ok()?;
-                let target = text.strip_prefix("gitdir:")?.trim();
-                Some(dir.join(target))
-            })?,
-        };
-        let common_dir = match std::fs::read_to_string(git_dir.join("commondir")) {
-            Ok(text) => git_dir.join(text.trim()),
-            Err(_) => git_dir.clone(),
-        };
-        let config = std::fs::read_to_string(common_dir.join("config")).unwrap_or_default();
-        Some(Self { git_dir, config })
-    }
-
-    /// Returns the branch HEAD is on, if any.
-    fn branch(&self) -> Option<String> {
-        let head = std::fs::read_to_string(self.git_dir.join("HEAD")).ok()?;
-        head.trim().strip_prefix("ref: refs/heads/").map(str::to_owned)
-    }
-
-    /// Returns `key` of `[section]` or `[section "sub"]` (`section` given as `branch.<name>`)
-    /// from the repository's config file; keys compare case-insensitively, as git's do.
-    fn config(&self, section: &str, key: &str) -> Option<String> {
-        let text = &self.config;
-        let (name, sub) = match section.split_once('.') {
-            Some((name, sub)) => (name, Some(sub)),
-            None => (section, None),
-        };
-        let wanted = match sub {
-            Some(sub) => format!("[{name} \"{}\"]", sub.replace('\\', "\\\\").replace('"', "\\\"")),
-            None => format!("[{name}]"),
-        };
-        let mut in_section = false;
-        let mut found = None;
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('[') {
-                in_section = line.eq_ignore_ascii_case(&wanted) || (sub.is_some() && line == wanted);
-                continue;
-            }
-            if !in_section {
-                continue;
-            }
-            if let Some((k, v)) = line.split_once('=')
-                && k.trim().eq_ignore_ascii_case(key)
-            {
-                found = Some(v.trim().trim_matches('"').to_owned());
-            }
-        }
-        found
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cleans_messages_as_git_does() {
-        let raw = "fix: x\n# Please enter the commit message\n\nbody  \n\n\n\ntrailer: y\n# ------------------------ >8 ------------------------\ndiff --git a b\n";
-        assert_eq!(clean(raw, '#'), "fix: x\n\nbody\n\ntrailer: y");
-        assert_eq!(clean("; comment\nfeat: y\n", ';'), "feat: y");
-    }
 
     #[test]
     fn reads_versions_and_inherited_versions() {

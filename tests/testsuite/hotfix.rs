@@ -808,10 +808,10 @@ fn hooks_install_and_commit_msg_judges_real_commits() {
         "error[conventional]",
         "a body without a blank line",
     );
-    // git's own messages pass (KNOB = 1 is already committed, so each starts from 2).
+    // git's own messages pass (KNOB = 1 is already committed, so each starts from 2); `Merge ...`
+    // only on a merge (commit_msg.rs).
     let mut n = 1;
     for message in [
-        "Merge branch 'topic'",
         "Revert \"feat: a knob\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.",
         "fixup! feat: a knob",
         "squash! feat: a knob",

@@ -7,6 +7,7 @@ mod bump;
 mod bump_auto;
 mod changelog;
 mod cli;
+mod commit_msg;
 mod conventional;
 mod demo;
 mod hook_managers;
