@@ -50,7 +50,9 @@ impl fmt::Display for Severity {
 pub enum ParseError {
     #[error("the message is empty")]
     Empty,
-    #[error("the first line has no `type: description` (e.g. `fix(parser): handle empty input`)")]
+    #[error(
+        "a conventional header is `type(scope): description`, e.g. `fix(parser): handle empty input` or `docs: update the readme`"
+    )]
     NoType,
     #[error("the type `{0}` may contain only letters, digits, `_` and `-`")]
     BadType(String),
@@ -105,7 +107,8 @@ impl ConventionalCommit {
         }
         let type_end = header.find(['(', '!', ':']).ok_or(ParseError::NoType)?;
         let kind = &header[..type_end];
-        if kind.is_empty() {
+        // Plain English (`Update APPS.md (#108)`) has no type at all, rather than a bad one.
+        if kind.is_empty() || kind.contains(char::is_whitespace) {
             return Err(ParseError::NoType);
         }
         if !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
@@ -277,7 +280,9 @@ mod tests {
         assert_eq!(ConventionalCommit::parse("fix:no space"), Err(ParseError::NoSeparator));
         assert_eq!(ConventionalCommit::parse("fix(: x"), Err(ParseError::UnclosedScope));
         assert_eq!(ConventionalCommit::parse("fix: "), Err(ParseError::EmptyDescription));
-        assert_eq!(ConventionalCommit::parse("fi x: y"), Err(ParseError::BadType("fi x".into())));
+        assert_eq!(ConventionalCommit::parse("fi x: y"), Err(ParseError::NoType));
+        assert_eq!(ConventionalCommit::parse("Update APPS.md (#108)"), Err(ParseError::NoType));
+        assert_eq!(ConventionalCommit::parse("fe.at: y"), Err(ParseError::BadType("fe.at".into())));
         assert_eq!(ConventionalCommit::parse("\n"), Err(ParseError::Empty));
     }
 

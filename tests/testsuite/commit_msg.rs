@@ -118,3 +118,11 @@ fn the_branch_is_found_in_a_reftable_repository() {
     assert_refused(&commit(&project, &["-m", "feat: sneak a feature in"]), "error[commit-type]", "feat on a hotfix");
     assert_accepted(&commit(&project, &["-m", "fix: a fix"]), "a fix on a hotfix");
 }
+
+#[test]
+fn a_plain_english_subject_is_shown_what_a_conventional_header_looks_like() {
+    let project = hooked(&[]);
+    let output = commit(&project, &["-m", "Update APPS.md (#108)"]);
+    assert_refused(&output, "a conventional header is `type(scope): description`", "a plain English subject");
+    assert!(!text(&output.stderr).contains("the type `"), "{}", describe(&output));
+}
