@@ -75,13 +75,30 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
             return Ok(violations);
         }
     };
+    // The parser lower-cases the type; the header still holds it as written.
+    if !header.starts_with(&parsed.kind) {
+        let written = &header[..parsed.kind.len()];
+        violations.push(conventional(format!("the type `{written}` must be lower-case: `{}`", parsed.kind)));
+    }
+    let config = root_config(cwd);
+    if !config.allowed_types.contains(&parsed.kind) {
+        violations.push(Violation {
+            rule: Rule::CommitType,
+            location: Some(header.to_owned()),
+            message: format!("type `{}` is not one of the allowed types", parsed.kind),
+            help: format!(
+                "use one of: {} (`allowed-types` in `[workspace.metadata.patch]`); bypass once with `git commit --no-verify`",
+                config.allowed_types.join(", ")
+            ),
+        });
+        return Ok(violations);
+    }
     // `cargo patch release` makes this commit on the hotfix branch itself.
     if crate::hotfix::policy::is_release_commit(&message) {
         return Ok(violations);
     }
     let Some(git) = git else { return Ok(violations) };
     let Some(branch) = git.branch() else { return Ok(violations) };
-    let config = root_config(cwd);
     let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
     let on_hotfix =
         (!prefix.is_empty() && branch.starts_with(&prefix)) || git.get(&format!("branch.{branch}.patchbase")).is_some();

@@ -72,8 +72,15 @@ pub struct Config {
     pub release_commit_message: String,
     pub verify: Vec<String>,
     pub release_window: String,
+    /// The commit types the commit-msg hook accepts on every branch (lower-case).
+    pub allowed_types: Vec<String>,
     pub hotfix: HotfixConfig,
 }
+
+/// The types of the Conventional Commits ecosystem (commitlint's config-conventional), plus
+/// `security`.
+const ALLOWED_TYPES: [&str; 12] =
+    ["feat", "fix", "docs", "style", "refactor", "perf", "test", "build", "ci", "chore", "revert", "security"];
 
 impl Default for Config {
     fn default() -> Self {
@@ -87,6 +94,7 @@ impl Default for Config {
             release_commit_message: "chore(release): {tag}".into(),
             verify: vec!["cargo test --workspace --locked".into()],
             release_window: String::new(),
+            allowed_types: ALLOWED_TYPES.map(String::from).to_vec(),
             hotfix: HotfixConfig::default(),
         }
     }
@@ -128,6 +136,10 @@ pub const DOCUMENTED: &[Documented] = &[
     Documented {
         line: "release-window = \"\"",
         doc: "When releases may happen, e.g. \"Tue,Wed 14:00-16:00 UTC\"; empty: any time",
+    },
+    Documented {
+        line: "allowed-types = [\"feat\", \"fix\", \"docs\", \"style\", \"refactor\", \"perf\", \"test\", \"build\", \"ci\", \"chore\", \"revert\", \"security\"]",
+        doc: "Commit types the commit-msg hook accepts on every branch (lower-case; `hotfix.allowed-types` narrows them on hotfix branches)",
     },
 ];
 
@@ -176,6 +188,7 @@ const TOP_KEYS: &[&str] = &[
     "release-commit-message",
     "verify",
     "release-window",
+    "allowed-types",
     "hotfix",
 ];
 const HOTFIX_KEYS: &[&str] = &[
@@ -223,6 +236,7 @@ impl Config {
                 .unwrap_or(defaults.release_commit_message),
             verify: reader.strings(&name, table, "verify")?.unwrap_or(defaults.verify),
             release_window: reader.string(&name, table, "release-window")?.unwrap_or(defaults.release_window),
+            allowed_types: reader.strings(&name, table, "allowed-types")?.unwrap_or(defaults.allowed_types),
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {

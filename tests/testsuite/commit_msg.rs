@@ -126,3 +126,23 @@ fn a_plain_english_subject_is_shown_what_a_conventional_header_looks_like() {
     assert_refused(&output, "a conventional header is `type(scope): description`", "a plain English subject");
     assert!(!text(&output.stderr).contains("the type `"), "{}", describe(&output));
 }
+
+#[test]
+fn every_branch_takes_only_the_allowed_lower_case_types() {
+    let project = hooked(&[]);
+    assert_refused(&commit(&project, &["-m", "wip: half done"]), "type `wip` is not one of the allowed types", "wip");
+    assert_refused(&commit(&project, &["-m", "Fix: the parser"]), "must be lower-case: `fix`", "Fix");
+    for message in ["feat: a", "style: b", "build: c", "ci: d", "chore: e", "security: f"] {
+        assert_accepted(&commit(&project, &["-m", message]), message);
+    }
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[package.metadata.patch]\nallowed-types = [\"feat\", \"fix\", \"wip\"]\n"),
+    );
+    assert_accepted(&commit(&project, &["-m", "wip: now allowed"]), "a configured type");
+    assert_refused(&commit(&project, &["-m", "docs: not listed"]), "type `docs` is not one of", "docs");
+    // On a hotfix branch the stricter hotfix list still applies.
+    project.git(&["switch", "-q", "-c", "hotfix/x"]);
+    assert_refused(&commit(&project, &["-m", "feat: no"]), "not allowed on hotfix branch", "feat on a hotfix");
+}
