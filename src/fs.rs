@@ -51,17 +51,28 @@ pub fn read_or_empty(path: &Path) -> Result<String, Error> {
 }
 
 /// Returns the contents of the UTF-8 file `path` when it is a regular file (or a symlink to
-/// one) of at most `limit` bytes; `what` names the kind of file in the error. FIFOs and
-/// devices are refused before they are opened, so a read never blocks or runs forever.
+/// one) of at most `limit` bytes; `what` names the kind of file in the error.
 pub fn read_bounded(path: &Path, what: &'static str, limit: u64) -> Result<String, Error> {
-    let read_err = |source| Error::Read { path: path.to_owned(), source };
+    let bytes = read_bytes_bounded(path, what, limit)?;
+    String::from_utf8(bytes).map_err(|err| Error::Read {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
+    })
+}
+
+/// Returns the bytes of `path` when it is a regular file (or a symlink to one) of at most
+/// `limit` bytes. FIFOs and devices are refused before they are opened, so a read never blocks
+/// (a FIFO) or grows until memory runs out (`/dev/zero`).
+pub fn read_bytes_bounded(path: &Path, what: &'static str, limit: u64) -> Result<Vec<u8>, Error> {
     check_regular(path)?;
     let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes)).map_err(read_err)?;
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
     if bytes.len() as u64 > limit {
         return Err(Error::TooLarge { path: path.to_owned(), what, limit });
     }
-    String::from_utf8(bytes).map_err(|err| read_err(std::io::Error::new(std::io::ErrorKind::InvalidData, err)))
+    Ok(bytes)
 }
 
 /// Returns `Ok` when `path` does not exist or is a regular file (through any symlinks), and

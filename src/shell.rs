@@ -143,14 +143,14 @@ impl Shell {
     /// Writes an error with its causes and `help:` lines; never fails (there is nowhere left to report).
     pub fn error(&mut self, error: &anyhow::Error, help: &[String]) {
         self.stop_progress();
-        let mut text = format!("{}: {error}\n", self.paint(RED, "error"));
+        let mut text = format!("{}: {}\n", self.paint(RED, "error"), shortened(&error.to_string()));
         let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
         if !causes.is_empty() {
             text.push_str("\nCaused by:\n");
             for cause in causes {
                 for line in cause.lines() {
                     let indent = if line.is_empty() { "" } else { "  " };
-                    text.push_str(&format!("{indent}{line}\n"));
+                    text.push_str(&format!("{indent}{}\n", shortened(line)));
                 }
             }
         }
@@ -163,9 +163,10 @@ impl Shell {
     /// Writes a rule violation in rustc's shape: `error[rule]: message`, `  --> location`,
     /// `  = help: ...`; never fails.
     pub fn violation(&mut self, rule: &str, location: Option<&str>, message: &str, help: &str) {
+        let message = shortened(message);
         let mut text = format!("{}: {message}\n", self.paint(RED, &format!("error[{rule}]")));
         if let Some(location) = location {
-            text.push_str(&format!("  {} {location}\n", self.paint(CYAN, "-->")));
+            text.push_str(&format!("  {} {}\n", self.paint(CYAN, "-->"), shortened(location)));
         }
         text.push_str(&format!("  {} {help}\n", self.paint(CYAN, "= help:")));
         let _ = io::stderr().lock().write_all(text.as_bytes());
@@ -250,6 +251,25 @@ impl Shell {
         }
         self.print(&text)
     }
+}
+
+/// The most characters of one line of an error that are shown: a message or a location can
+/// quote the input, and a 10 MB one-line commit message must not become 20 MB on stderr.
+const SHOWN_CHARS: usize = 300;
+
+/// Returns `text` with every line longer than [`SHOWN_CHARS`] cut there, saying how much was left out.
+fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.lines().all(|line| line.len() <= SHOWN_CHARS) {
+        return text.into();
+    }
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| match line.char_indices().nth(SHOWN_CHARS) {
+            Some((cut, _)) => format!("{}... ({} more characters)", &line[..cut], line[cut..].chars().count()),
+            None => line.to_owned(),
+        })
+        .collect();
+    lines.join("\n").into()
 }
 
 /// Returns whether the environment allows colour (<https://no-color.org>, `TERM=dumb`).

@@ -72,8 +72,16 @@ pub fn find_config(explicit: Option<&Path>, root: &Path) -> ConfigSource {
 pub fn load_config(source: &ConfigSource) -> Result<Config, Error> {
     match source {
         ConfigSource::Cliff(path) => {
-            if !path.is_file() {
-                return Err(Error::Config { path: path.clone(), message: "no such file".into() });
+            // Refuse a FIFO, a device or a huge file before git-cliff-core reads it unbounded.
+            if let Err(err) = crate::fs::read_bounded(path, "a changelog configuration", crate::fs::TEXT_LIMIT) {
+                let message = match err {
+                    crate::fs::Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                        "no such file".to_owned()
+                    }
+                    crate::fs::Error::Read { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                };
+                return Err(Error::Config { path: path.clone(), message });
             }
             Config::load(path).map_err(|err| Error::Config { path: path.clone(), message: err.to_string() })
         }

@@ -20,14 +20,16 @@ use crate::workspace::config::Config;
 use crate::workspace::layout::Layout;
 use crate::workspace::manifest::Manifest;
 
+/// The largest commit message the hook reads (far past any real one; `/dev/zero` stops here).
+const MESSAGE_LIMIT: u64 = 1 << 20;
+
 /// The longest header the lint accepts.
 const MAX_HEADER: usize = 100;
 
 /// Judges the commit message in `file`; `cwd` is where git runs the hook (the work tree root),
 /// `env` the git variables of the hook's environment.
 pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<Violation>> {
-    let raw =
-        std::fs::read(file).map_err(|e| anyhow::anyhow!(e).context(format!("failed to read `{}`", file.display())))?;
+    let raw = crate::fs::read_bytes_bounded(file, "a commit message", MESSAGE_LIMIT)?;
     let raw = String::from_utf8_lossy(&raw);
     let git = GitFiles::find(cwd, env);
     let get = |name: &str| git.as_ref().and_then(|g| g.get(name));
@@ -216,7 +218,7 @@ fn version_in(manifest: &str, root: Option<&str>) -> Option<Version> {
 /// The configuration of the workspace whose root manifest is `cwd/Cargo.toml`, or the defaults.
 fn root_config(cwd: &Path) -> Config {
     let path = cwd.join("Cargo.toml");
-    std::fs::read_to_string(&path)
+    crate::fs::read_to_string(&path)
         .ok()
         .and_then(|text| Manifest::parse(path, text).ok())
         .and_then(|m| Config::from_root_manifest(&m).ok())

@@ -204,3 +204,46 @@ fn a_panic_in_a_worker_thread_is_reported() {
     assert!(stderr.contains("\nhelp: this is a bug; please report it at "), "{stderr}");
     assert_eq!(stderr.matches("error:").count(), 1, "one report for the run: {stderr}");
 }
+
+/// Observation 7: `commit-msg` on a FIFO hung, `/dev/zero` as a message or config grew until
+/// memory ran out, and a 10 MB one-line message printed 20 MB to stderr.
+#[test]
+fn inputs_that_never_end_are_refused() {
+    let project = repo_with_a_commit();
+    mkfifo(&project.root().join("fifo"));
+    let hook = |file: &str| project.cargo_patch().args(["hook", "commit-msg", file]).timeout(HANG).output().unwrap();
+    for (file, expected) in [
+        ("fifo", "error: `[ROOT]/ws/fifo` is a FIFO, not a regular file\n"),
+        ("/dev/zero", "error: `/dev/zero` is a character device, not a regular file\n"),
+    ] {
+        let output = hook(file);
+        crate::support::assert_code(&output, 1, file);
+        let root = project.home().canonicalize().unwrap();
+        let expected = expected.replace("[ROOT]", &root.display().to_string());
+        assert!(crate::support::text(&output.stderr).starts_with(&expected), "{}", crate::support::describe(&output));
+    }
+    project.write("huge", &"x".repeat((1 << 20) + 1));
+    project.cargo_patch().args(["hook", "commit-msg", "huge"]).assert().code(1).stderr_eq(snapbox::str![[r#"
+error: `[ROOT]/ws/huge` is larger than 1 MiB, the limit for a commit message
+help: check that this is the file you meant
+
+"#]]);
+    // Under the limit, a one-line message is judged, but what is shown of it is cut short.
+    project.write("long", &format!("feat: {}\n", "x".repeat(900_000)));
+    let output = hook("long");
+    crate::support::assert_code(&output, 1, "a 900 kB header");
+    assert!(output.stderr.len() < 2_000, "{} bytes on stderr", output.stderr.len());
+    assert!(
+        crate::support::text(&output.stderr).contains("... (899706 more characters)"),
+        "{}",
+        crate::support::describe(&output)
+    );
+
+    project.cargo_patch().args(["changelog", "--config", "/dev/zero"]).timeout(HANG).assert().code(1).stderr_eq(
+        snapbox::str![[r#"
+error: failed to read the changelog configuration `/dev/zero`: `/dev/zero` is a character device, not a regular file
+help: fix the file (it is read as git-cliff reads it), or pass another with `--config`
+
+"#]],
+    );
+}
