@@ -1,4 +1,7 @@
-//! The change a hotfix branch makes, file by file and hunk by hunk, from `git diff -U0`.
+//! The change a hotfix branch makes, file by file and hunk by hunk, from `git diff --raw -z -p
+//! -U0`: the NUL-separated raw records list the files (a mode-only change, an empty new file and a
+//! name with ` and ` or a tab in it have no `---`/`+++` lines to read a path from), the patch
+//! their hunks.
 //!
 //! The git CLI rather than gix here: the rules need the hunks' lines (format churn, test code),
 //! git's own diff (its `diff` attributes, binary detection) is what reviewers see, and one
@@ -23,8 +26,6 @@ pub struct Hunk {
 pub struct FileDiff {
     /// The path after the change (`/`-separated, relative to the repository root).
     pub path: String,
-    /// The path before the change, when it differs (additions: `/dev/null` is `None`).
-    pub old_path: Option<String>,
     pub binary: bool,
     pub hunks: Vec<Hunk>,
 }
@@ -52,10 +53,13 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Starts `git diff -U0 base head`.
+    /// Starts `git diff --raw -z -p -U0 base head`.
     pub fn spawn(workdir: &Path, base: &str, head: &str) -> Result<Self, git::Error> {
         let args = [
             "diff",
+            "--raw",
+            "-z",
+            "-p",
             "--no-color",
             "--no-ext-diff",
             "--no-renames",
@@ -92,32 +96,33 @@ impl Pending {
             let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
             return Err(git::Error::Failed { args: format!("diff {range}"), dir: workdir, stderr });
         }
-        Ok(parse(&String::from_utf8_lossy(&output.stdout)))
+        Ok(parse(&output.stdout))
     }
 }
 
-/// Parses `git diff -U0` output.
-fn parse(patch: &str) -> Vec<FileDiff> {
+/// Parses `git diff --raw -z -p -U0` output: the NUL-separated raw records name every changed
+/// file exactly (mode-only changes, empty files and any byte in a name included), then the patch
+/// gives each its hunks, one `diff --git` section per record, in the same order.
+fn parse(output: &[u8]) -> Vec<FileDiff> {
     let mut files: Vec<FileDiff> = Vec::new();
+    let mut rest = output;
+    // `:<old mode> <new mode> <old id> <new id> <status>\0<path>\0`, one path with `--no-renames`.
+    while rest.first() == Some(&b':') {
+        let mut fields = rest.splitn(3, |b| *b == 0);
+        let (Some(_meta), Some(path)) = (fields.next(), fields.next()) else { break };
+        files.push(FileDiff { path: String::from_utf8_lossy(path).into_owned(), ..FileDiff::default() });
+        rest = fields.next().unwrap_or_default();
+    }
+    let patch = String::from_utf8_lossy(rest.strip_prefix(b"\0").unwrap_or(rest));
+    let mut section = None;
     for line in patch.lines() {
         if line.starts_with("diff --git ") {
-            files.push(FileDiff::default());
+            section = Some(section.map_or(0, |i| i + 1));
             continue;
         }
-        let Some(file) = files.last_mut() else { continue };
-        // Headers come before the first hunk; inside hunks `--- x` is a removed line `-- x`.
-        let in_header = file.hunks.is_empty();
-        if let Some(path) = line.strip_prefix("--- ").filter(|_| in_header) {
-            file.old_path = path_of(path, "a/");
-        } else if let Some(path) = line.strip_prefix("+++ ").filter(|_| in_header) {
-            if let Some(path) = path_of(path, "b/") {
-                file.path = path;
-            }
-        } else if line.starts_with("Binary files ") && in_header {
+        let Some(file) = section.and_then(|i| files.get_mut(i)) else { continue };
+        if line.starts_with("Binary files ") && file.hunks.is_empty() {
             file.binary = true;
-            if file.path.is_empty() {
-                file.path = binary_path(line);
-            }
         } else if let Some(header) = line.strip_prefix("@@ ") {
             file.hunks.push(Hunk { new_start: hunk_start(header), ..Hunk::default() });
         } else if let Some(hunk) = file.hunks.last_mut() {
@@ -128,53 +133,7 @@ fn parse(patch: &str) -> Vec<FileDiff> {
             }
         }
     }
-    for file in &mut files {
-        if file.path.is_empty() {
-            // A deletion: `+++ /dev/null`.
-            file.path = file.old_path.clone().unwrap_or_default();
-        }
-        if file.old_path.as_deref() == Some(file.path.as_str()) {
-            file.old_path = None;
-        }
-    }
     files
-}
-
-/// Returns the path of a `--- a/x` or `+++ b/x` line, `None` for `/dev/null`.
-fn path_of(text: &str, prefix: &str) -> Option<String> {
-    let text = text.strip_suffix('\t').unwrap_or(text);
-    let text = unquote(text);
-    text.strip_prefix(prefix).map(str::to_owned)
-}
-
-/// Undoes git's C-style quoting of unusual paths (`"a/x\ty"`); with `core.quotePath=false`
-/// only control characters, `"` and `\` are quoted.
-fn unquote(text: &str) -> std::borrow::Cow<'_, str> {
-    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else { return text.into() };
-    let mut out = String::new();
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out.into()
-}
-
-/// `Binary files a/x and b/y differ`: the new path, or the old one for a deletion.
-fn binary_path(line: &str) -> String {
-    let rest = line.trim_start_matches("Binary files ").trim_end_matches(" differ");
-    match rest.split_once(" and ") {
-        Some((old, new)) => path_of(new, "b/").or_else(|| path_of(old, "a/")).unwrap_or_default(),
-        None => String::new(),
-    }
 }
 
 /// The new-file start line of `-a,b +c,d @@ ...`.
@@ -193,17 +152,21 @@ mod tests {
 
     #[test]
     fn parses_files_hunks_and_binaries() {
+        let raw = ":100644 100644 1 2 M\0src/lib.rs\0:100644 000000 1 0 D\0gone.txt\0:100644 100755 1 1 M\0ci.sh\0\
+:000000 100644 0 e A\0a and b.png\0:000000 100644 0 e A\0tab\tname\0\0";
         let patch = "diff --git a/src/lib.rs b/src/lib.rs\nindex 1..2 100644\n--- a/src/lib.rs\n+++ b/src/lib.rs\n\
 @@ -3,2 +3,2 @@ fn x\n-old\n--- sql comment\n+new\n+more\n@@ -10,0 +12 @@\n+tail\n\
 diff --git a/gone.txt b/gone.txt\ndeleted file mode 100644\n--- a/gone.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-bye\n\
-diff --git a/logo.png b/logo.png\nnew file mode 100644\nBinary files /dev/null and b/logo.png differ\n\
-diff --git \"a/we\\\"ird\" \"b/we\\\"ird\"\n--- \"a/we\\\"ird\"\n+++ \"b/we\\\"ird\"\n@@ -1 +1 @@\n-a\n+b\n";
-        let files = parse(patch);
-        assert_eq!(files.len(), 4);
-        assert_eq!((files[0].path.as_str(), files[0].added_lines(), files[0].removed_lines()), ("src/lib.rs", 3, 2));
+diff --git a/ci.sh b/ci.sh\nold mode 100644\nnew mode 100755\n\
+diff --git a/a and b.png b/a and b.png\nnew file mode 100644\nBinary files /dev/null and b/a and b.png differ\n\
+diff --git \"a/tab\\tname\" \"b/tab\\tname\"\nnew file mode 100644\n";
+        let files = parse(format!("{raw}{patch}").as_bytes());
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["src/lib.rs", "gone.txt", "ci.sh", "a and b.png", "tab\tname"]);
+        assert_eq!((files[0].added_lines(), files[0].removed_lines()), (3, 2));
         assert_eq!(files[0].hunks[1].new_start, 12);
-        assert_eq!((files[1].path.as_str(), files[1].removed_lines()), ("gone.txt", 1));
-        assert!(files[2].binary && files[2].path == "logo.png");
-        assert_eq!(files[3].path, "we\"ird");
+        assert_eq!(files[1].removed_lines(), 1);
+        assert!(files[2].hunks.is_empty() && !files[2].binary);
+        assert!(files[3].binary);
     }
 }

@@ -142,7 +142,7 @@ fn manifest_changes(
 ) -> anyhow::Result<Vec<ManifestChange>> {
     let mut changes = Vec::new();
     for file in files.iter().filter(|f| f.path == "Cargo.toml" || f.path.ends_with("/Cargo.toml")) {
-        let before = repo.file_at(base, file.old_path.as_deref().unwrap_or(&file.path))?;
+        let before = repo.file_at(base, &file.path)?;
         let after = repo.file_at(head, &file.path)?;
         changes.push(ManifestChange { path: file.path.clone(), before, after });
     }

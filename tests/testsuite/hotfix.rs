@@ -1268,3 +1268,34 @@ fn hooks_install_defers_to_a_hook_manager_unless_forced() {
     assert!(text(&refused.stderr).contains(".pre-commit-config.yaml"), "{}", describe(&refused));
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), generated, "the manager's hook was touched");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14: the policy sees every changed file and judges content, not names.
+
+#[test]
+fn check_rule_paths_sees_mode_changes_empty_files_and_any_file_name() {
+    let project = Project::new();
+    write_workspace(
+        &project,
+        "1.2.3",
+        "\n[workspace.metadata.patch.hotfix]\nforbid-paths = [\".github/**\", \"brand and assets/**\"]\n",
+    );
+    project.write(".github/ci.sh", "echo ci\n");
+    project.generate_lockfile();
+    project.commit_all();
+    project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
+    hotfix_branch(&project, "files");
+    clean_fix(&project);
+    std::fs::set_permissions(project.root().join(".github/ci.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    project.write(".github/CODEOWNERS", "");
+    std::fs::create_dir_all(project.root().join("brand and assets")).unwrap();
+    std::fs::write(project.root().join("brand and assets/logo and icon.png"), b"\x89PNG\0\x01\x02").unwrap();
+    git_ok(&project, &["add", "-A"]);
+    git_ok(&project, &["commit", "-q", "--no-verify", "-m", "docs: touch the forbidden files"]);
+    let output = patch(&project, &["check"]);
+    assert_only_rule(&output, "paths");
+    let stderr = text(&output.stderr);
+    for path in [".github/ci.sh", ".github/CODEOWNERS", "brand and assets/logo and icon.png"] {
+        assert!(stderr.contains(&format!("`{path}` matches")), "{path} is not reported; {}", describe(&output));
+    }
+}
