@@ -16,7 +16,8 @@
 //! - [`workspace`]: members from `cargo metadata --no-deps`, manifests as text with spans,
 //!   `Cargo.lock`, and the `[workspace.metadata.patch]` configuration.
 //! - [`version`]: bump levels, pre-release stepping and requirement rewriting.
-//! - [`git`]: the questions asked of git: dirty files (the git CLI) and history (gix).
+//! - [`git`]: the questions asked of git: dirty files (the git CLI), history (gix), the diff, and
+//!   the files the commit-msg hook reads directly (config, HEAD, the message git will record).
 //! - [`conventional`]: Conventional Commits parsing, severity, cherry-pick trailers, levels.
 //! - [`changes`]: the conventional changes of a range, as `status` and `notes` list them.
 //! - [`release_tag`]: tag formats, release tags and the latest stable release.
@@ -29,13 +30,15 @@
 //! - [`release_window`]: when releases may happen.
 //! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
 //!   [`fs`]: reads and atomic writes with the path in every error; [`parallel`]: ordered
-//!   parallel maps; [`date`]: calendar dates for release headers.
+//!   parallel maps; [`date`]: calendar dates for release headers; [`diagnostics`]: warnings
+//!   from the domain layers (a malformed tag skipped), printed by `cli` after the command.
 
 pub mod changelog;
 pub mod changes;
 pub mod cli;
 pub mod conventional;
 pub mod date;
+pub mod diagnostics;
 pub mod error;
 pub mod fs;
 pub mod git;

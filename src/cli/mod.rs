@@ -67,7 +67,11 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> i32 {
         }
     };
     let mut shell = Shell::new(cli.global.verbosity(), cli.global.color());
-    match run(cli, &mut shell) {
+    let result = run(cli, &mut shell);
+    for warning in crate::diagnostics::take() {
+        let _ = shell.warn(warning);
+    }
+    match result {
         Ok(()) => exit_code::OK,
         Err(CliError { error: None, code }) => code,
         Err(CliError { error: Some(err), code }) => {

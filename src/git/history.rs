@@ -163,17 +163,24 @@ impl Repository {
                 .repo
                 .find_object(target)
                 .map_err(|err| Error::Read { what: format!("tag `{ref_name}`"), message: err.to_string() })?;
-            let (name, message) = match object.kind {
-                gix::object::Kind::Commit => (ref_name, None),
-                gix::object::Kind::Tag => {
-                    let tag = object.to_tag_ref();
-                    (to_string(tag.name), Some(tag_message(tag.message)))
-                }
+            // The ref names the tag: `git tag NEW OLD` leaves the old name inside the object.
+            let message = match object.kind {
+                gix::object::Kind::Commit => None,
+                gix::object::Kind::Tag => match object.try_to_tag_ref() {
+                    Ok(tag) => Some(tag_message(tag.message)),
+                    Err(err) => {
+                        crate::diagnostics::warn(format!(
+                            "skipped tag `{ref_name}`: its tag object {target} is malformed ({err}); \
+                             recreate it with `git tag -f -a {ref_name} <commit>`"
+                        ));
+                        continue;
+                    }
+                },
                 _ => continue,
             };
             let Ok(commit) = reference.peel_to_commit() else { continue };
             let commit_time = commit.time().map(|t| t.seconds).unwrap_or_default();
-            tags.push(Tag { name, commit: commit.id.to_string(), commit_time, message });
+            tags.push(Tag { name: ref_name, commit: commit.id.to_string(), commit_time, message });
         }
         tags.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(tags)

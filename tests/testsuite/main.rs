@@ -20,6 +20,7 @@ mod repository;
 mod robustness;
 mod roundtrip;
 mod support;
+mod tags;
 
 /// Fails when a test file exists that no `mod` line above includes (jj's forgotten-file check).
 #[test]
