@@ -106,6 +106,10 @@ pub enum Error {
     UnsupportedRequirement { req: String, version: Version },
     #[error("`{req}` is not a valid version requirement")]
     InvalidRequirement { req: String },
+    #[error(
+        "`{version}` has no next {part} version: {part} is already 18446744073709551615, the largest semver allows"
+    )]
+    AtLimit { version: Version, part: &'static str },
 }
 
 impl Error {
@@ -120,6 +124,9 @@ impl Error {
                 format!("edit the requirement by hand so it allows `{version}`, then run the command again")
             }
             Self::InvalidRequirement { .. } => "write it as cargo expects, e.g. `1.2.3`, `^1.2` or `=1.2.3`".into(),
+            Self::AtLimit { .. } => {
+                "pass the new version itself, e.g. `cargo patch bump 1.0.0` for another number".into()
+            }
         }
     }
 }
@@ -146,42 +153,52 @@ impl BumpLevel {
     fn apply(self, current: &Version) -> Result<Version, Error> {
         let stable = Version::new(current.major, current.minor, current.patch);
         let is_pre = !current.pre.is_empty();
+        let next = |n: u64, part| next_number(current, n, part);
         Ok(match self {
             Self::Major if is_pre && current.minor == 0 && current.patch == 0 => stable,
-            Self::Major => Version::new(current.major + 1, 0, 0),
+            Self::Major => Version::new(next(current.major, "major")?, 0, 0),
             Self::Minor if is_pre && current.patch == 0 => stable,
-            Self::Minor => Version::new(current.major, current.minor + 1, 0),
+            Self::Minor => Version::new(current.major, next(current.minor, "minor")?, 0),
             Self::Patch if is_pre => stable,
-            Self::Patch => Version::new(current.major, current.minor, current.patch + 1),
+            Self::Patch => Version::new(current.major, current.minor, next(current.patch, "patch")?),
             Self::Release if is_pre => stable,
             Self::Release => {
                 return Err(Error::NotPreRelease { version: current.clone() });
             }
-            Self::Pre(channel) => next_pre_release(current, channel),
+            Self::Pre(channel) => next_pre_release(current, channel)?,
         })
     }
 }
 
+/// Returns `n + 1`, or `AtLimit` naming `part` of `current` when `n` is `u64::MAX` (a wrap
+/// would turn a bump into a downgrade).
+pub fn next_number(current: &Version, n: u64, part: &'static str) -> Result<u64, Error> {
+    n.checked_add(1).ok_or_else(|| Error::AtLimit { version: current.clone(), part })
+}
+
 /// Returns the next pre-release on `channel`; a backwards move (rc -> alpha) is left for the
 /// caller's downgrade check to refuse.
-fn next_pre_release(current: &Version, channel: PreRelease) -> Version {
+fn next_pre_release(current: &Version, channel: PreRelease) -> Result<Version, Error> {
     let id = channel.identifier();
     let (patch, number) = if current.pre.is_empty() {
-        (current.patch + 1, 1)
+        (next_number(current, current.patch, "patch")?, 1)
     } else {
         let number = match current.pre.as_str().split_once('.') {
-            Some((head, n)) if head == id => n.parse::<u64>().map_or(1, |n| n + 1),
+            Some((head, n)) if head == id => match n.parse::<u64>() {
+                Ok(n) => next_number(current, n, "pre-release")?,
+                Err(_) => 1,
+            },
             _ => 1,
         };
         (current.patch, number)
     };
-    Version {
+    Ok(Version {
         major: current.major,
         minor: current.minor,
         patch,
         pre: Prerelease::new(&format!("{id}.{number}")).expect("`<id>.<number>` is a valid pre-release"),
         build: BuildMetadata::EMPTY,
-    }
+    })
 }
 
 /// Returns the text that replaces requirement `req` once the crate it names is at `new`, or

@@ -44,7 +44,10 @@ pub fn uncommitted_files(dir: &Path, paths: &[PathBuf]) -> Result<Option<Vec<Str
     };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
-        if stderr.contains("not a git repository") {
+        // Only "no repository found by discovery" means there is nothing to protect. A `GIT_DIR`
+        // that names no repository ("not a git repository: '/wrong'") is a broken environment,
+        // and taking it for "no repository" would turn the dirty check off.
+        if stderr.contains("not a git repository (or any") {
             return Ok(None);
         }
         return Err(Error::Failed { args: args.into(), dir: dir.to_owned(), stderr });

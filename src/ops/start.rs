@@ -73,7 +73,7 @@ pub fn start(
 
     // The next patch of this line must still be free.
     let mut next = base.version.clone();
-    next.patch += 1;
+    next.patch = crate::version::next_number(&base.version, next.patch, "patch")?;
     next.pre = semver::Prerelease::EMPTY;
     let (line, _) = release_tag::releases(&format, &tags, base.crate_name.as_deref());
     let same_line = |r: &&ReleaseTag| r.version.major == base.version.major && r.version.minor == base.version.minor;

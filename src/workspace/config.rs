@@ -17,6 +17,8 @@ pub enum Error {
     UnknownKey { path: PathBuf, line: usize, table: String, key: String, known: Vec<&'static str> },
     #[error("`{table}.{key}` in `{}` (line {line}) must be {expected}", path.display())]
     WrongType { path: PathBuf, line: usize, table: String, key: String, expected: &'static str },
+    #[error("`{table}.{key}` in `{}` (line {line}): `{glob}` is not a valid glob: {message}", path.display())]
+    InvalidGlob { path: PathBuf, line: usize, table: String, key: String, glob: String, message: &'static str },
 }
 
 impl Error {
@@ -24,6 +26,9 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         match self {
             Self::UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
+            Self::InvalidGlob { .. } => {
+                Some("write globs as `.github/**` or `src/*.rs`; `[`, `]` and `**` must be complete".into())
+            }
             Self::WrongType { .. } => {
                 Some("see the Configuration section of cargo-patch's README for every key, its type and default".into())
             }
@@ -260,7 +265,7 @@ impl Config {
             if let Some(v) = r.bool(&name, table, "allow-dependency-changes")? {
                 h.allow_dependency_changes = v
             }
-            if let Some(v) = r.strings(&name, table, "forbid-paths")? {
+            if let Some(v) = r.globs(&name, table, "forbid-paths")? {
                 h.forbid_paths = v
             }
             if let Some(v) = r.bool(&name, table, "require-test")? {
@@ -337,6 +342,30 @@ impl<'a> Reader<'a> {
                     .ok_or_else(|| self.wrong_type(name, key, item, "a whole number, 0 or more"))
             })
             .transpose()
+    }
+
+    /// Returns an array of globs, refusing one that does not compile (a silently dropped
+    /// `forbid-paths` entry would forbid nothing).
+    fn globs(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<Vec<String>>, Error> {
+        let Some(globs) = self.strings(name, table, key)? else { return Ok(None) };
+        for glob in &globs {
+            if let Err(err) = glob::Pattern::new(glob) {
+                let element = table
+                    .get(key)
+                    .and_then(Item::as_array)
+                    .and_then(|array| array.iter().find(|v| v.as_str() == Some(glob.as_str())));
+                let offset = element.and_then(Value::span).map_or(0, |s| s.start);
+                return Err(Error::InvalidGlob {
+                    path: self.manifest.path().to_owned(),
+                    line: self.manifest.line_of(offset),
+                    table: name.to_owned(),
+                    key: key.to_owned(),
+                    glob: glob.clone(),
+                    message: err.msg,
+                });
+            }
+        }
+        Ok(Some(globs))
     }
 
     fn strings(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<Vec<String>>, Error> {

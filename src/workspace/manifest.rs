@@ -284,8 +284,12 @@ impl Manifest {
 fn requoted(raw: &str, old: &str, new: &str) -> String {
     for quote in ["\"\"\"", "'''", "\"", "'"] {
         if let Some(inner) = raw.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) {
-            if inner == old {
-                return format!("{quote}{new}{quote}");
+            // A multi-line string drops a newline right after its opening quotes (TOML 1.0).
+            let newline = ["\r\n", "\n"]
+                .into_iter()
+                .find(|nl| quote.len() == 3 && inner.starts_with(nl) && &inner[nl.len()..] == old);
+            if inner == old || newline.is_some() {
+                return format!("{quote}{}{new}{quote}", newline.unwrap_or_default());
             }
             break;
         }
@@ -353,6 +357,8 @@ mod tests {
         assert_eq!(requoted("'0.4'", "0.4", "0.5"), "'0.5'");
         assert_eq!(requoted("'''0.4'''", "0.4", "0.5"), "'''0.5'''");
         assert_eq!(requoted("\"\\u0030.4\"", "0.4", "0.5"), "\"0.5\"");
+        assert_eq!(requoted("\"\"\"\n0.4\"\"\"", "0.4", "0.5"), "\"\"\"\n0.5\"\"\"");
+        assert_eq!(requoted("'''\r\n0.4'''", "0.4", "0.5"), "'''\r\n0.5'''");
     }
 
     #[test]

@@ -247,3 +247,59 @@ help: fix the file (it is read as git-cliff reads it), or pass another with `--c
 "#]],
     );
 }
+
+/// Returns a one-crate workspace whose root manifest is `manifest`, committed.
+fn one_crate(manifest: &str) -> Project {
+    let project = Project::new();
+    project.write("Cargo.toml", manifest).write("src/lib.rs", "");
+    project.commit_all();
+    project
+}
+
+/// Observation 8: versions at the u64 limit wrapped; an invalid `forbid-paths` glob was
+/// ignored; a multi-line version string became a one-line string; a wrong `GIT_DIR` turned
+/// the dirty-tree check off.
+#[test]
+fn values_at_the_edge() {
+    let max = u64::MAX;
+    let project = one_crate(&format!("[package]\nname = \"edge\"\nversion = \"1.{max}.{max}\"\nedition = \"2021\"\n"));
+    for (level, part) in [("patch", "patch"), ("minor", "minor")] {
+        let output = project.cargo_patch().args(["bump", level]).output().unwrap();
+        crate::support::assert_code(&output, 1, level);
+        let stderr = crate::support::text(&output.stderr);
+        assert!(stderr.contains(&format!("has no next {part} version: {part} is already {max}")), "{stderr}");
+    }
+    project.cargo_patch().args(["bump", "major"]).assert().success();
+    assert!(project.read("Cargo.toml").contains("version = \"2.0.0\""));
+
+    let glob = one_crate(concat!(
+        "[package]\nname = \"edge\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n",
+        "[package.metadata.patch.hotfix]\nforbid-paths = [\"ok/**\", \"[bad\"]\n",
+    ));
+    glob.git(&["switch", "-q", "-c", "hotfix/x"]);
+    glob.cargo_patch().args(["check", "--base", "HEAD"]).assert().code(1).stderr_eq(snapbox::str![[r#"
+error: `package.metadata.patch.hotfix.forbid-paths` in `[ROOT]/ws/Cargo.toml` (line 7): `[bad` is not a valid glob: invalid range pattern
+help: write globs as `.github/**` or `src/*.rs`; `[`, `]` and `**` must be complete
+
+"#]]);
+
+    let multi = one_crate("[package]\nname = \"edge\"\nversion = \"\"\"\n1.0.0\"\"\"\nedition = \"2021\"\n");
+    multi.cargo_patch().args(["bump", "patch"]).assert().success();
+    assert_eq!(
+        multi.read("Cargo.toml"),
+        "[package]\nname = \"edge\"\nversion = \"\"\"\n1.0.1\"\"\"\nedition = \"2021\"\n"
+    );
+
+    let dirty = one_crate("[package]\nname = \"edge\"\nversion = \"1.0.0\"\nedition = \"2021\"\n");
+    dirty.write("Cargo.toml", "[package]\nname = \"edge\"\nversion = \"1.0.0\"\nedition = \"2021\"\n# mine\n");
+    let output =
+        dirty.cargo_patch().args(["bump", "patch"]).env("GIT_DIR", dirty.home().join("nowhere")).output().unwrap();
+    crate::support::assert_code(&output, 1, "bump with a wrong GIT_DIR");
+    assert!(
+        crate::support::text(&output.stderr).contains("not a git repository: "),
+        "{}",
+        crate::support::describe(&output)
+    );
+    assert!(dirty.read("Cargo.toml").ends_with("# mine\n"), "the uncommitted edit is kept");
+    assert!(dirty.read("Cargo.toml").contains("version = \"1.0.0\""));
+}
