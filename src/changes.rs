@@ -4,9 +4,9 @@
 use semver::Version;
 
 use crate::conventional::{self, ConventionalCommit, Level, Severity};
-use std::path::Path;
 
 use crate::git::history::{ChangedPaths, CommitInfo, CommitOrder, Error, Repository};
+use crate::workspace::units::Owners;
 
 /// One conventional change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +77,25 @@ impl Section {
 
 /// Returns the changes reachable from `tip` but not from `hidden`, newest first; with `dir`,
 /// only those that change a file under it.
-pub fn between(repo: &Repository, tip: &str, hidden: &[String], dir: Option<&Path>) -> Result<Vec<Change>, Error> {
+pub fn between(
+    repo: &Repository,
+    tip: &str,
+    hidden: &[String],
+    scope: Option<&Scope<'_>>,
+) -> Result<Vec<Change>, Error> {
     let mut commits = repo.commits(&[tip.to_owned()], hidden, CommitOrder::Topological)?;
-    if let Some(dir) = dir {
-        commits = ChangedPaths::new(repo).under(commits, dir)?;
+    if let Some(scope) = scope {
+        let owned = |path: &str| scope.owners.owner(path).is_some_and(|owner| scope.crates.iter().any(|c| c == owner));
+        commits = ChangedPaths::new(repo).touching(commits, owned)?;
     }
     Ok(from_commits(&commits))
+}
+
+/// The commits of some crates: those changing a file one of `crates` owns (the longest member
+/// directory containing it; a root crate owns what no other member does).
+pub struct Scope<'a> {
+    pub owners: &'a Owners,
+    pub crates: &'a [String],
 }
 
 /// Returns the conventional changes among `commits`: release commits (`chore(release)`) left

@@ -23,6 +23,11 @@ impl TagFormat {
         Self(format.to_owned())
     }
 
+    /// Returns the format as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// Returns whether tags of this format name their crate.
     pub fn names_crate(&self) -> bool {
         self.0.contains("{crate}")
@@ -64,6 +69,11 @@ impl TagFormat {
     /// name does not match or its version is not semver.
     pub fn parse(&self, tag: &Tag, crate_name: Option<&str>) -> Option<ReleaseTag> {
         read(&self.pattern(crate_name), tag)
+    }
+
+    /// Reads `tag` with a pattern from [`TagFormat::pattern`] (built once for many tags).
+    pub fn read_with(&self, pattern: &Regex, tag: &Tag) -> Option<ReleaseTag> {
+        read(pattern, tag)
     }
 }
 

@@ -2,7 +2,6 @@
 //! text and JSON renderings (`notes` prints them; `release` writes them into the tag).
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use semver::Version;
 use serde_json::json;
@@ -36,15 +35,15 @@ pub struct Release<'a> {
     /// The release before it on its line, as (tag, commit).
     pub previous: Option<(&'a str, &'a str)>,
     pub timestamp: i64,
-    /// Only the commits changing a file under this directory (per-crate tags).
-    pub dir: Option<&'a Path>,
+    /// Only the commits of these crates (a unit of a workspace with several).
+    pub scope: Option<changes::Scope<'a>>,
     pub crates: Vec<String>,
 }
 
 /// Returns the notes of `release`: its user-facing changes since the previous release.
 pub fn compose(repo: &Repository, release: Release<'_>) -> Result<ReleaseNotes, Error> {
     let hidden: Vec<String> = release.previous.iter().map(|(_, commit)| (*commit).to_owned()).collect();
-    let all = changes::between(repo, release.tip, &hidden, release.dir)?;
+    let all = changes::between(repo, release.tip, &hidden, release.scope.as_ref())?;
     // Release notes are for users: internal changes appear only when they break something.
     let all: Vec<Change> = all.into_iter().filter(|c| c.section() != Section::Other || c.breaking).collect();
     Ok(ReleaseNotes {

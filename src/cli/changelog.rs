@@ -64,8 +64,13 @@ pub struct ChangelogArgs {
 /// Runs `changelog`.
 pub fn exec(args: ChangelogArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> CliResult {
     let ChangelogArgs { unreleased, latest, tag, range, package, config, output, prepend, dry_run } = args;
-    let options =
-        ChangelogOptions { selection: Selection { unreleased, latest, tag, range }, package, config, output, prepend };
+    let options = ChangelogOptions {
+        selection: Selection { unreleased, latest, tag, range },
+        packages: package.into_iter().collect(),
+        config,
+        output,
+        prepend,
+    };
     let outcome = changelog::run(manifest_path, cwd, &options)?;
     if let ConfigSource::Cliff(path) = &outcome.config {
         shell.verbose("Using", format!("git-cliff configuration `{}`", path.display()))?;

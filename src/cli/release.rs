@@ -63,6 +63,15 @@ pub struct ReleaseArgs {
     /// The registry to publish to (passed to `cargo publish --registry`)
     #[arg(long, value_name = "NAME", conflicts_with = "resume")]
     pub registry: Option<String>,
+
+    /// Release the unit of this crate, changed or not (can be repeated) [default: every unit
+    /// with changes since its last release; on a hotfix branch, the units its commits touch]
+    #[arg(short, long = "package", value_name = "SPEC", conflicts_with_all = ["resume", "abort"])]
+    pub package: Vec<String>,
+
+    /// Never release the unit of this crate (can be repeated)
+    #[arg(long, value_name = "SPEC", conflicts_with_all = ["resume", "abort"])]
+    pub exclude: Vec<String>,
 }
 
 /// Runs `release`.
@@ -71,7 +80,7 @@ pub fn exec(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: 
 }
 
 fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> anyhow::Result<()> {
-    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, abort, registry } = args;
+    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, abort, registry, package, exclude } = args;
     let root = Layout::read(manifest_path, cwd)?.root;
     let store = Store::new(Repository::discover(&root)?.common_dir());
     if resume || abort {
@@ -94,6 +103,8 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         publish: !no_publish,
         registry,
         now: transaction::now(),
+        packages: package,
+        exclude,
     };
     // The lock first: a second release started meanwhile must hear "running", not plan.
     let lock = if dry_run { None } else { Some(store.lock()?) };

@@ -247,6 +247,28 @@ impl Repository {
         Ok(branches)
     }
 
+    /// Returns the remote-tracking branches of `remote` whose name (without `remote/`) starts with
+    /// `prefix`, as (name without the remote, commit).
+    pub fn remote_branches(&self, remote: &str, prefix: &str) -> Result<Vec<(String, String)>, Error> {
+        let read = |err: &dyn std::fmt::Display| Error::Read { what: "branches".into(), message: err.to_string() };
+        let platform = self.repo.references().map_err(|e| read(&e))?;
+        let mut branches = Vec::new();
+        let start = format!("{remote}/");
+        for reference in platform.remote_branches().map_err(|e| read(&e))? {
+            let mut reference = reference.map_err(|e| read(&e))?;
+            let name = reference.name().shorten().to_string();
+            let Some(name) = name.strip_prefix(&start).filter(|n| n.starts_with(prefix) && *n != "HEAD") else {
+                continue;
+            };
+            let name = name.to_owned();
+            if let Ok(commit) = reference.peel_to_commit() {
+                branches.push((name, commit.id.to_string()));
+            }
+        }
+        branches.sort();
+        Ok(branches)
+    }
+
     /// Returns the git directory shared by every worktree (where refs and the release journal live).
     pub fn common_dir(&self) -> &Path {
         self.repo.common_dir()
@@ -393,17 +415,37 @@ impl<'r> ChangedPaths<'r> {
         let relative = dir.strip_prefix(&self.root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
         // A crate at the root owns every path.
         let prefix = if relative.is_empty() { relative } else { format!("{relative}/") };
+        self.touching(commits, |path| path.starts_with(&prefix))
+    }
+
+    /// Returns the `commits` that change a file for which `wanted` (given the `/`-separated path
+    /// relative to the work tree root) is true.
+    pub fn touching(
+        &mut self,
+        commits: Vec<CommitInfo>,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Vec<CommitInfo>, Error> {
         let mut kept = Vec::new();
         for commit in commits {
-            if !self.cache.contains_key(&commit.id) {
-                let paths = self.repo.changed_paths(&commit)?;
-                self.cache.insert(commit.id.clone(), paths);
-            }
-            if self.cache[&commit.id].iter().any(|path| path.starts_with(&prefix)) {
+            if self.paths(&commit)?.iter().any(|path| wanted(path)) {
                 kept.push(commit);
             }
         }
         Ok(kept)
+    }
+
+    /// Returns the files `commit` changes (see [`Repository::changed_paths`]), read once.
+    pub fn paths(&mut self, commit: &CommitInfo) -> Result<&[String], Error> {
+        if !self.cache.contains_key(&commit.id) {
+            let paths = self.repo.changed_paths(commit)?;
+            self.cache.insert(commit.id.clone(), paths);
+        }
+        Ok(&self.cache[&commit.id])
+    }
+
+    /// Returns the root the paths are relative to (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 }
 

@@ -103,6 +103,8 @@ pub enum Problem {
     Requirement { dependency: String, path: PathBuf, line: usize, source: version::Error },
     #[error("uncommitted changes in {}", crate::git::file_list(files))]
     Dirty { files: Vec<String> },
+    #[error("`{name}` has no `version` and is not published, so cargo-patch does not version it")]
+    NotVersioned { name: String },
 }
 
 impl crate::ops::Problem for Problem {
@@ -117,6 +119,9 @@ impl crate::ops::Problem for Problem {
             ),
             Self::Requirement { source, .. } => source.help(),
             Self::Dirty { .. } => "commit or stash them first, or pass `--allow-dirty`".into(),
+            Self::NotVersioned { name } => {
+                format!("add `version = \"0.1.0\"` under `[package]` of `{name}` to version it")
+            }
         }
     }
 }
@@ -126,7 +131,16 @@ pub type Refused = crate::ops::Refused<Problem>;
 
 /// Returns the plan for `options`, or every reason it cannot be done.
 pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
-    let selected = ws.select(&options.selection)?;
+    let mut selected = ws.select(&options.selection)?;
+    // Members without a version that are never published (`examples/*`, `xtask`) are not ours:
+    // skipped when the whole workspace is meant, an error when named.
+    if let Some(member) = selected.iter().find(|m| !m.is_versioned() && options.selection.packages.contains(&m.name)) {
+        return Err(Refused { problems: vec![Problem::NotVersioned { name: member.name.clone() }] }.into());
+    }
+    selected.retain(|m| m.is_versioned());
+    if selected.is_empty() {
+        return Err(workspace::Error::NothingSelected.into());
+    }
     let mut planner = Planner::new(ws);
     // STEP 1: the shared workspace version moves when any selected crate inherits it.
     if let Some(first) = selected.iter().find(|m| m.inherits_version) {

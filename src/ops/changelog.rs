@@ -16,8 +16,9 @@ use crate::workspace::{self, Workspace};
 #[derive(Debug, Clone, Default)]
 pub struct ChangelogOptions {
     pub selection: Selection,
-    /// Only the commits that touch this crate (its releases keep their boundaries).
-    pub package: Option<String>,
+    /// Only the commits that touch these crates (their releases keep their boundaries); the
+    /// crates of one release unit.
+    pub packages: Vec<String>,
     /// A git-cliff configuration file to use instead of the workspace's.
     pub config: Option<PathBuf>,
     /// Write here instead of printing (`-` prints).
@@ -69,7 +70,7 @@ pub fn run(manifest_path: Option<&Path>, cwd: &Path, options: &ChangelogOptions)
     {
         return Err(Refused::SameFile(prepend.clone()).into());
     }
-    let ws = load_workspace(manifest_path, cwd, options.package.is_some())?;
+    let ws = load_workspace(manifest_path, cwd, !options.packages.is_empty())?;
     let repo = Repository::discover(ws.as_ref().map_or(cwd, |w| w.root.as_path()))?;
     render_in(ws.as_ref(), &repo, cwd, options)
 }
@@ -85,35 +86,7 @@ pub fn render_in(
     let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
     let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root);
 
-    let member = match (ws, &options.package) {
-        (Some(ws), Some(name)) => {
-            Some(ws.select(&workspace::Selection { packages: vec![name.clone()], ..Default::default() })?[0].clone())
-        }
-        _ => None,
-    };
-    let format = TagFormat::new(ws.map_or("v{version}", Workspace::tag_format));
-    let crate_name = member.as_ref().map(|m| m.name.as_str());
-    let mut selection = options.selection.clone();
-    if options.prepend.is_some() && !selection.unreleased && !selection.latest && selection.range.is_none() {
-        selection.unreleased = true;
-    }
-    if let Some(tag) = &selection.tag
-        && let Ok(version) = Version::parse(tag)
-    {
-        if format.names_crate() && crate_name.is_none() {
-            return Err(Refused::TagNeedsCrate(tag.clone()).into());
-        }
-        selection.tag = Some(format.format(crate_name.unwrap_or_default(), &version));
-    }
-    let include_paths = match &member {
-        Some(member) => vec![crate_dir_pattern(repo.workdir(), &member.dir)?],
-        None => Vec::new(),
-    };
-    let tag_pattern = (source == ConfigSource::Default).then(|| format.pattern(crate_name));
-    let request =
-        Request { selection, include_paths, tag_pattern, without_header_and_footer: options.prepend.is_some() };
-    let rendered = changelog::render(repo, &source, &request)?;
-
+    let rendered = render_section(ws, repo, cwd, options, options.prepend.is_some())?;
     let mut plan = Plan::default();
     if let Some(path) = &options.prepend {
         let path = cwd.join(path);
@@ -158,6 +131,52 @@ fn read_target(flag: &'static str, path: &Path) -> anyhow::Result<String> {
         Err(crate::fs::Error::NotRegular { path, kind }) => Err(Refused::NotAFile { flag, path, kind }.into()),
         other => Ok(other?),
     }
+}
+
+/// Returns the changelog `options.selection` asks for, rendered (without header and footer when
+/// `section_only`: the part a prepend inserts).
+pub fn render_section(
+    ws: Option<&Workspace>,
+    repo: &Repository,
+    cwd: &Path,
+    options: &ChangelogOptions,
+    section_only: bool,
+) -> anyhow::Result<changelog::Rendered> {
+    let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
+    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root);
+    let members = match ws {
+        Some(ws) if !options.packages.is_empty() => {
+            ws.select(&workspace::Selection { packages: options.packages.clone(), ..Default::default() })?
+        }
+        _ => Vec::new(),
+    };
+    // The tags of the crates' unit mark the releases; without crates, the first unit's (the
+    // shared version's, when there is one).
+    let unit = ws.and_then(|ws| match members.first() {
+        Some(member) => ws.unit_of(&member.name),
+        None => ws.units().first(),
+    });
+    let format = TagFormat::new(unit.map_or("v{version}", |u| u.formats[0].as_str()));
+    let mut selection = options.selection.clone();
+    if section_only && !selection.unreleased && !selection.latest && selection.range.is_none() {
+        selection.unreleased = true;
+    }
+    if let Some(tag) = &selection.tag
+        && let Ok(version) = Version::parse(tag)
+    {
+        let crate_name = members.first().map(|m| m.name.as_str());
+        if format.names_crate() && crate_name.is_none() {
+            return Err(Refused::TagNeedsCrate(tag.clone()).into());
+        }
+        selection.tag = Some(format.format(crate_name.unwrap_or_default(), &version));
+    }
+    let include_paths = members.iter().map(|m| crate_dir_pattern(repo.workdir(), &m.dir)).collect::<Result<_, _>>()?;
+    let tag_pattern = (source == ConfigSource::Default).then(|| match unit {
+        Some(unit) => unit.tag_pattern(),
+        None => format.pattern(None),
+    });
+    let request = Request { selection, include_paths, tag_pattern, without_header_and_footer: section_only };
+    changelog::render(repo, &source, &request)
 }
 
 /// Loads the workspace when there is one; a plain git repository is fine unless a crate is named.

@@ -7,6 +7,7 @@ use std::process::Command;
 use crate::git::diff::{self, FileDiff};
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
 use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
+use crate::workspace::Config;
 use crate::workspace::layout::Layout;
 
 /// When rule 9 runs `cargo semver-checks` (it builds rustdoc twice: minutes, not milliseconds).
@@ -72,7 +73,10 @@ pub fn check(
         (Some(base), _) => base.to_owned(),
         (None, Some(branch)) => match repo.config_string(&format!("branch.{branch}.patchBase")) {
             Some(base) => base,
-            None => release_merge_base(&ws, &repo, &head)?.ok_or_else(|| Refused::NoBase { branch: branch.clone() })?,
+            None => match derived_base(&ws.config, &repo, &head)? {
+                Some((_, name)) => name,
+                None => return Err(Refused::NoBase { branch: branch.clone() }.into()),
+            },
         },
         (None, None) => return Err(Refused::NoBase { branch: "HEAD".into() }.into()),
     };
@@ -106,18 +110,41 @@ pub fn check(
     Ok(CheckReport { branch, base, base_commit, head, violations })
 }
 
-/// The merge base with the release branch that shares the most history with `head`.
-fn release_merge_base(ws: &Layout, repo: &Repository, head: &str) -> anyhow::Result<Option<String>> {
-    let prefix = ws.config.release_branch.split('{').next().unwrap_or_default();
-    let mut best: Option<(i64, String)> = None;
-    for (_, tip) in repo.branches(prefix)? {
+/// Returns the base of a hotfix branch that has none recorded (a second clone, CI): the merge
+/// base of `head` with the release branch, local or the remote's tracking branch, that shares the
+/// most recent history with it, as (commit, name). The name is a tag on that commit when there is
+/// one (so every clone names the base alike), else the release branch.
+pub fn derived_base(config: &Config, repo: &Repository, head: &str) -> anyhow::Result<Option<(String, String)>> {
+    let prefix = config.release_branch_prefix();
+    let remote = &config.remote;
+    let local = repo.branches(prefix)?;
+    let tracking =
+        repo.remote_branches(remote, prefix)?.into_iter().map(|(name, tip)| (format!("{remote}/{name}"), tip));
+    let mut best: Option<(i64, String, String)> = None;
+    for (name, tip) in local.into_iter().chain(tracking) {
         let Some(base) = repo.merge_base(head, &tip)? else { continue };
         let when = repo.commit_time(&base)?;
-        if best.as_ref().is_none_or(|(t, _)| when > *t) {
-            best = Some((when, base));
+        if best.as_ref().is_none_or(|(t, _, _)| when > *t) {
+            best = Some((when, base, name));
         }
     }
-    Ok(best.map(|(_, base)| base))
+    let Some((_, base, branch)) = best else { return Ok(None) };
+    let tag = repo.tags()?.into_iter().find(|t| t.commit == base).map(|t| t.name);
+    Ok(Some((base, tag.unwrap_or(branch))))
+}
+
+/// Returns the release a hotfix branch fixes: the base `start` recorded, else for a branch named
+/// like `hotfix-branch` the one [`derived_base`] finds.
+pub fn hotfix_base(config: &Config, repo: &Repository, branch: &str) -> anyhow::Result<Option<String>> {
+    if let Some(base) = repo.config_string(&format!("branch.{branch}.patchBase")) {
+        return Ok(Some(base));
+    }
+    let prefix = config.hotfix_branch_prefix();
+    if prefix.is_empty() || !branch.starts_with(prefix) {
+        return Ok(None);
+    }
+    let head = repo.resolve(&format!("refs/heads/{branch}"))?;
+    Ok(derived_base(config, repo, &head)?.map(|(_, name)| name))
 }
 
 /// The workspace members, with directories relative to the repository root.
@@ -184,7 +211,7 @@ fn outside_merges(
     if merges.is_empty() {
         return Ok(Vec::new());
     }
-    let prefix = ws.config.release_branch.split('{').next().unwrap_or_default();
+    let prefix = ws.config.release_branch_prefix();
     let mut line: HashSet<String> = repo.reachable(base)?;
     for (_, tip) in repo.branches(prefix)? {
         if repo.merge_base(&tip, base)?.as_deref() == Some(base) {

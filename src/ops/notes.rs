@@ -7,18 +7,20 @@ use semver::Version;
 
 use crate::changelog::notes::{self, ReleaseNotes};
 use crate::git::history::Repository;
-use crate::release_tag::{self, ReleaseTag, TagFormat};
+use crate::release_tag::ReleaseTag;
 use crate::workspace::{Selection, Workspace};
 
 /// Why there are no notes to show.
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
-    #[error("no release tag of the form `{format}` is reachable from HEAD")]
+    #[error("no release tag of the form `{format}` is reachable from HEAD or on a release branch")]
     NoRelease { format: String },
-    #[error("no release `{wanted}` is reachable from HEAD")]
+    #[error("no release `{wanted}` is reachable from HEAD or on a release branch")]
     UnknownRelease { wanted: String, known: Vec<String> },
     #[error("releases are tagged per crate (`{format}`), so the crate must be named")]
     NeedsCrate { format: String },
+    #[error("`{name}` has no `version` and is not published: it has no releases")]
+    NotVersioned { name: String },
 }
 
 impl Refused {
@@ -27,8 +29,11 @@ impl Refused {
         match self {
             Self::NoRelease { .. } => "tag a release first (`cargo patch release`), or set `tag-format`".into(),
             Self::UnknownRelease { known, .. } if known.is_empty() => "tag a release first".into(),
-            Self::UnknownRelease { known, .. } => format!("the releases reachable from HEAD are: {}", known.join(", ")),
+            Self::UnknownRelease { known, .. } => {
+                format!("the releases reachable from HEAD or on its release branches are: {}", known.join(", "))
+            }
             Self::NeedsCrate { .. } => "pass `-p CRATE`".into(),
+            Self::NotVersioned { .. } => "name a crate with a `version`".into(),
         }
     }
 }
@@ -44,26 +49,40 @@ pub fn notes(
     let repo = Repository::discover(&ws.root)?;
     let head = repo.head()?;
     repo.require_full_history()?;
-    let format = TagFormat::new(ws.tag_format());
-    if format.names_crate() && package.is_none() {
-        return Err(Refused::NeedsCrate { format: ws.tag_format().into() }.into());
-    }
-    let member = match package {
-        Some(name) => Some(ws.select(&Selection { packages: vec![name.into()], ..Default::default() })?[0].clone()),
-        None => None,
-    };
-    let crate_name = member.as_ref().map(|m| m.name.clone());
-    let reachable = repo.reachable(head.commit())?;
-    let tags: Vec<_> = repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
-    let (mut releases, _) = release_tag::releases(&format, &tags, crate_name.as_deref());
-    let (release, previous) = locate(&repo, &mut releases, wanted, ws.tag_format())?;
-    // Per-crate tags describe one crate: only its commits belong in its notes.
-    let dir = member.as_ref().filter(|_| format.names_crate()).map(|m| m.dir.as_path());
-    let crates = match &crate_name {
-        Some(name) => vec![name.clone()],
-        None => {
-            ws.members.iter().filter(|m| m.publish && m.version == release.version).map(|m| m.name.clone()).collect()
+    // The unit the notes are of: the named crate's, else the workspace's only (or shared) one.
+    let unit = match package {
+        Some(name) => {
+            let member = ws.select(&Selection { packages: vec![name.into()], ..Default::default() })?[0].clone();
+            ws.unit_of(&member.name).ok_or_else(|| Refused::NotVersioned { name: member.name.clone() })?
         }
+        None => match ws.units() {
+            [one] => one,
+            [first, ..] if first.shared => first,
+            _ => return Err(Refused::NeedsCrate { format: ws.tag_format().into() }.into()),
+        },
+    };
+    let format = unit.formats[0].as_str();
+    let tags = crate::ops::unreleased::visible_tags(&ws, &repo, head.commit())?;
+    let mut releases = unit.releases(&tags);
+    if let Some(name) = package {
+        releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| c == name));
+    }
+    if wanted.is_none() {
+        // The latest release of this line: none above the manifest's version (a newer line's
+        // release is not this line's, though its tag is visible).
+        releases.retain(|r| r.version <= unit.version);
+    }
+    let (release, previous) = locate(&repo, &mut releases, wanted, format)?;
+    // In a workspace of several units, only the unit's own commits belong in its notes.
+    let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
+    let scope_crates: Vec<String> = match package {
+        Some(name) if unit.formats[0].names_crate() => vec![name.to_owned()],
+        _ => unit.crates.clone(),
+    };
+    let scope = (ws.units().len() > 1).then(|| crate::changes::Scope { owners: &owners, crates: &scope_crates });
+    let crates = match (package, unit.formats[0].names_crate()) {
+        (Some(name), true) => vec![name.to_owned()],
+        _ => unit.released_crates.iter().filter(|c| ws.member(c).is_some_and(|m| m.publish)).cloned().collect(),
     };
     let release = notes::Release {
         tag: &release.tag.name,
@@ -71,7 +90,7 @@ pub fn notes(
         tip: &release.tag.commit,
         previous: previous.as_ref().map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
         timestamp: release.tag.commit_time,
-        dir,
+        scope,
         crates,
     };
     Ok(notes::compose(&repo, release)?)

@@ -10,17 +10,17 @@ use std::path::{Path, PathBuf};
 use semver::Version;
 
 use crate::changelog::notes::{self, ReleaseNotes};
-use crate::git::history::{CommitInfo, CommitOrder, Head, Repository};
+use crate::git::history::{ChangedPaths, CommitInfo, CommitOrder, Head, Repository};
 use crate::hotfix::policy::{self, Violation};
 use crate::ops::bump::{self, BumpOptions, BumpPlan};
 use crate::ops::changelog::{self as changelog_op, ChangelogOptions};
 use crate::ops::check::{self, ApiCheck};
+use crate::ops::unreleased::Since;
 use crate::plan::journal::{BranchRecord, CrateRecord, FileRecord, Journal, StepKind, StepRecord, TagRecord};
 use crate::plan::{Plan, Step};
-use crate::release_tag::{self, TagFormat};
 use crate::release_window::ReleaseWindow;
 use crate::version::{BumpLevel, TargetVersion};
-use crate::workspace::{Member, Selection, VersioningMode, Workspace};
+use crate::workspace::{Member, Selection, Workspace};
 
 /// How far the new version moves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,10 @@ pub struct ReleaseOptions {
     pub registry: Option<String>,
     /// The time the release window is judged at (Unix seconds).
     pub now: i64,
+    /// `-p`: release the units of these crates (whether or not they changed).
+    pub packages: Vec<String>,
+    /// `--exclude`: never release the units of these crates.
+    pub exclude: Vec<String>,
 }
 
 /// Where the release is cut from.
@@ -84,6 +88,10 @@ pub enum Problem {
     NoRemote { remote: String },
     #[error("nothing to release: no crate has changes since its last release")]
     NothingToRelease,
+    #[error("`{name}` has no `version` and is not published: cargo-patch does not release it")]
+    NotVersioned { name: String },
+    #[error("`{name}` is not released (`release = false` or `release-exclude`)")]
+    NotReleased { name: String },
 }
 
 impl crate::ops::Problem for Problem {
@@ -105,7 +113,15 @@ impl crate::ops::Problem for Problem {
             Self::NoRemote { remote } => {
                 format!("add it (`git remote add {remote} <url>`), set `remote` in the config, or pass `--no-push`")
             }
-            Self::NothingToRelease => "commit a change first (`fix: ...`, `feat: ...`)".into(),
+            Self::NothingToRelease => {
+                "commit a change first (`fix: ...`, `feat: ...`), or name the crate to release with `-p`".into()
+            }
+            Self::NotVersioned { name } => {
+                format!("give `{name}` a `version` in its manifest to release it, or leave it out of `-p`")
+            }
+            Self::NotReleased { name } => {
+                format!("remove `release = false` from `{name}` (or it from `release-exclude`) to release it")
+            }
         }
     }
 }
@@ -125,24 +141,25 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     };
     // STEP 1: the tree, the branch kind and the window.
     let (kind, level) = preflight(manifest_path, cwd, &ws, &repo, &branch, options, &mut problems)?;
-    // STEP 2: versions and tags.
-    let bump = bump_plan(&ws, &repo, &level)?;
-    let format = TagFormat::new(ws.tag_format());
-    let released: Vec<&bump::VersionChange> = bump.versions.iter().filter(|v| v.new != v.old).collect();
-    if released.is_empty() {
+    // STEP 2: the units to release, their versions and tags.
+    let chosen = choose_units(&ws, &repo, &kind, &head, options, &level, &mut problems)?;
+    if chosen.is_empty() {
+        // Crates named with `-p` that cannot be released say why themselves.
+        if options.packages.is_empty() || problems.is_empty() {
+            problems.push(Problem::NothingToRelease);
+        }
+        return Err(Refused { problems }.into());
+    }
+    let bump = bump_plan(&ws, chosen)?;
+    let tags = tags_of(&ws, &crate::ops::unreleased::visible_tags(&ws, &repo, &head)?, &bump);
+    if tags.is_empty() {
         problems.push(Problem::NothingToRelease);
         return Err(Refused { problems }.into());
     }
-    let tags: Vec<(String, Option<&Member>, Version)> = match ws.mode {
-        VersioningMode::Unified => vec![(format.format("", &released[0].new), None, released[0].new.clone())],
-        VersioningMode::Independent => {
-            released.iter().map(|v| (format.format(&v.name, &v.new), ws.member(&v.name), v.new.clone())).collect()
-        }
-    };
     let existing: Vec<String> = repo.tags()?.into_iter().map(|t| t.name).collect();
-    for (tag, _, _) in &tags {
-        if existing.contains(tag) {
-            problems.push(Problem::TagExists { tag: tag.clone() });
+    for tag in &tags {
+        if existing.contains(&tag.name) {
+            problems.push(Problem::TagExists { tag: tag.name.clone() });
         }
     }
     // STEP 3: where the release commit goes, and what is pushed.
@@ -159,11 +176,11 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     }
     // STEP 4: changelog, notes, and what is published.
     let files = changelog_and_manifests(cwd, &ws, &repo, &bump, &tags)?;
-    let notes = release_notes(&ws, &repo, &format, &head, &tags, options.now)?;
+    let notes = release_notes(&ws, &repo, &head, &tags, options.now)?;
     let pushed_branch = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str());
     let mut push_refs = vec![format!("refs/heads/{pushed_branch}")];
-    push_refs.extend(tags.iter().map(|(tag, _, _)| format!("refs/tags/{tag}")));
-    let publish: Vec<CrateRecord> = publish_order(&ws, &released)
+    push_refs.extend(tags.iter().map(|tag| format!("refs/tags/{}", tag.name)));
+    let publish: Vec<CrateRecord> = publish_order(&ws, &tags)
         .into_iter()
         .map(|(name, version)| CrateRecord { name, version: version.to_string() })
         .collect();
@@ -172,7 +189,6 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Other => None,
     };
     let fixes = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
-    let tag_name = &tags[0].0;
     let steps = steps(&ws, release_branch.is_some(), &tags, options.publish.then_some(publish.as_slice()));
     let journal = Journal {
         started_at: options.now,
@@ -182,16 +198,12 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         base,
         release_branch,
         files: files.iter().map(|(record, _)| record.clone()).collect(),
-        commit_message: ws
-            .config
-            .release_commit_message
-            .replace("{tag}", tag_name)
-            .replace("{version}", &tags[0].2.to_string()),
+        commit_message: commit_message(&ws.config.release_commit_message, &tags),
         commit: None,
         tags: tags
             .iter()
             .zip(&notes)
-            .map(|((tag, _, _), n)| TagRecord { name: tag.clone(), message: notes::markdown(n) })
+            .map(|(tag, n)| TagRecord { name: tag.name.clone(), message: notes::markdown(n) })
             .collect(),
         remote,
         push_refs,
@@ -203,6 +215,120 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     };
     let files = Plan { steps: files.into_iter().map(|(_, step)| step).collect() };
     Ok(ReleasePlan { journal, kind, bump, files, notes, root: ws.root.clone() })
+}
+
+/// A tag the release makes.
+#[derive(Debug, Clone)]
+pub struct NewTag {
+    pub name: String,
+    pub version: Version,
+    /// The crates a user upgrades to it (named in its notes), published ones only.
+    pub crates: Vec<String>,
+    /// The crates whose commits it describes; empty when the workspace is one unit (then every
+    /// commit belongs to it).
+    pub scope: Vec<String>,
+}
+
+/// Returns the release commit's message: `{tag}` is every new tag (`a-v1.0.1, b-v0.2.1`) and
+/// `{version}` the first tag's version.
+fn commit_message(template: &str, tags: &[NewTag]) -> String {
+    let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+    let version = tags.first().map(|t| t.version.to_string()).unwrap_or_default();
+    template.replace("{tag}", &names.join(", ")).replace("{version}", &version)
+}
+
+/// A unit chosen for the release, with its target and why.
+struct Chosen {
+    unit: String,
+    target: TargetVersion,
+    why: Option<String>,
+}
+
+/// Returns the units to release: those the user names (`-p`), else on a hotfix branch those
+/// its commits touch, else those with changes since their last release; never the units of
+/// `--exclude`d crates, nor units with no released crate.
+fn choose_units(
+    ws: &Workspace,
+    repo: &Repository,
+    kind: &BranchKind,
+    head: &str,
+    options: &ReleaseOptions,
+    level: &Level,
+    problems: &mut Vec<Problem>,
+) -> anyhow::Result<Vec<Chosen>> {
+    let versioned: Vec<&Member> = ws.members.iter().filter(|m| m.is_versioned()).collect();
+    let levels = match level {
+        Level::Auto => crate::ops::unreleased::levels(ws, repo, &versioned)?,
+        Level::Target(_) => Vec::new(),
+    };
+    let mut names: Vec<String> = Vec::new();
+    if !options.packages.is_empty() {
+        for name in &options.packages {
+            let member = ws.member(name).ok_or_else(|| crate::workspace::Error::NotAMember {
+                name: name.clone(),
+                members: ws.members.iter().map(|m| m.name.clone()).collect(),
+            })?;
+            match ws.unit_of(&member.name) {
+                None => problems.push(Problem::NotVersioned { name: name.clone() }),
+                Some(_) if !member.release => problems.push(Problem::NotReleased { name: name.clone() }),
+                Some(unit) => names.push(unit.name.clone()),
+            }
+        }
+    } else if let BranchKind::Hotfix { base } = kind {
+        names = touched_units(ws, repo, head, base)?;
+    } else {
+        let changed = match level {
+            Level::Auto => levels.iter().filter(|l| l.level.is_some()).map(|l| l.name.clone()).collect(),
+            Level::Target(_) => {
+                let histories = crate::ops::unreleased::histories(ws, repo, &versioned, Since::LastRelease)?;
+                histories.into_iter().filter(|h| !h.changes.is_empty()).map(|h| h.name).collect::<Vec<_>>()
+            }
+        };
+        names = changed.iter().filter_map(|c| ws.unit_of(c)).map(|u| u.name.clone()).collect();
+    }
+    names.sort();
+    names.dedup();
+    names.retain(|name| {
+        let unit = ws.units().iter().find(|u| &u.name == name);
+        unit.is_some_and(|u| !u.released_crates.is_empty() && !u.crates.iter().any(|c| options.exclude.contains(c)))
+    });
+    let patch = TargetVersion::Level(BumpLevel::Patch);
+    Ok(names
+        .into_iter()
+        .map(|unit| {
+            let crates = &ws.units().iter().find(|u| u.name == unit).map(|u| u.crates.clone()).unwrap_or_default();
+            let (target, why) = match level {
+                Level::Target(target) => (target.clone(), None),
+                Level::Auto => {
+                    let best =
+                        levels.iter().filter(|l| crates.contains(&l.name) && l.level.is_some()).max_by_key(|l| l.level);
+                    match best {
+                        Some(l) => (l.target().unwrap_or_else(|| patch.clone()), Some(l.explanation())),
+                        // Named, or touched only by commits that call for no level: a patch.
+                        None => (patch.clone(), None),
+                    }
+                }
+            };
+            Chosen { unit, target, why }
+        })
+        .collect())
+}
+
+/// Returns the units the commits of a hotfix branch (since `base`) touch.
+fn touched_units(ws: &Workspace, repo: &Repository, head: &str, base: &str) -> anyhow::Result<Vec<String>> {
+    let base = repo.resolve(base)?;
+    let commits = repo.commits(&[head.to_owned()], &[base], CommitOrder::Topological)?;
+    let mut changed = ChangedPaths::new(repo);
+    let owners = ws.owners(changed.root());
+    let mut units = Vec::new();
+    for commit in commits.iter().filter(|c| !policy::is_release_commit(&c.message)) {
+        for path in changed.paths(commit)? {
+            if let Some(unit) = owners.owner(path).and_then(|owner| ws.unit_of(owner)) {
+                units.push(unit.name.clone());
+            }
+        }
+    }
+    Ok(units)
 }
 
 /// Checks the tree, the branch and the window, and returns the branch kind and the level.
@@ -218,7 +344,7 @@ fn preflight(
     if let Some(files) = crate::git::uncommitted_files(&ws.root, &[])?.filter(|f| !f.is_empty()) {
         problems.push(Problem::Dirty { files });
     }
-    let kind = branch_kind(ws, repo, branch);
+    let kind = branch_kind(ws, repo, branch)?;
     let patch = Level::Target(TargetVersion::Level(BumpLevel::Patch));
     let level = match (&options.level, &kind) {
         (Some(level), _) => level.clone(),
@@ -249,7 +375,7 @@ fn preflight(
 fn steps(
     ws: &Workspace,
     moves_release_branch: bool,
-    tags: &[(String, Option<&Member>, Version)],
+    tags: &[NewTag],
     publish: Option<&[CrateRecord]>,
 ) -> Vec<StepRecord> {
     let mut steps: Vec<StepKind> = ws.config.verify.iter().cloned().map(StepKind::Verify).collect();
@@ -257,32 +383,19 @@ fn steps(
     if moves_release_branch {
         steps.push(StepKind::MoveBranch);
     }
-    steps.extend(tags.iter().map(|(tag, _, _)| StepKind::Tag(tag.clone())));
+    steps.extend(tags.iter().map(|tag| StepKind::Tag(tag.name.clone())));
     steps.push(StepKind::Push);
     steps.extend(publish.unwrap_or_default().iter().map(|c| StepKind::Publish(c.name.clone())));
     steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect()
 }
 
-/// Returns whether `branch` is a hotfix branch (by name, or by the base `start` recorded).
-fn branch_kind(ws: &Workspace, repo: &Repository, branch: &str) -> BranchKind {
-    let recorded = repo.config_string(&format!("branch.{branch}.patchBase"));
-    let prefix = ws.config.hotfix_branch.split("{slug}").next().unwrap_or_default();
-    match recorded {
+/// Returns whether `branch` is a hotfix branch (by name, or by the base `start` recorded), and
+/// the release it fixes.
+fn branch_kind(ws: &Workspace, repo: &Repository, branch: &str) -> anyhow::Result<BranchKind> {
+    Ok(match crate::ops::check::hotfix_base(&ws.config, repo, branch)? {
         Some(base) => BranchKind::Hotfix { base },
-        None if !prefix.is_empty() && branch.starts_with(prefix) => {
-            // A hotfix branch not made by `start`: its base is the latest release it contains.
-            let format = TagFormat::new(ws.tag_format());
-            let reachable = repo.resolve(branch).and_then(|c| repo.reachable(&c)).unwrap_or_default();
-            let tags: Vec<_> =
-                repo.tags().unwrap_or_default().into_iter().filter(|t| reachable.contains(&t.commit)).collect();
-            let (releases, _) = release_tag::releases(&format, &tags, None);
-            match release_tag::latest_stable(&releases) {
-                Some(base) => BranchKind::Hotfix { base: base.tag.name.clone() },
-                None => BranchKind::Other,
-            }
-        }
         None => BranchKind::Other,
-    }
+    })
 }
 
 /// Returns the release branch of `base` and where it points; it must be an ancestor of HEAD, so
@@ -294,19 +407,24 @@ fn release_branch_of(
     head: &str,
     problems: &mut Vec<Problem>,
 ) -> anyhow::Result<BranchRecord> {
-    let format = TagFormat::new(ws.tag_format());
-    let base_tag = repo.tags()?.into_iter().find(|t| t.name == base);
-    let version = base_tag
-        .as_ref()
-        .and_then(|t| format.parse(t, None))
-        .map(|r| r.version)
-        .or_else(|| Version::parse(base.trim_start_matches('v')).ok())
-        .ok_or_else(|| anyhow::anyhow!("the hotfix base `{base}` is not a release tag"))?;
-    let name = ws
-        .config
-        .release_branch
-        .replace("{major}", &version.major.to_string())
-        .replace("{minor}", &version.minor.to_string());
+    let tags = repo.tags()?;
+    let base_tag = tags.iter().find(|t| t.name == base);
+    let release = base_tag.and_then(|tag| {
+        ws.units()
+            .iter()
+            .find_map(|unit| unit.releases(std::slice::from_ref(tag)).into_iter().next().map(|r| (unit, r)))
+    });
+    let (crate_name, version) = match release {
+        Some((unit, release)) => {
+            (release.crate_name.or_else(|| (!unit.shared).then(|| unit.name.clone())), release.version)
+        }
+        None => (
+            None,
+            Version::parse(base.trim_start_matches('v'))
+                .map_err(|_| anyhow::anyhow!("the hotfix base `{base}` is not a release tag"))?,
+        ),
+    };
+    let name = ws.config.release_branch_of(&version, crate_name.as_deref());
     let before = repo.resolve(&format!("refs/heads/{name}")).ok();
     if let Some(commit) = &before
         && repo.merge_base(commit, head)?.as_deref() != Some(commit.as_str())
@@ -316,70 +434,167 @@ fn release_branch_of(
     Ok(BranchRecord { name, before })
 }
 
-/// Returns the bump for `level` over the whole workspace (`auto`: each crate from its commits).
-fn bump_plan(ws: &Workspace, repo: &Repository, level: &Level) -> anyhow::Result<BumpPlan> {
-    let mut options = BumpOptions {
-        target: TargetVersion::Level(BumpLevel::Patch),
-        per_crate: BTreeMap::new(),
-        selection: Selection { workspace: true, ..Default::default() },
-        upgrade_dependents: false,
-        // The release checks the whole tree itself, before this.
-        allow_dirty: true,
-    };
-    match level {
-        Level::Target(target) => options.target = target.clone(),
-        Level::Auto => {
-            let levels = crate::ops::unreleased::levels(ws, repo, &ws.select(&options.selection)?)?;
-            options.per_crate =
-                levels.iter().filter_map(|l| Some((l.name.clone(), (l.target()?, l.explanation())))).collect();
-            if options.per_crate.is_empty() {
-                return Err(Refused { problems: vec![Problem::NothingToRelease] }.into());
+/// Returns the bump of the `chosen` units; a unit whose dependency on a released crate moves
+/// to a version its requirement no longer accepts is released too (a patch), so no published
+/// manifest differs from its tag.
+fn bump_plan(ws: &Workspace, mut chosen: Vec<Chosen>) -> anyhow::Result<BumpPlan> {
+    loop {
+        let mut options = BumpOptions {
+            target: TargetVersion::Level(BumpLevel::Patch),
+            per_crate: BTreeMap::new(),
+            selection: Selection::default(),
+            upgrade_dependents: false,
+            // The release checks the whole tree itself, before this.
+            allow_dirty: true,
+        };
+        for c in &chosen {
+            let unit = ws.units().iter().find(|u| u.name == c.unit).expect("chosen units are units");
+            for name in &unit.crates {
+                let why = c.why.clone().unwrap_or_else(|| format!("{} bump", c.target));
+                options.per_crate.insert(name.clone(), (c.target.clone(), why));
+                options.selection.packages.push(name.clone());
             }
-            options.selection =
-                Selection { packages: options.per_crate.keys().cloned().collect(), ..Default::default() };
         }
+        if options.selection.packages.is_empty() {
+            return Err(Refused { problems: vec![Problem::NothingToRelease] }.into());
+        }
+        let plan = bump::plan(ws, &options)?;
+        let dependents = dependents_left_behind(ws, &plan, &chosen);
+        if dependents.is_empty() {
+            return Ok(plan);
+        }
+        chosen.extend(dependents);
     }
-    bump::plan(ws, &options)
 }
 
-/// Returns the file writes: the bump's manifests and lock file, and each changelog with its new
-/// section prepended (rendered from HEAD with the new tag, as `changelog --tag` would): the
-/// workspace's, or with `changelog-per-crate` one beside each released crate's manifest, holding
-/// only the commits that touch it.
+/// Returns the units not in `chosen` whose manifests `plan` rewrites (directly, or through a
+/// `[workspace.dependencies]` entry they inherit).
+fn dependents_left_behind(ws: &Workspace, plan: &BumpPlan, chosen: &[Chosen]) -> Vec<Chosen> {
+    let mut out: Vec<Chosen> = Vec::new();
+    let root_manifest = ws.root_manifest_path.strip_prefix(&ws.root).unwrap_or(&ws.root_manifest_path).to_owned();
+    for change in &plan.requirements {
+        let mut owners: Vec<&Member> = Vec::new();
+        if change.manifest == root_manifest && change.table == "workspace.dependencies" {
+            owners.extend(ws.members.iter().filter(|m| {
+                ws.manifest_of(m)
+                    .dependencies()
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|e| e.inherited && e.package == change.dependency)
+            }));
+        }
+        owners.extend(ws.members.iter().filter(|m| m.manifest_path == ws.root.join(&change.manifest)));
+        for member in owners {
+            let Some(unit) = ws.unit_of(&member.name) else { continue };
+            if unit.released_crates.is_empty() || chosen.iter().chain(&out).any(|c| c.unit == unit.name) {
+                continue;
+            }
+            out.push(Chosen {
+                unit: unit.name.clone(),
+                target: TargetVersion::Level(BumpLevel::Patch),
+                why: Some(format!("patch: its requirement on `{}` moves to `{}`", change.dependency, change.new)),
+            });
+        }
+    }
+    out
+}
+
+/// Returns the tags of the units `bump` moves, each with the crates it names.
+fn tags_of(ws: &Workspace, visible: &[crate::git::history::Tag], bump: &BumpPlan) -> Vec<NewTag> {
+    let one_unit = ws.units().len() == 1;
+    let mut out = Vec::new();
+    for unit in ws.units() {
+        let Some(change) = bump.versions.iter().find(|v| unit.has(&v.name) && v.new != v.old) else { continue };
+        if unit.released_crates.is_empty() {
+            continue;
+        }
+        let published = |name: &String| ws.member(name).is_some_and(|m| m.publish);
+        let names = unit.tags_after(unit.latest_release(visible, false).as_ref(), &change.new);
+        let per_crate = unit.formats[0].names_crate();
+        for (i, name) in names.into_iter().enumerate() {
+            let crates: Vec<String> = if per_crate {
+                unit.released_crates.get(i).into_iter().cloned().collect()
+            } else {
+                unit.released_crates.iter().filter(|c| published(c)).cloned().collect()
+            };
+            let scope = if one_unit && !per_crate {
+                Vec::new()
+            } else if per_crate {
+                crates.clone()
+            } else {
+                unit.crates.clone()
+            };
+            out.push(NewTag {
+                name,
+                version: change.new.clone(),
+                crates: crates.into_iter().filter(|c| published(c)).collect(),
+                scope,
+            });
+        }
+    }
+    out
+}
+
+/// Returns the file writes: the bump's manifests and lock file, and each changelog with the new
+/// sections prepended (rendered from HEAD with each new tag, as `changelog --tag` would): the
+/// workspace's, one section per tag holding that tag's crates' commits, or with
+/// `changelog-per-crate` one beside each released crate's manifest, holding only its commits.
 fn changelog_and_manifests(
     cwd: &Path,
     ws: &Workspace,
     repo: &Repository,
     bump: &BumpPlan,
-    tags: &[(String, Option<&Member>, Version)],
+    tags: &[NewTag],
 ) -> anyhow::Result<Vec<(FileRecord, Step)>> {
-    let changelogs: Vec<(Option<&Member>, &str)> = if ws.config.changelog_per_crate {
-        let released = bump.versions.iter().filter(|v| v.new != v.old);
-        released
-            .filter_map(|v| ws.member(&v.name))
-            .map(|member| {
-                // Independent versions: the crate's own tag; unified: the one tag.
-                let tag = tags.iter().find(|(_, m, _)| m.is_some_and(|m| m.name == member.name)).unwrap_or(&tags[0]);
-                (Some(member), tag.0.as_str())
-            })
-            .collect()
+    // The sections each changelog receives, oldest first: (tag, the crates whose commits it holds).
+    type Sections<'t> = Vec<(&'t str, Vec<String>)>;
+    let mut changelogs: Vec<(PathBuf, Sections<'_>)> = Vec::new();
+    if ws.config.changelog_per_crate {
+        for tag in tags {
+            let crates = if tag.scope.is_empty() { tag.crates.clone() } else { tag.scope.clone() };
+            for member in crates.iter().filter_map(|c| ws.member(c)) {
+                changelogs.push((
+                    member.dir.join(&ws.config.changelog),
+                    vec![(tag.name.as_str(), vec![member.name.clone()])],
+                ));
+            }
+        }
     } else {
-        vec![(None, tags[0].0.as_str())]
-    };
+        let sections = tags.iter().map(|t| (t.name.as_str(), t.scope.clone())).collect();
+        changelogs.push((ws.root.join(&ws.config.changelog), sections));
+    }
     let mut steps: Vec<Step> = bump.plan.steps.clone();
-    for (member, tag) in changelogs {
-        let dir = member.map_or(ws.root.as_path(), |m| m.dir.as_path());
-        let options = ChangelogOptions {
-            selection: crate::changelog::Selection {
-                tag: Some(tag.to_owned()),
-                unreleased: true,
+    for (path, sections) in changelogs {
+        let before = crate::fs::read_or_empty(&path)?;
+        let mut text = before.clone();
+        for (tag, crates) in sections {
+            let options = ChangelogOptions {
+                selection: crate::changelog::Selection {
+                    tag: Some(tag.to_owned()),
+                    unreleased: true,
+                    ..Default::default()
+                },
+                packages: crates,
                 ..Default::default()
-            },
-            package: member.map(|m| m.name.clone()),
-            prepend: Some(dir.join(&ws.config.changelog)),
-            ..Default::default()
-        };
-        steps.extend(changelog_op::render_in(Some(ws), repo, cwd, &options)?.plan.steps);
+            };
+            let rendered = changelog_op::render_section(Some(ws), repo, cwd, &options, true)?;
+            let header = rendered.header.as_deref();
+            // A new file starts with the header, once it has a section to hold.
+            let existing = if text.is_empty() {
+                header.map(|h| format!("{}\n", h.trim_end())).unwrap_or_default()
+            } else {
+                text.clone()
+            };
+            let footer = rendered.footer.as_deref();
+            if let Some(after) =
+                crate::changelog::prepend_replacing_unreleased(&existing, &rendered.text, header, footer)
+            {
+                text = after;
+            }
+        }
+        if text != before {
+            steps.push(Step::WriteFile { path, before, after: text });
+        }
     }
     Ok(steps
         .into_iter()
@@ -392,48 +607,54 @@ fn changelog_and_manifests(
         .collect())
 }
 
-/// Returns the notes of each new tag, from HEAD (the release commit adds no change to them).
+/// Returns the notes of each new tag, from HEAD (the release commit adds no change to them),
+/// each since its unit's latest release.
 fn release_notes(
     ws: &Workspace,
     repo: &Repository,
-    format: &TagFormat,
     head: &str,
-    tags: &[(String, Option<&Member>, Version)],
+    tags: &[NewTag],
     now: i64,
 ) -> anyhow::Result<Vec<ReleaseNotes>> {
-    let reachable = repo.reachable(head)?;
-    let all_tags: Vec<_> = repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
+    let visible = crate::ops::unreleased::visible_tags(ws, repo, head)?;
+    let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
     let mut out = Vec::new();
-    for (tag, member, version) in tags {
-        let crate_name = member.map(|m| m.name.as_str());
-        let (releases, _) = release_tag::releases(format, &all_tags, crate_name);
-        let previous = releases.iter().filter(|r| r.version < *version).max_by(|a, b| a.version.cmp(&b.version));
-        let crates = match member {
-            Some(member) => vec![member.name.clone()],
-            None => ws.members.iter().filter(|m| m.publish).map(|m| m.name.clone()).collect(),
-        };
+    for tag in tags {
+        let unit = tag.crates.first().or(tag.scope.first()).and_then(|c| ws.unit_of(c)).or(ws.units().first());
+        let mut releases = unit.map(|u| u.releases(&visible)).unwrap_or_default();
+        if tag.scope.len() == 1 && unit.is_some_and(|u| u.formats[0].names_crate()) {
+            releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| c == tag.scope[0]));
+        }
+        let previous = crate::workspace::units::latest_at_most(
+            releases.into_iter().filter(|r| r.version < tag.version).collect(),
+            &tag.version,
+            false,
+        );
+        let scope = (!tag.scope.is_empty()).then(|| crate::changes::Scope { owners: &owners, crates: &tag.scope });
         let release = notes::Release {
-            tag,
-            version,
+            tag: &tag.name,
+            version: &tag.version,
             tip: head,
-            previous: previous.map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
+            previous: previous.as_ref().map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
             timestamp: now,
-            dir: member.map(|m| m.dir.as_path()),
-            crates,
+            scope,
+            crates: tag.crates.clone(),
         };
         out.push(notes::compose(repo, release)?);
     }
     Ok(out)
 }
 
-/// Returns the released, publishable crates, each after the workspace crates it depends on.
-fn publish_order(ws: &Workspace, released: &[&bump::VersionChange]) -> Vec<(String, Version)> {
-    let mut left: Vec<(&str, &Version, Vec<String>)> = released
+/// Returns the crates the new tags name (released and publishable), each after the workspace
+/// crates it depends on.
+fn publish_order(ws: &Workspace, tags: &[NewTag]) -> Vec<(String, Version)> {
+    let mut left: Vec<(&str, &Version, Vec<String>)> = tags
         .iter()
-        .filter_map(|v| Some((v, ws.member(&v.name).filter(|m| m.publish)?)))
-        .map(|(v, member)| {
+        .flat_map(|t| t.crates.iter().map(move |c| (c, &t.version)))
+        .filter_map(|(name, version)| Some((name, version, ws.member(name).filter(|m| m.publish)?)))
+        .map(|(name, version, member)| {
             let entries = ws.manifest_of(member).dependencies().unwrap_or_default();
-            (v.name.as_str(), &v.new, entries.into_iter().map(|e| e.package).collect())
+            (name.as_str(), version, entries.into_iter().map(|e| e.package).collect())
         })
         .collect();
     let mut order: Vec<(String, Version)> = Vec::new();

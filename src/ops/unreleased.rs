@@ -2,10 +2,12 @@
 //! directory), and the level `bump auto` takes from them: crates that share the workspace
 //! version take the highest of their levels.
 
+use std::collections::HashSet;
+
 use crate::changes::{self, Change};
 use crate::conventional::Level;
-use crate::git::history::{ChangedPaths, CommitOrder, Repository};
-use crate::release_tag::{self, ReleaseTag, TagFormat};
+use crate::git::history::{ChangedPaths, CommitOrder, Repository, Tag};
+use crate::release_tag::ReleaseTag;
 use crate::version::TargetVersion;
 use crate::workspace::{Member, Selection, Workspace};
 
@@ -63,8 +65,31 @@ pub struct CrateHistory {
     pub changes: Vec<Change>,
 }
 
-/// Returns, for each of `members`, the conventional changes since its release (`since`) that
-/// touch its directory, from the history of `repo` at HEAD. Only tags reachable from HEAD count.
+/// Returns the tags a line's releases are looked for among: those reachable from `head`, and
+/// those on release branches (local, or the remote's tracking branches) that fork from `head`'s
+/// history, since a release line that is cut from main, bumped and tagged there is often never
+/// merged back. A tag on another line above the manifest's version is left out by
+/// [`Unit::latest_release`](crate::workspace::Unit::latest_release), not here.
+pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Result<Vec<Tag>> {
+    let reachable = repo.reachable(head)?;
+    let prefix = ws.config.release_branch_prefix();
+    let mut tips = Vec::new();
+    let branches = repo.branches(prefix)?.into_iter().chain(repo.remote_branches(&ws.config.remote, prefix)?);
+    for (_, commit) in branches {
+        if !reachable.contains(&commit) && !tips.contains(&commit) && repo.merge_base(&commit, head)?.is_some() {
+            tips.push(commit);
+        }
+    }
+    let on_lines: HashSet<String> = if tips.is_empty() {
+        HashSet::new()
+    } else {
+        repo.commits(&tips, &[head.to_owned()], CommitOrder::Time)?.into_iter().map(|c| c.id).collect()
+    };
+    Ok(repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit) || on_lines.contains(&t.commit)).collect())
+}
+
+/// Returns, for each of `members` that cargo-patch versions, the conventional changes since its
+/// unit's release (`since`) that touch files it owns, from the history of `repo` at HEAD.
 pub fn histories(
     ws: &Workspace,
     repo: &Repository,
@@ -73,25 +98,20 @@ pub fn histories(
 ) -> anyhow::Result<Vec<CrateHistory>> {
     let head = repo.head()?;
     repo.require_full_history()?;
-    let reachable = repo.reachable(head.commit())?;
-    let tags: Vec<_> = repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
-    let format = TagFormat::new(ws.tag_format());
+    let tags = visible_tags(ws, repo, head.commit())?;
     let mut changed = ChangedPaths::new(repo);
+    let owners = ws.owners(changed.root());
     let mut histories = Vec::with_capacity(members.len());
     for member in members {
-        let crate_name = format.names_crate().then_some(member.name.as_str());
-        let (releases, _) = release_tag::releases(&format, &tags, crate_name);
-        let base = match since {
-            Since::LastRelease => releases.iter().max_by(|a, b| a.version.cmp(&b.version)),
-            Since::LatestStable => release_tag::latest_stable(&releases),
-        };
+        let Some(unit) = ws.unit_of(&member.name) else { continue };
+        let base = unit.latest_release(&tags, since == Since::LatestStable);
         let hidden: Vec<String> = base.iter().map(|r| r.tag.commit.clone()).collect();
         let commits = repo.commits(&[head.commit().to_owned()], &hidden, CommitOrder::Topological)?;
-        let touching = changed.under(commits, &member.dir)?;
+        let touching = changed.touching(commits, |path| owners.owner(path) == Some(member.name.as_str()))?;
         histories.push(CrateHistory {
             name: member.name.clone(),
             version: member.version.clone(),
-            since: base.cloned(),
+            since: base,
             changes: changes::from_commits(&touching),
         });
     }

@@ -79,7 +79,59 @@ pub struct Config {
     pub release_window: String,
     /// The commit types the commit-msg hook accepts on every branch (lower-case).
     pub allowed_types: Vec<String>,
+    /// Versioned crates that are never tagged or published (as `release = false` on the crate).
+    pub release_exclude: Vec<String>,
     pub hotfix: HotfixConfig,
+}
+
+impl Config {
+    /// Returns the release branch of `version`'s line (of `crate_name`, when the name has
+    /// `{crate}`): the one place `release-branch` is expanded.
+    pub fn release_branch_of(&self, version: &semver::Version, crate_name: Option<&str>) -> String {
+        self.release_branch
+            .replace("{major}", &version.major.to_string())
+            .replace("{minor}", &version.minor.to_string())
+            .replace("{crate}", crate_name.unwrap_or_default())
+    }
+
+    /// Returns the fixed start of every release branch's name (`release/` for `release/v{major}.{minor}`).
+    pub fn release_branch_prefix(&self) -> &str {
+        self.release_branch.split('{').next().unwrap_or_default()
+    }
+
+    /// Returns the fixed start of every hotfix branch's name (`hotfix/` for `hotfix/{slug}`).
+    pub fn hotfix_branch_prefix(&self) -> &str {
+        self.hotfix_branch.split('{').next().unwrap_or_default()
+    }
+}
+
+/// A member's own settings, from its `[package.metadata.patch]`: only the keys that are about
+/// that one crate. Other keys are left to whatever else reads the table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberConfig {
+    pub tag_format: Option<String>,
+    /// `release = false`: versioned, never tagged or published.
+    pub release: Option<bool>,
+}
+
+impl MemberConfig {
+    /// Returns the settings in `manifest`'s `[package.metadata.patch]`.
+    pub fn from_manifest(manifest: &Manifest) -> Result<Self, Error> {
+        let item = manifest
+            .root()
+            .get("package")
+            .and_then(Item::as_table_like)
+            .and_then(|t| t.get("metadata"))
+            .and_then(Item::as_table_like)
+            .and_then(|t| t.get("patch"));
+        let Some(table) = item.and_then(Item::as_table_like) else { return Ok(Self::default()) };
+        let reader = Reader { manifest };
+        let name = "package.metadata.patch";
+        Ok(Self {
+            tag_format: reader.string(name, table, "tag-format")?,
+            release: reader.bool(name, table, "release")?,
+        })
+    }
 }
 
 /// The types of the Conventional Commits ecosystem (commitlint's config-conventional), plus
@@ -100,6 +152,7 @@ impl Default for Config {
             verify: vec!["cargo test --workspace --locked".into()],
             release_window: String::new(),
             allowed_types: ALLOWED_TYPES.map(String::from).to_vec(),
+            release_exclude: Vec::new(),
             hotfix: HotfixConfig::default(),
         }
     }
@@ -145,6 +198,10 @@ pub const DOCUMENTED: &[Documented] = &[
     Documented {
         line: "allowed-types = [\"feat\", \"fix\", \"docs\", \"style\", \"refactor\", \"perf\", \"test\", \"build\", \"ci\", \"chore\", \"revert\", \"security\"]",
         doc: "Commit types the commit-msg hook accepts on every branch (lower-case; `hotfix.allowed-types` narrows them on hotfix branches)",
+    },
+    Documented {
+        line: "release-exclude = []",
+        doc: "Crates that are versioned but never tagged or published (or `release = false` in the crate's own table)",
     },
 ];
 
@@ -194,6 +251,7 @@ const TOP_KEYS: &[&str] = &[
     "verify",
     "release-window",
     "allowed-types",
+    "release-exclude",
     "hotfix",
 ];
 const HOTFIX_KEYS: &[&str] = &[
@@ -242,6 +300,7 @@ impl Config {
             verify: reader.strings(&name, table, "verify")?.unwrap_or(defaults.verify),
             release_window: reader.string(&name, table, "release-window")?.unwrap_or(defaults.release_window),
             allowed_types: reader.strings(&name, table, "allowed-types")?.unwrap_or(defaults.allowed_types),
+            release_exclude: reader.strings(&name, table, "release-exclude")?.unwrap_or(defaults.release_exclude),
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {

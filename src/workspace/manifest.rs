@@ -62,6 +62,8 @@ pub struct DependencyEntry {
     pub path: Option<String>,
     /// The `version` requirement, when the entry carries one.
     pub version: Option<StringLiteral>,
+    /// `workspace = true`: the requirement is the root's `[workspace.dependencies]` entry.
+    pub inherited: bool,
 }
 
 /// A `[replace]` entry: the package id spec it replaces (`"b:0.1.0"`) and where it points.
@@ -241,6 +243,7 @@ impl Manifest {
                     package: text("package").unwrap_or_else(|| key.to_owned()),
                     path: text("path"),
                     version,
+                    inherited: fields.get("workspace").and_then(Item::as_bool) == Some(true),
                 }
             } else {
                 // `name = "1.2"`: a registry requirement, never a path dependency.
@@ -249,6 +252,7 @@ impl Manifest {
                     package: key.to_owned(),
                     path: None,
                     version: Some(self.string_literal(item, &format!("{table_name}.{key}"))?),
+                    inherited: false,
                 }
             };
             out.push(entry);

@@ -5,6 +5,7 @@ pub mod config;
 pub mod layout;
 pub mod lockfile;
 pub mod manifest;
+pub mod units;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use semver::Version;
 
 pub use config::Config;
 pub use manifest::{Manifest, PackageVersion};
+pub use units::{Unit, UnitMember, VersionSource};
 
 /// Why the workspace cannot be loaded or a selection resolved.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +86,35 @@ pub struct Member {
     pub publish: bool,
     /// Whether the version comes from `[workspace.package] version`.
     pub inherits_version: bool,
+    /// Where its version comes from (`Missing`: cargo's 0.0.0).
+    pub source: VersionSource,
+    /// `false` for `release = false` (or `release-exclude`): versioned, never tagged or published.
+    pub release: bool,
+    /// The crate's own `tag-format`, if it sets one.
+    pub tag_format: Option<String>,
+    /// Whether this is the package of the root manifest.
+    pub is_root: bool,
+}
+
+impl Member {
+    fn unit_member(&self) -> UnitMember {
+        UnitMember {
+            name: self.name.clone(),
+            dir: self.dir.clone(),
+            version: self.version.clone(),
+            source: self.source,
+            publish: self.publish,
+            release: self.release,
+            tag_format: self.tag_format.clone(),
+            is_root: self.is_root,
+        }
+    }
+
+    /// Returns whether cargo-patch versions this member: it has a version or is published.
+    /// Unversioned, unpublished members (`examples/*`, `xtask`) are not ours.
+    pub fn is_versioned(&self) -> bool {
+        self.source != VersionSource::Missing || self.publish
+    }
 }
 
 /// Which members a command acts on, as the user chose them.
@@ -106,6 +137,7 @@ pub struct Workspace {
     /// The member whose manifest the command was pointed at, if any.
     current: Option<String>,
     manifests: BTreeMap<PathBuf, Manifest>,
+    units: Vec<Unit>,
 }
 
 impl Workspace {
@@ -131,13 +163,26 @@ impl Workspace {
         for package in metadata.workspace_packages() {
             let manifest_path = PathBuf::from(package.manifest_path.clone());
             let manifest = load_manifest(&manifest_path)?;
-            let inherits_version = manifest.package_version()? == Some(PackageVersion::Inherited);
+            let source = match manifest.package_version()? {
+                Some(PackageVersion::Inherited) => VersionSource::Shared,
+                Some(PackageVersion::Own(_)) => VersionSource::Own,
+                Some(PackageVersion::Missing) | None => VersionSource::Missing,
+            };
+            let own = config::MemberConfig::from_manifest(&manifest)?;
+            let dir = manifest_path.parent().map(Path::to_owned).unwrap_or_default();
+            let publish = package.publish.as_ref().is_none_or(|registries| !registries.is_empty());
             members.push(Member {
                 name: package.name.to_string(),
                 version: package.version.clone(),
-                dir: manifest_path.parent().map(Path::to_owned).unwrap_or_default(),
-                publish: package.publish.as_ref().is_none_or(|registries| !registries.is_empty()),
-                inherits_version,
+                is_root: dir == root,
+                dir,
+                publish,
+                inherits_version: source == VersionSource::Shared,
+                source,
+                // As in cargo-release, `publish = false` only stops the publish: the crate is still
+                // versioned and tagged unless it says `release = false`.
+                release: own.release.unwrap_or(true),
+                tag_format: own.tag_format,
                 manifest_path: manifest_path.clone(),
             });
             manifests.insert(manifest_path, manifest);
@@ -148,7 +193,12 @@ impl Workspace {
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
         let config = Config::from_root_manifest(&manifests[&root_manifest_path])?;
-        let mode = versioning_mode(&config, members.len(), members.iter().all(|m| m.inherits_version));
+        for member in &mut members {
+            member.release &= !config.release_exclude.contains(&member.name);
+        }
+        let units =
+            units::units(&members.iter().map(Member::unit_member).collect::<Vec<_>>(), config.tag_format.as_deref());
+        let mode = if units.len() > 1 { VersioningMode::Independent } else { VersioningMode::Unified };
         let current = current_member(&members, &invoked);
         // Cargo older than 1.71 does not report default members: then every member is one.
         let default_members = if metadata.workspace_default_members.is_available() {
@@ -156,7 +206,7 @@ impl Workspace {
         } else {
             members.iter().map(|m| m.name.clone()).collect()
         };
-        Ok(Self { root, root_manifest_path, members, config, mode, default_members, current, manifests })
+        Ok(Self { root, root_manifest_path, members, config, mode, default_members, current, manifests, units })
     }
 
     /// Returns the parsed manifests: the root's and every member's.
@@ -172,6 +222,21 @@ impl Workspace {
     /// Returns the manifest of `member`.
     pub fn manifest_of(&self, member: &Member) -> &Manifest {
         &self.manifests[&member.manifest_path]
+    }
+
+    /// Returns the release units (see [`units`]), the shared version first.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// Returns the unit `name` belongs to (`None` for a member cargo-patch does not version).
+    pub fn unit_of(&self, name: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.has(name))
+    }
+
+    /// Returns which member owns a path relative to `repo_root` (the work tree's root).
+    pub fn owners(&self, repo_root: &Path) -> units::Owners {
+        units::Owners::new(repo_root, self.members.iter().map(|m| (m.name.as_str(), m.dir.as_path())))
     }
 
     /// Returns the member named `name`.
@@ -259,8 +324,9 @@ fn tag_format(config: &Config, mode: VersioningMode) -> &str {
 }
 
 impl Workspace {
-    /// Returns the tag format of releases (see [`VersioningMode`]).
+    /// Returns the tag format of the first unit's new tags (the shared version's, when there is
+    /// one), for display; each unit has its own (see [`Unit::formats`]).
     pub fn tag_format(&self) -> &str {
-        tag_format(&self.config, self.mode)
+        self.units.first().map_or_else(|| tag_format(&self.config, self.mode), |u| u.formats[0].as_str())
     }
 }

@@ -16,6 +16,7 @@ mod init;
 mod release;
 mod release_history;
 mod release_registry;
+mod release_units;
 mod repository;
 mod robustness;
 mod roundtrip;

@@ -124,15 +124,26 @@ Upgrade:
 #[test]
 fn notes_never_see_another_lines_release() {
     let project = hotfix_line("main");
-    // v1.2.4 lives on release/v1.2 only: from main, the latest release is v1.2.3.
+    // v1.2.4 lives on release/v1.2 only, and main's manifest is not past 1.2.3: from main, the
+    // latest release of main's line is v1.2.3.
     project.cargo_patch().args(["notes", "--format", "json"]).assert().success().stdout_eq(str![[r#"
 ...
   "tag": "v1.2.3",
 ...
 "#]]);
-    project.cargo_patch().args(["notes", "1.2.4"]).assert().code(1).stderr_eq(str![[r#"
-error: no release `1.2.4` is reachable from HEAD
-help: the releases reachable from HEAD are: v1.2.3
+    // Asked for by name, the release on the branch forked from main is found, and its notes start
+    // from its own line's previous release.
+    let json = project.cargo_patch().args(["notes", "1.2.4", "--format", "json"]).output().unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!((value["tag"].as_str(), value["previous"].as_str()), (Some("v1.2.4"), Some("v1.2.3")), "{value}");
+    // A tag on no line of this history is still unknown.
+    project.git(&["switch", "-q", "--orphan", "elsewhere"]);
+    project.git(&["commit", "-q", "--allow-empty", "-m", "chore: unrelated"]);
+    project.git(&["tag", "v9.0.0"]);
+    project.git(&["switch", "-q", "main"]);
+    project.cargo_patch().args(["notes", "9.0.0"]).assert().code(1).stderr_eq(str![[r#"
+error: no release `9.0.0` is reachable from HEAD or on a release branch
+help: the releases reachable from HEAD or on its release branches are: v1.2.3, v1.2.4
 
 "#]]);
 }

@@ -1,0 +1,336 @@
+//! Release units on the shapes real workspaces have: a shared version beside independent and
+//! unpublished crates, independent versions with a one-crate hotfix, unversioned example members,
+//! a root crate tagged `v*` beside `name-v*` members, release branches that never merge back,
+//! and a hotfix checked from a second clone. Every test runs real git, a bare remote and the
+//! built binary.
+#![cfg(unix)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use crate::support::{Project, assert_code, describe, text};
+
+/// A workspace in a repository with a bare remote `origin`.
+struct Repo {
+    project: Project,
+    remote: PathBuf,
+}
+
+impl Repo {
+    /// Returns a repository holding `files`, committed, with `tags` on that commit, pushed.
+    fn new(files: &[(&str, &str)], tags: &[&str]) -> Self {
+        let project = Project::new();
+        project.write(".gitignore", "/target\n");
+        for (path, contents) in files {
+            project.write(path, contents);
+        }
+        project.generate_lockfile();
+        project.commit_all();
+        for tag in tags {
+            project.git(&["tag", tag]);
+        }
+        let remote = project.home().join("remote.git");
+        project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+        project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+        project.git(&["push", "-q", "origin", "main", "--tags"]);
+        Self { project, remote }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let mut command = self.project.command(crate::support::bin());
+        command.args(args).env("PATH", crate::support::path_with_bin());
+        command.env_remove("CARGO_PATCH_FAIL_STEP").env_remove("CARGO_PATCH_FAIL_WRITE");
+        command.output().expect("run cargo-patch")
+    }
+
+    fn ok(&self, args: &[&str]) -> Output {
+        let output = self.run(args);
+        assert_code(&output, 0, &format!("cargo-patch {args:?}"));
+        output
+    }
+
+    /// Commits `files` with `message`.
+    fn commit(&self, message: &str, files: &[(&str, &str)]) {
+        for (path, contents) in files {
+            self.project.write(path, contents);
+        }
+        self.project.git(&["add", "-A"]);
+        self.project.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn tags(&self) -> Vec<String> {
+        self.project.git(&["tag", "-l"]).lines().map(str::to_owned).collect()
+    }
+
+    fn remote_refs(&self) -> String {
+        self.project.git(&["ls-remote", self.remote.to_str().unwrap()])
+    }
+}
+
+fn lib(name: &str, version: &str) -> String {
+    let version =
+        if version == "workspace" { "version.workspace = true".to_owned() } else { format!("version = \"{version}\"") };
+    format!(
+        "[package]\nname = \"{name}\"\n{version}\nedition = \"2021\"\ndescription = \"{name}\"\nlicense = \"MIT\"\n"
+    )
+}
+
+const SRC: &str = "/// Adds.\npub fn add(x: i32, y: i32) -> i32 {\n    x - y\n}\n";
+const FIXED: &str = "/// Adds.\npub fn add(x: i32, y: i32) -> i32 {\n    x + y\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(super::add(1, 2), 3);\n    }\n}\n";
+
+/// The mixed workspace of the issue: `core-a` and `core-b` share 1.2.3, `indie` has its own
+/// 0.4.1, `tool` is unpublished at 0.1.0 and never released (`release = false`), and tags are
+/// `v{version}`.
+fn mixed() -> Repo {
+    let root = "[workspace]\nmembers = [\"core-a\", \"core-b\", \"indie\", \"tool\"]\nresolver = \"2\"\n\n\
+                [workspace.package]\nversion = \"1.2.3\"\n\n[workspace.metadata.patch]\ntag-format = \"v{version}\"\nverify = []\n";
+    let tool = format!("{}publish = false\n\n[package.metadata.patch]\nrelease = false\n", lib("tool", "0.1.0"));
+    Repo::new(
+        &[
+            ("Cargo.toml", root),
+            ("core-a/Cargo.toml", &lib("core-a", "workspace")),
+            ("core-a/src/lib.rs", SRC),
+            ("core-b/Cargo.toml", &lib("core-b", "workspace")),
+            ("core-b/src/lib.rs", SRC),
+            ("indie/Cargo.toml", &lib("indie", "0.4.1")),
+            ("indie/src/lib.rs", SRC),
+            ("tool/Cargo.toml", &tool),
+            ("tool/src/lib.rs", SRC),
+        ],
+        &["v1.2.3", "indie-v0.4.1"],
+    )
+}
+
+#[test]
+fn a_one_crate_hotfix_of_a_mixed_workspace_releases_only_its_unit() {
+    let r = mixed();
+    r.ok(&["hooks", "install"]);
+    r.ok(&["start", "crash"]);
+    r.commit("fix(core-a): add adds", &[("core-a/src/lib.rs", FIXED)]);
+    r.ok(&["release", "--yes", "--no-publish"]);
+
+    // Exactly the shared unit moved, under its own tag.
+    let mut tags = r.tags();
+    tags.sort();
+    assert_eq!(tags, ["indie-v0.4.1", "v1.2.3", "v1.2.4"]);
+    let root = r.project.read("Cargo.toml");
+    assert!(root.contains("version = \"1.2.4\""), "{root}");
+    assert!(r.project.read("indie/Cargo.toml").contains("version = \"0.4.1\""));
+    assert!(r.project.read("tool/Cargo.toml").contains("version = \"0.1.0\""));
+    assert_eq!(r.project.git(&["log", "-1", "--format=%s"]).trim(), "chore(release): v1.2.4");
+    let message = r.project.git(&["tag", "-l", "--format=%(contents)", "v1.2.4"]);
+    assert!(message.contains("cargo update -p core-a --precise 1.2.4"), "{message}");
+    assert!(message.contains("cargo update -p core-b --precise 1.2.4"), "{message}");
+    assert!(!message.contains("0.1.1") && !message.contains("indie") && !message.contains("tool"), "{message}");
+    assert!(r.remote_refs().contains("refs/tags/v1.2.4"));
+    r.project.assert_cargo_accepts_lock();
+}
+
+#[test]
+fn a_change_to_the_independent_crate_of_a_mixed_workspace_is_tagged_as_that_crate() {
+    let r = mixed();
+    r.commit("fix(indie): add adds", &[("indie/src/lib.rs", FIXED)]);
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let mut tags = r.tags();
+    tags.sort();
+    assert_eq!(tags, ["indie-v0.4.1", "indie-v0.4.2", "v1.2.3"]);
+    assert!(r.project.read("Cargo.toml").contains("version = \"1.2.3\""));
+    assert!(r.project.read("indie/Cargo.toml").contains("version = \"0.4.2\""));
+    assert_eq!(r.project.git(&["log", "-1", "--format=%s"]).trim(), "chore(release): indie-v0.4.2");
+    let changelog = r.project.read("CHANGELOG.md");
+    assert!(changelog.contains("## [indie-v0.4.2]") || changelog.contains("## [0.4.2]"), "{changelog}");
+    // Naming a crate that is never released is a clear refusal.
+    let refused = r.run(&["release", "-p", "tool", "--dry-run"]);
+    assert_code(&refused, 1, "release -p tool");
+    assert!(text(&refused.stderr).contains("`tool` is not released"), "{}", describe(&refused));
+}
+
+/// Three crates with their own versions, each tagged `{crate}-v1.0.0`.
+fn independent(config: &str) -> Repo {
+    let root = format!(
+        "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n{config}"
+    );
+    Repo::new(
+        &[
+            ("Cargo.toml", &root),
+            ("a/Cargo.toml", &lib("a", "1.0.0")),
+            ("a/src/lib.rs", SRC),
+            ("b/Cargo.toml", &lib("b", "1.0.0")),
+            ("b/src/lib.rs", SRC),
+            ("c/Cargo.toml", &lib("c", "1.0.0")),
+            ("c/src/lib.rs", SRC),
+        ],
+        &["a-v1.0.0", "b-v1.0.0", "c-v1.0.0"],
+    )
+}
+
+#[test]
+fn a_one_crate_hotfix_of_independent_crates_releases_that_crate_alone() {
+    let r = independent("release-branch = \"release/{crate}/v{major}.{minor}\"\n");
+    r.ok(&["hooks", "install"]);
+    r.ok(&["start", "fix-c", "--from", "c-v1.0.0"]);
+    r.commit("fix(c): add adds", &[("c/src/lib.rs", FIXED)]);
+
+    let dry = r.ok(&["release", "--dry-run"]);
+    let plan = text(&dry.stderr);
+    assert!(plan.contains("c-v1.0.1"), "{}", describe(&dry));
+    assert!(!plan.contains("a-v1.0.1") && !plan.contains("b-v1.0.1"), "{}", describe(&dry));
+    assert!(plan.contains("cargo publish `c` 1.0.1"), "{}", describe(&dry));
+    assert!(!plan.contains("cargo publish `a`") && !plan.contains("cargo publish `b`"), "{}", describe(&dry));
+    assert!(!plan.contains("{crate}"), "{}", describe(&dry));
+
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let mut tags = r.tags();
+    tags.sort();
+    assert_eq!(tags, ["a-v1.0.0", "b-v1.0.0", "c-v1.0.0", "c-v1.0.1"]);
+    assert!(r.project.read("a/Cargo.toml").contains("version = \"1.0.0\""));
+    assert!(r.project.read("b/Cargo.toml").contains("version = \"1.0.0\""));
+    assert!(r.project.read("c/Cargo.toml").contains("version = \"1.0.1\""));
+    assert_eq!(r.project.git(&["log", "-1", "--format=%s"]).trim(), "chore(release): c-v1.0.1");
+    let changelog = r.project.read("CHANGELOG.md");
+    assert!(changelog.contains("## [c-v1.0.1]") && changelog.contains("Add adds"), "{changelog}");
+    assert!(!changelog.contains("a-v1.0.1") && !changelog.contains("No user-facing changes"), "{changelog}");
+    let message = r.project.git(&["tag", "-l", "--format=%(contents)", "c-v1.0.1"]);
+    assert!(message.contains("cargo update -p c --precise 1.0.1"), "{message}");
+    // The release branch is the crate's own, expanded; none is named `{crate}` literally.
+    let remote = r.remote_refs();
+    assert!(remote.contains("refs/heads/release/c/v1.0"), "{remote}");
+    assert!(!remote.contains("{crate}") && !r.project.git(&["branch", "-a"]).contains("{crate}"), "{remote}");
+}
+
+#[test]
+fn unversioned_unpublished_members_are_not_released() {
+    let mut members = vec!["\"core\"".to_owned()];
+    let mut files: Vec<(String, String)> =
+        vec![("core/Cargo.toml".into(), lib("core", "1.0.0")), ("core/src/lib.rs".into(), SRC.into())];
+    for i in 0..32 {
+        members.push(format!("\"examples/ex{i}\""));
+        files.push((
+            format!("examples/ex{i}/Cargo.toml"),
+            format!("[package]\nname = \"ex{i}\"\nedition = \"2021\"\npublish = false\n"),
+        ));
+        files.push((format!("examples/ex{i}/src/main.rs"), "fn main() {}\n".into()));
+    }
+    let root = format!(
+        "[workspace]\nmembers = [{}]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n",
+        members.join(", ")
+    );
+    files.push(("Cargo.toml".into(), root));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let r = Repo::new(&refs, &["core-v1.0.0"]);
+    r.commit("fix(core): add adds", &[("core/src/lib.rs", FIXED)]);
+    r.commit("fix(ex3): say hello", &[("examples/ex3/src/main.rs", "fn main() { println!(\"hi\"); }\n")]);
+
+    let bump = r.ok(&["bump", "--workspace", "patch", "--dry-run"]);
+    let table = text(&bump.stdout);
+    assert!(table.contains("core   1.0.0 -> 1.0.1") && !table.contains("ex3 "), "{}", describe(&bump));
+    let auto = r.ok(&["bump", "auto", "--workspace", "--dry-run"]);
+    assert!(
+        text(&auto.stdout).contains("1.0.0 -> 1.0.1") && !text(&auto.stdout).contains("ex3 "),
+        "{}",
+        describe(&auto)
+    );
+    let refused = r.run(&["bump", "patch", "-p", "ex3", "--dry-run"]);
+    assert_code(&refused, 1, "naming an unversioned example");
+    assert!(text(&refused.stderr).contains("ex3"), "{}", describe(&refused));
+
+    let dry = r.ok(&["release", "--dry-run"]);
+    let plan = text(&dry.stderr);
+    assert!(plan.contains("core-v1.0.1"), "{}", describe(&dry));
+    assert!(!plan.contains("ex3") && !plan.contains("ex0"), "{}", describe(&dry));
+    r.ok(&["release", "--yes", "--no-publish"]);
+    assert!(r.tags().contains(&"core-v1.0.1".to_owned()));
+}
+
+#[test]
+fn a_root_crate_tagged_v_beside_members_tagged_by_name_shows_each_true_latest_release() {
+    let root = format!(
+        "{}\n[workspace]\nmembers = [\"member\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n",
+        lib("root", "0.8.0")
+    );
+    let r = Repo::new(
+        &[
+            ("Cargo.toml", &root),
+            ("src/lib.rs", SRC),
+            ("member/Cargo.toml", &lib("member", "0.3.0")),
+            ("member/src/lib.rs", SRC),
+        ],
+        &["root-v0.8.0", "member-v0.3.0"],
+    );
+    // Years of history later, the root crate is released as `v{version}` (cargo-release's default).
+    for minor in 9..12 {
+        let version = format!("0.{minor}.0");
+        r.commit(&format!("feat: work towards {version}"), &[("src/lib.rs", &format!("{SRC}// {minor}\n"))]);
+        r.commit(&format!("chore(release): v{version}"), &[("Cargo.toml", &root.replace("0.8.0", &version))]);
+        r.project.git(&["tag", &format!("v{version}")]);
+    }
+    r.commit("fix: one unreleased fix", &[("src/lib.rs", FIXED)]);
+
+    let output = r.ok(&["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let crates = status["crates"].as_array().unwrap();
+    let get = |name: &str| crates.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{name} in {status}"));
+    assert_eq!(get("root")["latest_stable"], "v0.11.0", "{status}");
+    assert_eq!(get("member")["latest_stable"], "member-v0.3.0", "{status}");
+    assert_eq!(get("root")["unreleased"].as_array().unwrap().len(), 1, "{status}");
+    // A new release of the root crate keeps its convention.
+    let dry = r.ok(&["release", "--dry-run"]);
+    assert!(text(&dry.stderr).contains("v0.11.1") && !text(&dry.stderr).contains("root-v0.11.1"), "{}", describe(&dry));
+}
+
+#[test]
+fn release_branches_that_never_merge_back_still_count_on_main() {
+    let root = lib("app", "1.0.0");
+    let r = Repo::new(&[("Cargo.toml", &root), ("src/lib.rs", SRC)], &["v1.0.0"]);
+    for i in 0..5 {
+        r.commit(&format!("feat: feature {i}"), &[(&format!("src/f{i}.rs"), "// f\n")]);
+    }
+    // The 1.1 line is cut from main, bumped and tagged there; main moves on to 1.2.0-dev.
+    r.project.git(&["switch", "-q", "-c", "release/v1.1"]);
+    r.commit("chore(release): v1.1.0", &[("Cargo.toml", &root.replace("1.0.0", "1.1.0"))]);
+    r.project.git(&["tag", "v1.1.0"]);
+    r.project.git(&["push", "-q", "origin", "release/v1.1", "v1.1.0"]);
+    r.project.git(&["switch", "-q", "main"]);
+    r.commit("chore: start 1.2.0 development", &[("Cargo.toml", &root.replace("1.0.0", "1.2.0-dev"))]);
+    r.commit("fix: a fix after the cut", &[("src/lib.rs", FIXED)]);
+    // Only the remote-tracking branch is left locally: a fresh clone looks like this.
+    r.project.git(&["fetch", "-q", "origin"]);
+    r.project.git(&["branch", "-D", "release/v1.1"]);
+
+    let output = r.ok(&["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let app = &status["crates"][0];
+    assert_eq!(app["latest_stable"], "v1.1.0", "{status}");
+    assert_eq!(app["unreleased"].as_array().unwrap().len(), 2, "only the two commits after the cut: {status}");
+    let notes = r.ok(&["notes"]);
+    assert!(text(&notes.stdout).contains("v1.1.0"), "{}", describe(&notes));
+}
+
+#[test]
+fn a_pushed_hotfix_is_checked_the_same_from_a_fresh_clone() {
+    let r = Repo::new(&[("Cargo.toml", &lib("app", "1.0.0")), ("src/lib.rs", SRC)], &["v1.0.0"]);
+    r.commit("feat: newer work on main", &[("src/new.rs", "// new\n")]);
+    r.ok(&["start", "crash"]);
+    r.commit("fix: add adds", &[("src/lib.rs", FIXED)]);
+    let mine = r.ok(&["check", "--format", "json"]);
+    r.project.git(&["push", "-q", "origin", "hotfix/crash", "release/v1.0"]);
+
+    // A colleague (or CI) clones and checks the branch: no local config, no local release branch.
+    let clone = r.project.home().join("clone");
+    r.project.git(&["clone", "-q", r.remote.to_str().unwrap(), clone.to_str().unwrap()]);
+    let mut command = r.project.command(crate::support::bin());
+    command.current_dir(&clone).env("PATH", crate::support::path_with_bin());
+    let git = |args: &[&str]| {
+        let out = r.project.command("git").current_dir(&clone).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", describe(&out));
+    };
+    git(&["switch", "-q", "hotfix/crash"]);
+    let theirs = command.args(["check", "--format", "json"]).output().unwrap();
+    assert_code(&theirs, 0, "check in a fresh clone");
+    let strip = |o: &Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("root");
+        v
+    };
+    assert_eq!(strip(&theirs), strip(&mine), "{}\n{}", describe(&theirs), describe(&mine));
+}
