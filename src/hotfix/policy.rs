@@ -293,6 +293,8 @@ fn collect(table: &toml_edit::Table, prefix: &str, out: &mut BTreeMap<String, (S
             (Some(kind), value) => {
                 out.insert(path, (normalise(value), kind));
             }
+            // `[package.metadata.*]` belongs to tools (docs.rs `features`, ...), not to cargo.
+            (None, toml_edit::Item::Table(_)) if key == "metadata" => {}
             (None, toml_edit::Item::Table(t)) if depth < 4 => collect(t, &path, out, depth + 1),
             _ => {}
         }
@@ -324,8 +326,7 @@ fn normalise(item: &toml_edit::Item) -> String {
 
 /// Rule 5: no hunk that only changes whitespace or formatting.
 fn format_churn(facts: &Facts<'_>, out: &mut Vec<Violation>) {
-    let squash =
-        |lines: &[String]| lines.iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect::<String>();
+    let squash = |lines: &[String]| lines.iter().map(|l| without_layout(l)).collect::<String>();
     for file in counted(facts).filter(|f| !f.binary) {
         for hunk in &file.hunks {
             let only_whitespace = squash(&hunk.removed) == squash(&hunk.added);
@@ -341,6 +342,41 @@ fn format_churn(facts: &Facts<'_>, out: &mut Vec<Violation>) {
             }
         }
     }
+}
+
+/// Returns `line` without the whitespace formatting may change: whitespace inside string and
+/// char literals is content and stays (`"a  b"` differs from `"a b"`).
+fn without_layout(line: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == '\\' {
+                    out.extend(chars.next());
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' => {
+                out.push(c);
+                quote = Some('"');
+            }
+            // `' '` or `'\t'`, not a lifetime (`'a`), which has no closing quote.
+            None if c == '\'' => {
+                out.push(c);
+                let ahead: Vec<char> = chars.clone().take(2).collect();
+                if ahead.first() == Some(&'\\') || ahead.get(1) == Some(&'\'') {
+                    quote = Some('\'');
+                }
+            }
+            None if c.is_whitespace() => {}
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// Rule 6: no merge that brings in history from outside the release line.
@@ -473,6 +509,14 @@ fn item_end(lines: &[&str], start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_is_whitespace_outside_literals() {
+        assert_eq!(without_layout("  let x = \"a  b\";"), "letx=\"a  b\";");
+        assert_eq!(without_layout("f(' ', '\\'', x)  // c"), "f(' ','\\'',x)//c");
+        assert_eq!(without_layout("fn f<'a>(x: &'a str)"), "fnf<'a>(x:&'astr)");
+        assert_ne!(without_layout("\"a b\""), without_layout("\"ab\""));
+    }
 
     #[test]
     fn commit_types_on_a_hotfix_branch() {

@@ -1299,3 +1299,38 @@ fn check_rule_paths_sees_mode_changes_empty_files_and_any_file_name() {
         assert!(stderr.contains(&format!("`{path}` matches")), "{path} is not reported; {}", describe(&output));
     }
 }
+
+#[test]
+fn check_passes_whitespace_changed_inside_a_string_literal() {
+    let project = released("");
+    hotfix_branch(&project, "greeting");
+    let fixed = APP_LIB.replace("\"hello {name}\"", "\"hello  {name}\"");
+    assert_ne!(fixed, APP_LIB);
+    commit_ok(
+        &project,
+        "fix: the greeting's spacing",
+        &[
+            ("app/src/lib.rs", &fixed),
+            ("app/tests/greets.rs", "#[test]\nfn greets() {\n    assert_eq!(app::greet(\"x\"), \"hello  x\");\n}\n"),
+        ],
+    );
+    assert_clean(&patch(&project, &["check"]));
+}
+
+#[test]
+fn check_passes_a_package_metadata_change() {
+    let project = released("");
+    hotfix_branch(&project, "docsrs");
+    let manifest =
+        format!("{ENGINE_MANIFEST}\n[package.metadata.docs.rs]\nfeatures = [\"std\"]\nall-features = false\n");
+    commit_ok(
+        &project,
+        "fix: saturate add on overflow",
+        &[
+            ("engine/Cargo.toml", &manifest),
+            ("engine/src/lib.rs", &fixed_lib()),
+            ("engine/tests/regression.rs", REGRESSION_TEST),
+        ],
+    );
+    assert_clean(&patch(&project, &["check"]));
+}
