@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use crate::support::Project;
-use crate::support::tools::actionlint;
+use crate::support::tools::{ZIZMOR, actionlint};
+use crate::support::{Project, describe, text};
 
 fn solo() -> Project {
     let project = Project::new();
@@ -59,6 +59,36 @@ fn the_workflow_template_passes_actionlint() {
     );
     let output = actionlint().arg(project.root().join("bad.yml")).output().unwrap();
     assert!(!output.status.success());
+}
+
+/// Runs zizmor offline, with every audit (the pedantic persona), on `files` of `project`.
+fn zizmor(project: &Project, files: &[&str]) -> std::process::Output {
+    project
+        .command(ZIZMOR.path())
+        .args(["--offline", "--persona", "pedantic", "--no-progress"])
+        .args(files)
+        .env("XDG_CACHE_HOME", project.home().join("cache"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_workflow_template_and_the_action_pass_zizmor() {
+    let project = Project::new();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let template = std::fs::read_to_string(repo.join("templates/github-workflow.yml")).unwrap();
+    project.write(".github/workflows/cargo-patch.yml", &template);
+    project.write("action.yml", &std::fs::read_to_string(repo.join("action.yml")).unwrap());
+    let output = zizmor(&project, &[".github/workflows/cargo-patch.yml", "action.yml"]);
+    assert!(output.status.success(), "zizmor: {}", describe(&output));
+    assert!(text(&output.stdout).contains("No findings"), "zizmor: {}", describe(&output));
+    // And it can fail: the template as it was (an unpinned action, credentials persisted).
+    project.write(
+        ".github/workflows/old.yml",
+        "on: pull_request\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n",
+    );
+    let output = zizmor(&project, &[".github/workflows/old.yml"]);
+    assert!(!output.status.success(), "zizmor passed an unpinned action: {}", describe(&output));
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod cli;
 mod commit_msg;
 mod conventional;
 mod demo;
+mod github_ci;
 mod hook_managers;
 mod hotfix;
 mod init;

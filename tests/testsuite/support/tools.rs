@@ -23,6 +23,8 @@ pub(crate) struct Tool {
 pub(crate) static GIT_CLIFF: Tool = Tool::new("git-cliff", "2.14.2");
 /// The hook manager tests run it on `.pre-commit-hooks.yaml`.
 pub(crate) static PRE_COMMIT: Tool = Tool::new("pre-commit", "4.7.0");
+/// The workflow template tests audit with it (offline).
+pub(crate) static ZIZMOR: Tool = Tool::new("zizmor", "1.32.0");
 /// The release tests publish to it.
 pub(crate) static KTRA: Tool = Tool::new("ktra", "0.7.0");
 
