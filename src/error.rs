@@ -63,6 +63,7 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         ops::notes::Refused,
         ops::start::Refused,
         ops::check::Refused,
+        ops::hook::BadPushLine,
         ops::release::Refused,
         cli::release::NotConfirmed,
         cli::demo::NotEmpty,

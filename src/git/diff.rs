@@ -73,6 +73,8 @@ impl Pending {
             .arg(workdir)
             .args(["-c", "core.quotePath=false"])
             .args(args)
+            // Revisions come from hook input: never let one be read as an option (`--output=`).
+            .arg("--end-of-options")
             .arg(base)
             .arg(head)
             .arg("--")

@@ -130,15 +130,26 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
 /// Judges what git is about to push: `lines` are git's `<local ref> <local sha> <remote ref>
 /// <remote sha>` lines.
 pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, env: &GitEnv, lines: &str) -> anyhow::Result<Vec<Violation>> {
-    let pushes: Vec<(&str, &str)> = lines
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split_whitespace();
-            let (local_ref, local_sha) = (fields.next()?, fields.next()?);
-            // A deletion pushes nothing to judge.
-            (!local_sha.bytes().all(|b| b == b'0')).then_some((local_ref, local_sha))
-        })
-        .collect();
+    let mut pushes: Vec<(&str, &str)> = Vec::new();
+    for (index, line) in lines.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [local_ref, local_sha, _remote_ref, remote_sha] = fields[..] else {
+            if fields.is_empty() {
+                continue;
+            }
+            return Err(BadPushLine::Fields { line: index + 1, found: fields.len() }.into());
+        };
+        // The ids go to `git diff` and `git rev-parse`: anything but an object id is refused.
+        for id in [local_sha, remote_sha] {
+            if !is_object_id(id) {
+                return Err(BadPushLine::ObjectId { line: index + 1, id: id.to_owned() }.into());
+            }
+        }
+        // A deletion pushes nothing to judge.
+        if !local_sha.bytes().all(|b| b == b'0') {
+            pushes.push((local_ref, local_sha));
+        }
+    }
     let git = GitFiles::find(cwd, env);
     let config = root_config(cwd);
     let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
@@ -163,6 +174,29 @@ pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, env: &GitEnv, lines: &
         violations.extend(release_tags(manifest_path, cwd, &tags)?);
     }
     Ok(violations)
+}
+
+/// A line of pre-push input that is not what git writes.
+#[derive(Debug, thiserror::Error)]
+pub enum BadPushLine {
+    #[error("line {line} of the pre-push input has {found} fields, not 4")]
+    Fields { line: usize, found: usize },
+    #[error("line {line} of the pre-push input: `{id}` is not an object id")]
+    ObjectId { line: usize, id: String },
+}
+
+impl BadPushLine {
+    /// Returns what the user can do about it.
+    pub fn help(&self) -> String {
+        "git writes `<local ref> <local sha> <remote ref> <remote sha>` lines, with 40 or 64 hex digits per id; \
+         let `git push` run the hook"
+            .into()
+    }
+}
+
+/// Returns whether `id` is a full SHA-1 or SHA-256 object id (hex; 40 or 64 digits).
+fn is_object_id(id: &str) -> bool {
+    matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Release tags whose version differs from the manifests of the commit they tag.

@@ -303,3 +303,33 @@ help: write globs as `.github/**` or `src/*.rs`; `[`, `]` and `**` must be compl
     assert!(dirty.read("Cargo.toml").ends_with("# mine\n"), "the uncommitted edit is kept");
     assert!(dirty.read("Cargo.toml").contains("version = \"1.0.0\""));
 }
+
+/// Observation 10: pre-push passed the sha fields of its input to `git diff` unchecked, so a
+/// hand-fed `--output=FILE` made git write outside the repository.
+#[test]
+fn pre_push_refuses_what_is_not_an_object_id() {
+    let project = two_crates("");
+    project.git(&["switch", "-q", "-c", "hotfix/x"]);
+    let base = project.git(&["rev-parse", "HEAD"]);
+    project.git(&["config", "branch.hotfix/x.patchBase", base.trim()]);
+    let outside = project.home().join("written-by-git");
+    let zeros = "0".repeat(40);
+    let line = format!("refs/heads/hotfix/x --output={} refs/heads/hotfix/x {zeros}\n", outside.display());
+    let output = project.cargo_patch().args(["hook", "pre-push", "origin", "url"]).stdin(line).output().unwrap();
+    crate::support::assert_code(&output, 1, "a forged pre-push line");
+    let stderr = crate::support::text(&output.stderr);
+    assert!(stderr.starts_with("error: line 1 of the pre-push input: `--output="), "{stderr}");
+    // The diff would run in the background: give a stray git the time to write.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!outside.exists(), "git wrote {}", outside.display());
+
+    for bad in [
+        format!("refs/heads/hotfix/x {} refs/heads/hotfix/x", base.trim()),
+        format!("a {} b {}", "g".repeat(40), zeros),
+    ] {
+        project.cargo_patch().args(["hook", "pre-push", "origin", "url"]).stdin(format!("{bad}\n")).assert().code(1);
+    }
+    // What git really writes still passes.
+    let real = format!("refs/heads/hotfix/x {} refs/heads/hotfix/x {zeros}\n", base.trim());
+    project.cargo_patch().args(["hook", "pre-push", "origin", "url"]).stdin(real).assert().success();
+}
