@@ -20,6 +20,14 @@ pub struct Change {
 }
 
 impl Change {
+    /// Returns its conventional header with its short id: `feat(x)!: new api (1a2b3c4)`.
+    pub fn header(&self) -> String {
+        let scope = self.scope.as_ref().map(|s| format!("({s})")).unwrap_or_default();
+        let bang = if self.breaking { "!" } else { "" };
+        let short = self.id.get(..7).unwrap_or(&self.id);
+        format!("{}{scope}{bang}: {} ({short})", self.kind, self.description)
+    }
+
     /// Returns the section a change is listed under, in the order sections are shown.
     pub fn section(&self) -> Section {
         match self.kind.as_str() {

@@ -13,7 +13,6 @@ use crate::ops::{self, Context};
 use crate::plan;
 use crate::shell::Shell;
 use crate::version::{BumpLevel, TargetVersion};
-use crate::workspace::Selection;
 
 /// Set new versions and update every requirement and Cargo.lock to match
 #[derive(Debug, Args)]
@@ -86,25 +85,30 @@ pub fn exec(args: BumpArgs, manifest_path: Option<&Path>, cwd: std::path::PathBu
     match target {
         BumpTarget::Target(target) => options.target = target,
         BumpTarget::Auto => {
-            let levels = ops::unreleased::levels_of(&context.workspace, &options.selection)?;
-            for level in &levels {
+            let auto = ops::bump::plan_auto(&context.workspace, &options)?;
+            for level in &auto.levels {
                 shell.verbose("Commits", format!("`{}`: {}", level.name, level.explanation()))?;
+                for subject in &level.subjects {
+                    shell.verbose("", format!("  {subject}"))?;
+                }
             }
-            options.per_crate =
-                levels.iter().filter_map(|l| Some((l.name.clone(), (l.target()?, l.explanation())))).collect();
-            if options.per_crate.is_empty() {
-                let since = match levels.as_slice() {
+            let Some(bump) = auto.bump else {
+                let since = match auto.levels.as_slice() {
                     [one] => one.since.as_ref().map(|t| format!(" since {t}")).unwrap_or_default(),
                     _ => " since their last release".to_owned(),
                 };
                 shell.note(format!("no conventional commit touches the selected crates{since}; nothing to bump"))?;
                 return Ok(());
-            }
-            options.selection =
-                Selection { packages: options.per_crate.keys().cloned().collect(), ..Default::default() };
+            };
+            return finish(bump, &context, dry_run, shell);
         }
     }
     let bump = ops::bump::plan(&context.workspace, &options)?;
+    finish(bump, &context, dry_run, shell)
+}
+
+/// Prints the bump's table and diff, and writes it unless `dry_run`.
+fn finish(bump: BumpPlan, context: &Context, dry_run: bool, shell: &mut Shell) -> CliResult {
     print_table(&bump, shell)?;
     if bump.plan.is_empty() {
         shell.note("nothing to change")?;

@@ -173,6 +173,81 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
     Ok(BumpPlan { versions, requirements, plan })
 }
 
+/// Returns the plan for `options` (which names its crates in `per_crate`), with every released
+/// crate whose requirement on a bumped crate must be rewritten bumped too, as a patch: a
+/// manifest that changes after its version was tagged must not go out under that version.
+pub fn plan_following_dependents(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
+    let mut options = options.clone();
+    loop {
+        let plan = plan(ws, &options)?;
+        let behind = dependents_left_behind(ws, &plan);
+        if behind.is_empty() {
+            return Ok(plan);
+        }
+        for (name, why) in behind {
+            options.per_crate.insert(name.clone(), (TargetVersion::Level(version::BumpLevel::Patch), why));
+            options.selection.packages.push(name);
+        }
+    }
+}
+
+/// Returns the released crates whose manifests `plan` rewrites (directly, or through a
+/// `[workspace.dependencies]` entry they inherit) but whose versions it leaves, with why.
+fn dependents_left_behind(ws: &Workspace, plan: &BumpPlan) -> Vec<(String, String)> {
+    let moved = |name: &str| plan.versions.iter().any(|v| v.name == name && v.new != v.old);
+    let root_manifest = relative(&ws.root_manifest_path, &ws.root);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for change in &plan.requirements {
+        let inherits = |m: &&Member| {
+            let entries = ws.manifest_of(m).dependencies().unwrap_or_default();
+            entries.iter().any(|e| e.inherited && e.package == change.dependency)
+        };
+        let owners = ws.members.iter().filter(|m| {
+            m.manifest_path == ws.root.join(&change.manifest)
+                || change.manifest == root_manifest && change.table == "workspace.dependencies" && inherits(m)
+        });
+        for member in owners {
+            if !member.release
+                || !member.is_versioned()
+                || moved(&member.name)
+                || out.iter().any(|(n, _)| n == &member.name)
+            {
+                continue;
+            }
+            let why = format!("patch: its requirement on `{}` moves to \"{}\"", change.dependency, change.new);
+            out.push((member.name.clone(), why));
+        }
+    }
+    out
+}
+
+/// What `bump auto` found: each crate's level, and the bump (`None`: nothing to bump).
+pub struct AutoPlan {
+    pub levels: Vec<crate::ops::unreleased::CrateLevel>,
+    pub bump: Option<BumpPlan>,
+}
+
+/// Returns the bump `auto` calls for: each selected crate that is released (not `release =
+/// false`) at the level of its commits since its last release, and its dependents after it.
+pub fn plan_auto(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<AutoPlan> {
+    let selected: Vec<&Member> = ws.select(&options.selection)?.into_iter().filter(|m| m.is_versioned()).collect();
+    let named = |m: &&Member| options.selection.packages.contains(&m.name);
+    let released: Vec<&Member> = selected.into_iter().filter(|m| m.release || named(m)).collect();
+    let repo = crate::git::history::Repository::discover(&ws.root)?;
+    let levels = crate::ops::unreleased::levels(ws, &repo, &released)?;
+    let per_crate: BTreeMap<String, (TargetVersion, String)> =
+        levels.iter().filter_map(|l| Some((l.name.clone(), (l.target()?, l.explanation())))).collect();
+    if per_crate.is_empty() {
+        return Ok(AutoPlan { levels, bump: None });
+    }
+    let options = BumpOptions {
+        selection: Selection { packages: per_crate.keys().cloned().collect(), ..Default::default() },
+        per_crate,
+        ..options.clone()
+    };
+    Ok(AutoPlan { bump: Some(plan_following_dependents(ws, &options)?), levels })
+}
+
 /// The planner's results once every step ran.
 struct PlannerOutput {
     versions: Vec<VersionChange>,

@@ -437,66 +437,24 @@ fn release_branch_of(
 /// Returns the bump of the `chosen` units; a unit whose dependency on a released crate moves
 /// to a version its requirement no longer accepts is released too (a patch), so no published
 /// manifest differs from its tag.
-fn bump_plan(ws: &Workspace, mut chosen: Vec<Chosen>) -> anyhow::Result<BumpPlan> {
-    loop {
-        let mut options = BumpOptions {
-            target: TargetVersion::Level(BumpLevel::Patch),
-            per_crate: BTreeMap::new(),
-            selection: Selection::default(),
-            upgrade_dependents: false,
-            // The release checks the whole tree itself, before this.
-            allow_dirty: true,
-        };
-        for c in &chosen {
-            let unit = ws.units().iter().find(|u| u.name == c.unit).expect("chosen units are units");
-            for name in &unit.crates {
-                let why = c.why.clone().unwrap_or_else(|| format!("{} bump", c.target));
-                options.per_crate.insert(name.clone(), (c.target.clone(), why));
-                options.selection.packages.push(name.clone());
-            }
-        }
-        if options.selection.packages.is_empty() {
-            return Err(Refused { problems: vec![Problem::NothingToRelease] }.into());
-        }
-        let plan = bump::plan(ws, &options)?;
-        let dependents = dependents_left_behind(ws, &plan, &chosen);
-        if dependents.is_empty() {
-            return Ok(plan);
-        }
-        chosen.extend(dependents);
-    }
-}
-
-/// Returns the units not in `chosen` whose manifests `plan` rewrites (directly, or through a
-/// `[workspace.dependencies]` entry they inherit).
-fn dependents_left_behind(ws: &Workspace, plan: &BumpPlan, chosen: &[Chosen]) -> Vec<Chosen> {
-    let mut out: Vec<Chosen> = Vec::new();
-    let root_manifest = ws.root_manifest_path.strip_prefix(&ws.root).unwrap_or(&ws.root_manifest_path).to_owned();
-    for change in &plan.requirements {
-        let mut owners: Vec<&Member> = Vec::new();
-        if change.manifest == root_manifest && change.table == "workspace.dependencies" {
-            owners.extend(ws.members.iter().filter(|m| {
-                ws.manifest_of(m)
-                    .dependencies()
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|e| e.inherited && e.package == change.dependency)
-            }));
-        }
-        owners.extend(ws.members.iter().filter(|m| m.manifest_path == ws.root.join(&change.manifest)));
-        for member in owners {
-            let Some(unit) = ws.unit_of(&member.name) else { continue };
-            if unit.released_crates.is_empty() || chosen.iter().chain(&out).any(|c| c.unit == unit.name) {
-                continue;
-            }
-            out.push(Chosen {
-                unit: unit.name.clone(),
-                target: TargetVersion::Level(BumpLevel::Patch),
-                why: Some(format!("patch: its requirement on `{}` moves to `{}`", change.dependency, change.new)),
-            });
+fn bump_plan(ws: &Workspace, chosen: Vec<Chosen>) -> anyhow::Result<BumpPlan> {
+    let mut options = BumpOptions {
+        target: TargetVersion::Level(BumpLevel::Patch),
+        per_crate: BTreeMap::new(),
+        selection: Selection::default(),
+        upgrade_dependents: false,
+        // The release checks the whole tree itself, before this.
+        allow_dirty: true,
+    };
+    for c in &chosen {
+        let unit = ws.units().iter().find(|u| u.name == c.unit).expect("chosen units are units");
+        for name in &unit.crates {
+            let why = c.why.clone().unwrap_or_else(|| format!("{} bump", c.target));
+            options.per_crate.insert(name.clone(), (c.target.clone(), why));
+            options.selection.packages.push(name.clone());
         }
     }
-    out
+    bump::plan_following_dependents(ws, &options)
 }
 
 /// Returns the tags of the units `bump` moves, each with the crates it names.

@@ -9,7 +9,7 @@ use crate::conventional::Level;
 use crate::git::history::{ChangedPaths, CommitOrder, Repository, Tag};
 use crate::release_tag::ReleaseTag;
 use crate::version::TargetVersion;
-use crate::workspace::{Member, Selection, Workspace};
+use crate::workspace::{Member, Workspace};
 
 /// What the commits since a crate's last release call for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct CrateLevel {
     pub since: Option<String>,
     /// The conventional commits that touch the crate.
     pub commits: usize,
+    /// Their headers, newest first, each with its short id (`feat(x)!: new api (1a2b3c4)`).
+    pub subjects: Vec<String>,
 }
 
 impl CrateLevel {
@@ -38,12 +40,6 @@ impl CrateLevel {
             None => format!("{level}: {} commit{plural}, no release yet", self.commits),
         }
     }
-}
-
-/// Returns the level of each crate `selection` names, from the workspace's history at HEAD.
-pub fn levels_of(ws: &Workspace, selection: &Selection) -> anyhow::Result<Vec<CrateLevel>> {
-    let repo = Repository::discover(&ws.root)?;
-    levels(ws, &repo, &ws.select(selection)?)
 }
 
 /// Which release a crate's unreleased changes are counted from.
@@ -126,6 +122,7 @@ pub fn levels(ws: &Workspace, repo: &Repository, members: &[&Member]) -> anyhow:
             level: h.changes.iter().map(|c| c.level(&h.version)).max(),
             since: h.since.map(|r| r.tag.name),
             commits: h.changes.len(),
+            subjects: h.changes.iter().map(Change::header).collect(),
             name: h.name,
         })
         .collect();

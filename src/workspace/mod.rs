@@ -179,9 +179,9 @@ impl Workspace {
                 publish,
                 inherits_version: source == VersionSource::Shared,
                 source,
-                // As in cargo-release, `publish = false` only stops the publish: the crate is still
-                // versioned and tagged unless it says `release = false`.
-                release: own.release.unwrap_or(true),
+                // An unpublished crate is versioned, but released (tagged) only when it asks for it
+                // with `release = true` (an application, say).
+                release: own.release.unwrap_or(publish),
                 tag_format: own.tag_format,
                 manifest_path: manifest_path.clone(),
             });

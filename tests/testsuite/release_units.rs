@@ -334,3 +334,54 @@ fn a_pushed_hotfix_is_checked_the_same_from_a_fresh_clone() {
     };
     assert_eq!(strip(&theirs), strip(&mine), "{}\n{}", describe(&theirs), describe(&mine));
 }
+
+/// `base` 0.3.0 and `dependent` 1.0.0 (requiring `base = "0.3"`), each tagged, and `app`
+/// (unpublished, at 0.1.0) depending on `base` too.
+fn with_dependent() -> Repo {
+    let root = "[workspace]\nmembers = [\"base\", \"dependent\", \"app\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n";
+    let dependent =
+        format!("{}\n[dependencies]\nbase = {{ path = \"../base\", version = \"0.3\" }}\n", lib("dependent", "1.0.0"));
+    let app = format!(
+        "{}publish = false\n\n[dependencies]\nbase = {{ path = \"../base\", version = \"0.3\" }}\n",
+        lib("app", "0.1.0")
+    );
+    Repo::new(
+        &[
+            ("Cargo.toml", root),
+            ("base/Cargo.toml", &lib("base", "0.3.0")),
+            ("base/src/lib.rs", SRC),
+            ("dependent/Cargo.toml", &dependent),
+            ("dependent/src/lib.rs", SRC),
+            ("app/Cargo.toml", &app),
+            ("app/src/lib.rs", SRC),
+        ],
+        &["base-v0.3.0", "dependent-v1.0.0", "app-v0.1.0"],
+    )
+}
+
+#[test]
+fn a_dependent_whose_requirement_breaks_is_released_too() {
+    let r = with_dependent();
+    r.commit("feat(base)!: a new api", &[("base/src/lib.rs", &format!("{SRC}pub fn new() {{}}\n"))]);
+
+    // `bump auto` bumps what it rewrites, says why, and lists the commits behind each level.
+    let auto = r.ok(&["bump", "auto", "--workspace", "--dry-run", "-v"]);
+    let table = text(&auto.stdout);
+    assert!(table.contains("base       0.3.0 -> 0.4.0"), "{}", describe(&auto));
+    assert!(
+        table.contains("dependent  1.0.0 -> 1.0.1") && table.contains("requirement on `base`"),
+        "{}",
+        describe(&auto)
+    );
+    // The unpublished app is not released by default; its manifest follows but its version stays.
+    assert!(!table.contains("app        0.1.0 ->"), "{}", describe(&auto));
+    assert!(text(&auto.stderr).contains("feat(base)!: a new api"), "{}", describe(&auto));
+
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let mut tags = r.tags();
+    tags.sort();
+    assert_eq!(tags, ["app-v0.1.0", "base-v0.3.0", "base-v0.4.0", "dependent-v1.0.0", "dependent-v1.0.1"]);
+    let dependent = r.project.read("dependent/Cargo.toml");
+    assert!(dependent.contains("version = \"1.0.1\"") && dependent.contains("version = \"0.4\""), "{dependent}");
+    r.project.assert_cargo_accepts_lock();
+}
