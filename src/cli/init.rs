@@ -72,7 +72,7 @@ pub fn exec(args: InitArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mu
     if dry_run {
         shell.diff(&plan::render::unified_diff(&init.plan, &init.root))?;
         if init.install_hooks {
-            shell.status("Would install", "the commit-msg and pre-push hooks")?;
+            install_hooks(&init.root, true, shell)?;
         }
         shell.warn("aborting due to dry run; nothing was written")?;
         return Ok(());
@@ -82,22 +82,32 @@ pub fn exec(args: InitArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mu
         shell.status("Wrote", path.strip_prefix(&init.root).unwrap_or(path).display())?;
     }
     if init.install_hooks {
-        let Ok(dir) = hooks::hooks_dir(&init.root) else {
-            shell.note("not a git repository yet: run `cargo patch hooks install` after `git init`")?;
+        install_hooks(&init.root, false, shell)?;
+    }
+    Ok(())
+}
+
+/// Installs the hooks of the repository at `root` (or, with `dry_run`, says what installing
+/// would do), leaving them to a hook manager that owns them: the dry run and the real run
+/// report the same decision.
+fn install_hooks(root: &Path, dry_run: bool, shell: &mut Shell) -> CliResult {
+    let Ok(dir) = hooks::hooks_dir(root) else {
+        shell.note("not a git repository yet: run `cargo patch hooks install` after `git init`")?;
+        return Ok(());
+    };
+    let binary =
+        std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
+    let options = hooks::InstallOptions { force: false, dry_run };
+    let changes = match hooks::install(&dir, &crate::fs::canonical(&binary), options) {
+        Err(hooks::Error::Managed { manager, .. }) => {
+            shell.note(format!("the hooks are managed by {}: {}", manager.name(), manager.wiring()))?;
             return Ok(());
-        };
-        let binary =
-            std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
-        let changes = match hooks::install(&dir, &crate::fs::canonical(&binary), hooks::InstallOptions::default()) {
-            Err(hooks::Error::Managed { manager, .. }) => {
-                shell.note(format!("the hooks are managed by {}: {}", manager.name(), manager.wiring()))?;
-                return Ok(());
-            }
-            other => other.map_err(anyhow::Error::from)?,
-        };
-        for change in changes {
-            shell.status("Hook", format!("{}: {}", change.hook, change.action))?;
         }
+        other => other.map_err(anyhow::Error::from)?,
+    };
+    let verb = if dry_run { "Would hook" } else { "Hook" };
+    for change in changes {
+        shell.status(verb, format!("{}: {}", change.hook, change.action))?;
     }
     Ok(())
 }

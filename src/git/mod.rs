@@ -24,7 +24,7 @@ pub enum Error {
 impl Error {
     /// Returns what the user can do about it.
     pub fn help(&self) -> String {
-        "make sure `git status` works in this directory, or pass `--allow-dirty`".into()
+        "make sure `git status` works in this directory".into()
     }
 }
 

@@ -105,6 +105,8 @@ pub enum Problem {
     Dirty { files: Vec<String> },
     #[error("`{name}` has no `version` and is not published, so cargo-patch does not version it")]
     NotVersioned { name: String },
+    #[error("cannot tell whether the files to write have uncommitted changes: {0}")]
+    DirtyCheck(crate::git::Error),
 }
 
 impl crate::ops::Problem for Problem {
@@ -122,6 +124,7 @@ impl crate::ops::Problem for Problem {
             Self::NotVersioned { name } => {
                 format!("add `version = \"0.1.0\"` under `[package]` of `{name}` to version it")
             }
+            Self::DirtyCheck(source) => format!("{}, or pass `--allow-dirty` to skip the check", source.help()),
         }
     }
 }
@@ -163,7 +166,9 @@ pub fn plan(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<BumpPlan> {
     // STEP 5: never mix our edits into the user's uncommitted ones.
     if !options.allow_dirty && !plan.is_empty() {
         let paths: Vec<PathBuf> = plan.steps.iter().map(|Step::WriteFile { path, .. }| path.clone()).collect();
-        if let Some(files) = crate::git::uncommitted_files(&ws.root, &paths)?.filter(|f| !f.is_empty()) {
+        let uncommitted = crate::git::uncommitted_files(&ws.root, &paths)
+            .map_err(|source| Refused { problems: vec![Problem::DirtyCheck(source)] })?;
+        if let Some(files) = uncommitted.filter(|f| !f.is_empty()) {
             problems.push(Problem::Dirty { files });
         }
     }

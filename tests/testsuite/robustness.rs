@@ -333,3 +333,35 @@ fn pre_push_refuses_what_is_not_an_object_id() {
     let real = format!("refs/heads/hotfix/x {} refs/heads/hotfix/x {zeros}\n", base.trim());
     project.cargo_patch().args(["hook", "pre-push", "origin", "url"]).stdin(real).assert().success();
 }
+
+/// Observation 11: every git failure suggested "or pass `--allow-dirty`", also from commands
+/// without that flag; `init --dry-run` said it would install the hooks a hook manager owns.
+#[test]
+fn help_lines_fit_the_command_that_failed() {
+    let project = Project::new();
+    project
+        .write("Cargo.toml", "[package]\nname = \"edge\"\nversion = \"1.0.0\"\nedition = \"2021\"\n")
+        .write("src/lib.rs", "");
+    let output = project.cargo_patch().args(["hooks", "install"]).output().unwrap();
+    crate::support::assert_code(&output, 1, "hooks install outside git");
+    let stderr = crate::support::text(&output.stderr);
+    assert!(stderr.contains("\nhelp: make sure `git status` works in this directory\n"), "{stderr}");
+    assert!(!stderr.contains("--allow-dirty"), "{stderr}");
+    project.commit_all();
+    let output =
+        project.cargo_patch().args(["bump", "patch"]).env("GIT_DIR", project.home().join("nowhere")).output().unwrap();
+    let stderr = crate::support::text(&output.stderr);
+    assert!(stderr.contains("or pass `--allow-dirty` to skip the check\n"), "bump has the flag: {stderr}");
+
+    // husky owns the hooks: the dry run and the run say the same.
+    project.git(&["config", "core.hooksPath", ".husky"]);
+    let dry = project.cargo_patch().args(["init", "--yes", "--dry-run"]).output().unwrap();
+    crate::support::assert_code(&dry, 0, "init --dry-run");
+    let dry_err = crate::support::text(&dry.stderr);
+    assert!(dry_err.contains("note: the hooks are managed by husky: "), "{dry_err}");
+    assert!(!dry_err.contains("Would"), "{dry_err}");
+    let real = project.cargo_patch().args(["init", "--yes"]).output().unwrap();
+    crate::support::assert_code(&real, 0, "init");
+    assert!(crate::support::text(&real.stderr).contains("note: the hooks are managed by husky: "));
+    assert!(!project.root().join(".husky/commit-msg").exists());
+}
