@@ -106,7 +106,7 @@ pub struct Scope<'a> {
     pub crates: &'a [String],
 }
 
-/// Returns the conventional changes among `commits`: release commits (`chore(release)`) left
+/// Returns the conventional changes among `commits`: release commits ([`crate::release_commit`]) left
 /// out, and a commit cherry-picked from another one in the list left out too.
 pub fn from_commits(commits: &[CommitInfo]) -> Vec<Change> {
     let listed = |id: &str, original: &str| commits.iter().any(|c| c.id != id && c.id.starts_with(original));
@@ -115,7 +115,7 @@ pub fn from_commits(commits: &[CommitInfo]) -> Vec<Change> {
         .filter(|c| conventional::cherry_picked_from(&c.message).is_none_or(|original| !listed(&c.id, original)))
         .filter_map(|c| {
             let parsed = ConventionalCommit::parse(&c.message).ok()?;
-            if parsed.kind == "chore" && parsed.scope.as_deref() == Some("release") {
+            if crate::release_commit::is_release_commit(&c.message) && !parsed.breaking {
                 return None;
             }
             let severity = parsed.severity();

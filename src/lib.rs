@@ -20,6 +20,7 @@
 //!   the files the commit-msg hook reads directly (config, HEAD, the message git will record).
 //! - [`conventional`]: Conventional Commits parsing, severity, cherry-pick trailers, levels.
 //! - [`changes`]: the conventional changes of a range, as `status` and `notes` list them.
+//! - [`release_commit`]: which commits are release commits, and whether one changes only versions.
 //! - [`release_tag`]: tag formats, release tags and the latest stable release.
 //! - [`changelog`]: git-cliff configuration, releases grouped as git-cliff groups them, rendering.
 //! - [`hotfix`]: slugs, the hunk-level diff of a branch and the hotfix policy (rules as data).
@@ -47,6 +48,7 @@ pub mod hotfix;
 pub mod ops;
 pub mod parallel;
 pub mod plan;
+pub mod release_commit;
 pub mod release_tag;
 pub mod release_window;
 pub mod shell;

@@ -1,7 +1,7 @@
 //! The hotfix policy (SPEC `check`, rules 1-9) as data: each rule reads the facts of a hotfix
 //! branch and returns violations; text and JSON are rendered from the same list.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
 use glob::Pattern;
@@ -93,6 +93,11 @@ pub struct Facts<'a> {
     pub manifests: &'a [ManifestChange],
     /// `(commit, path)`: a package version changed outside a release commit.
     pub version_changes: &'a [(String, String)],
+    /// The release commits the rules let through: recognised by their header, not breaking, and
+    /// changing only versions, `Cargo.lock` and changelogs.
+    pub release_commits: &'a HashSet<String>,
+    /// The files only those release commits change (their version bumps are not the fix).
+    pub release_only_paths: &'a HashSet<String>,
     /// `(merge, parent)`: merges bringing in a parent that is not on the release line.
     pub outside_merges: &'a [(String, String)],
     /// Per `.rs` file changed, the line ranges (1-based, inclusive) of test code at the head.
@@ -101,10 +106,7 @@ pub struct Facts<'a> {
     pub api: Vec<Violation>,
 }
 
-/// Returns whether `message` is a release commit (made by `cargo patch release`).
-pub fn is_release_commit(message: &str) -> bool {
-    message.starts_with("chore(release)")
-}
+pub use crate::release_commit::is_release_commit;
 
 /// Returns every violation of rules 1-9, in rule order.
 pub fn evaluate(facts: &Facts<'_>) -> Vec<Violation> {
@@ -131,7 +133,7 @@ fn subject(message: &str) -> &str {
 
 /// Rule 1: every commit conventional, of an allowed type, and not breaking.
 fn commit_types(facts: &Facts<'_>, out: &mut Vec<Violation>) {
-    for commit in facts.commits.iter().filter(|c| c.parents.len() < 2 && !is_release_commit(&c.message)) {
+    for commit in facts.commits.iter().filter(|c| c.parents.len() < 2 && !facts.release_commits.contains(&c.id)) {
         if let Some((message, help)) = type_problem(&commit.message, &facts.config.allowed_types) {
             let location = Some(format!("{} {}", short(&commit.id), subject(&commit.message)));
             out.push(Violation { rule: Rule::CommitType, location, message, help });
@@ -165,11 +167,14 @@ fn type_problem(message: &str, allowed_types: &[String]) -> Option<(String, Stri
     }
 }
 
-/// Files that count against the budget: not Cargo.lock, not a changelog.
+/// Files that count against the budget: not Cargo.lock, not a changelog, not a manifest only a
+/// release commit changes.
 fn counted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f FileDiff> {
     facts.files.iter().filter(|f| {
         let name = f.path.rsplit('/').next().unwrap_or(&f.path);
-        name != "Cargo.lock" && !facts.changelogs.iter().any(|c| c == &f.path || c == name)
+        name != "Cargo.lock"
+            && !facts.changelogs.iter().any(|c| c == &f.path || c == name)
+            && !facts.release_only_paths.contains(&f.path)
     })
 }
 
@@ -224,7 +229,7 @@ fn crate_scope(facts: &Facts<'_>, out: &mut Vec<Violation>) {
 /// Rule 4: no dependency, feature, edition or rust-version change; versions move only in the
 /// release commit.
 fn manifests(facts: &Facts<'_>, out: &mut Vec<Violation>) {
-    for change in facts.manifests {
+    for change in facts.manifests.iter().filter(|c| !facts.release_only_paths.contains(&c.path)) {
         let parse = |text: &Option<String>| text.as_deref().and_then(|t| t.parse::<toml_edit::DocumentMut>().ok());
         let (before, after) = (parse(&change.before), parse(&change.after));
         let (Some(before), Some(after)) = (before, after) else { continue };

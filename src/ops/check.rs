@@ -4,9 +4,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::conventional::ConventionalCommit;
 use crate::git::diff::{self, FileDiff};
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
 use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
+use crate::release_commit::{ReleaseCommits, only_versions_changed};
 use crate::workspace::Config;
 use crate::workspace::layout::Layout;
 
@@ -87,7 +89,12 @@ pub fn check(
     let commits =
         repo.commits(std::slice::from_ref(&head), std::slice::from_ref(&base_commit), CommitOrder::Topological)?;
     let crates = crates(&ws, &workdir);
-    let version_changes = version_changes(&repo, &commits)?;
+    let changelogs = vec![ws.config.changelog.clone(), "CHANGELOG.md".into()];
+    let releases = ReleaseCommits::new(&ws.config.release_commit_message);
+    let touched = CommitPaths::read(&repo, &commits)?;
+    let release_commits = touched.exempt_releases(&repo, &commits, &releases, &changelogs)?;
+    let release_only_paths = touched.only_from(&release_commits);
+    let version_changes = version_changes(&repo, &commits, &touched, &release_commits)?;
     let outside_merges = outside_merges(&ws, &repo, &commits, &base_commit)?;
     let files = pending.wait()?;
     let manifests = manifest_changes(&repo, &files, &base_commit, &head)?;
@@ -96,12 +103,14 @@ pub fn check(
     let api = api_violations(&ws, &files, &crates, &base_commit, api);
     let facts = Facts {
         config,
-        changelogs: vec![ws.config.changelog.clone(), "CHANGELOG.md".into()],
+        changelogs,
         commits: &commits,
         files: &files,
         crates: &crates,
         manifests: &manifests,
         version_changes: &version_changes,
+        release_commits: &release_commits,
+        release_only_paths: &release_only_paths,
         outside_merges: &outside_merges,
         test_code: &test_code,
         api,
@@ -168,7 +177,7 @@ fn manifest_changes(
     head: &str,
 ) -> anyhow::Result<Vec<ManifestChange>> {
     let mut changes = Vec::new();
-    for file in files.iter().filter(|f| f.path == "Cargo.toml" || f.path.ends_with("/Cargo.toml")) {
+    for file in files.iter().filter(|f| is_manifest(&f.path)) {
         let before = repo.file_at(base, &file.path)?;
         let after = repo.file_at(head, &file.path)?;
         changes.push(ManifestChange { path: file.path.clone(), before, after });
@@ -176,8 +185,71 @@ fn manifest_changes(
     Ok(changes)
 }
 
-/// `(commit, manifest)` for each package version a non-release commit changes.
-fn version_changes(repo: &Repository, commits: &[CommitInfo]) -> anyhow::Result<Vec<(String, String)>> {
+/// The files each single-parent commit of the range changes, read once.
+struct CommitPaths {
+    by_commit: BTreeMap<String, Vec<String>>,
+}
+
+fn is_manifest(path: &str) -> bool {
+    path == "Cargo.toml" || path.ends_with("/Cargo.toml")
+}
+
+impl CommitPaths {
+    fn read(repo: &Repository, commits: &[CommitInfo]) -> anyhow::Result<Self> {
+        let mut by_commit = BTreeMap::new();
+        for commit in commits.iter().filter(|c| c.parents.len() == 1) {
+            by_commit.insert(commit.id.clone(), repo.changed_paths(commit)?);
+        }
+        Ok(Self { by_commit })
+    }
+
+    /// Returns the release commits the policy lets through: recognised by their header, not
+    /// breaking, and changing nothing but versions, `Cargo.lock` and changelogs.
+    fn exempt_releases(
+        &self,
+        repo: &Repository,
+        commits: &[CommitInfo],
+        releases: &ReleaseCommits,
+        changelogs: &[String],
+    ) -> anyhow::Result<HashSet<String>> {
+        let mut exempt = HashSet::new();
+        for commit in commits.iter().filter(|c| c.parents.len() == 1 && releases.is_release(&c.message)) {
+            if ConventionalCommit::parse(&commit.message).is_ok_and(|c| c.breaking) {
+                continue;
+            }
+            let mut only_releases = true;
+            for path in self.by_commit.get(&commit.id).into_iter().flatten() {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                only_releases &= name == "Cargo.lock"
+                    || changelogs.iter().any(|c| c == path || c == name)
+                    || (is_manifest(path) && {
+                        let before = repo.file_at(&commit.parents[0], path)?;
+                        let after = repo.file_at(&commit.id, path)?;
+                        matches!((before, after), (Some(b), Some(a)) if only_versions_changed(&b, &a))
+                    });
+            }
+            if only_releases {
+                exempt.insert(commit.id.clone());
+            }
+        }
+        Ok(exempt)
+    }
+
+    /// Returns the files that only the commits in `ids` change.
+    fn only_from(&self, ids: &HashSet<String>) -> HashSet<String> {
+        let (theirs, others): (Vec<_>, Vec<_>) = self.by_commit.iter().partition(|(id, _)| ids.contains(*id));
+        let others: HashSet<&String> = others.into_iter().flat_map(|(_, paths)| paths).collect();
+        theirs.into_iter().flat_map(|(_, paths)| paths).filter(|p| !others.contains(p)).cloned().collect()
+    }
+}
+
+/// `(commit, manifest)` for each package version a commit other than an exempt release changes.
+fn version_changes(
+    repo: &Repository,
+    commits: &[CommitInfo],
+    touched: &CommitPaths,
+    exempt: &HashSet<String>,
+) -> anyhow::Result<Vec<(String, String)>> {
     let version = |text: Option<String>| -> Option<String> {
         let doc: toml_edit::DocumentMut = text?.parse().ok()?;
         let package = doc.get("package").and_then(|p| p.get("version")).map(|v| v.to_string());
@@ -186,13 +258,12 @@ fn version_changes(repo: &Repository, commits: &[CommitInfo]) -> anyhow::Result<
         Some(format!("{package:?}{workspace:?}").split_whitespace().collect())
     };
     let mut found = Vec::new();
-    for commit in commits.iter().filter(|c| c.parents.len() == 1 && !policy::is_release_commit(&c.message)) {
-        for path in repo.changed_paths(commit)?.into_iter().filter(|p| p == "Cargo.toml" || p.ends_with("/Cargo.toml"))
-        {
-            let before = version(repo.file_at(&commit.parents[0], &path)?);
-            let after = version(repo.file_at(&commit.id, &path)?);
+    for commit in commits.iter().filter(|c| c.parents.len() == 1 && !exempt.contains(&c.id)) {
+        for path in touched.by_commit.get(&commit.id).into_iter().flatten().filter(|p| is_manifest(p)) {
+            let before = version(repo.file_at(&commit.parents[0], path)?);
+            let after = version(repo.file_at(&commit.id, path)?);
             if before.is_some() && after.is_some() && before != after {
-                found.push((commit.id.clone(), path));
+                found.push((commit.id.clone(), path.clone()));
             }
         }
     }

@@ -14,6 +14,7 @@ use crate::git::history::Repository;
 use crate::git::message::{self, Cleanup};
 use crate::hotfix::policy::{Rule, Violation};
 use crate::ops::check::{self, ApiCheck};
+use crate::release_commit::ReleaseCommits;
 use crate::release_tag::TagFormat;
 use crate::workspace::VersioningMode;
 use crate::workspace::config::Config;
@@ -95,8 +96,9 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
         });
         return Ok(violations);
     }
-    // `cargo patch release` makes this commit on the hotfix branch itself.
-    if crate::hotfix::policy::is_release_commit(&message) {
+    // `cargo patch release` makes this commit on the hotfix branch itself; a breaking one is
+    // judged like any other (`check` also judges what it changes).
+    if !parsed.breaking && ReleaseCommits::new(&config.release_commit_message).is_release(&message) {
         return Ok(violations);
     }
     let Some(git) = git else { return Ok(violations) };

@@ -1334,3 +1334,58 @@ fn check_passes_a_package_metadata_change() {
     );
     assert_clean(&patch(&project, &["check"]));
 }
+
+/// A released workspace whose `app` requires `engine = "=1.2.3"`, so a release rewrites `app`'s
+/// manifest too, on `hotfix/<slug>` with the clean fix committed.
+fn released_with_a_pinned_requirement(slug: &str) -> Project {
+    let project = Project::new();
+    write_workspace(&project, "1.2.3", "");
+    project.write(
+        "app/Cargo.toml",
+        &format!("{APP_MANIFEST}\n[dependencies]\nengine = {{ path = \"../engine\", version = \"=1.2.3\" }}\n"),
+    );
+    project.generate_lockfile();
+    project.commit_all();
+    project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
+    hotfix_branch(&project, slug);
+    clean_fix(&project);
+    project
+}
+
+/// Writes the release of 1.2.4 (root version, `app`'s requirement, lockfile, changelog) plus
+/// `extra` files, and commits it as `message` without hooks.
+fn commit_release(project: &Project, message: &str, extra: &[(&str, &str)]) {
+    project.write("Cargo.toml", &project.read("Cargo.toml").replace("version = \"1.2.3\"", "version = \"1.2.4\""));
+    project.write("app/Cargo.toml", &project.read("app/Cargo.toml").replace("=1.2.3", "=1.2.4"));
+    project.write("CHANGELOG.md", "# Changelog\n\n## 1.2.4\n\n- saturate add on overflow\n");
+    for (path, contents) in extra {
+        project.write(path, contents);
+    }
+    project.generate_lockfile();
+    git_ok(project, &["add", "-A"]);
+    git_ok(project, &["commit", "-q", "--no-verify", "-m", message]);
+}
+
+#[test]
+fn check_passes_a_release_commit_that_changes_only_versions() {
+    let project = released_with_a_pinned_requirement("released");
+    commit_release(&project, "chore(release): v1.2.4", &[]);
+    assert_clean(&patch(&project, &["check"]));
+}
+
+#[test]
+fn check_judges_a_release_commit_by_what_it_changes() {
+    // Breaking: `chore(release)!` with a BREAKING CHANGE footer is no exemption.
+    let project = released_with_a_pinned_requirement("breaking");
+    commit_release(&project, "chore(release)!: v1.2.4\n\nBREAKING CHANGE: `add` saturates", &[]);
+    let output = patch(&project, &["check"]);
+    assert_code(&output, 1, "a breaking release commit");
+    assert_stderr_has(&output, "is a breaking change", "a breaking release commit");
+    assert_stderr_has(&output, "a package version changes outside the release commit", "its version bump");
+    // Code riding along in a release commit makes it an ordinary `chore`.
+    let project = released_with_a_pinned_requirement("sneaky");
+    commit_release(&project, "chore(release): v1.2.4", &[("engine/src/extra.rs", "pub fn extra() {}\n")]);
+    let output = patch(&project, &["check"]);
+    assert_code(&output, 1, "a release commit with code in it");
+    assert_stderr_has(&output, "type `chore` is not allowed on a hotfix branch", "a release commit with code in it");
+}
