@@ -67,6 +67,7 @@ fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
         ops::release::Refused,
         cli::release::NotConfirmed,
         cli::demo::NotEmpty,
+        cli::completions::NoManPage,
         ops::rollback::Refused,
         ops::released::Unready,
         ops::forward_port::Refused,

@@ -4,7 +4,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell as CompletionShell;
 
 use super::Cli;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult, exit_code};
 use crate::shell::Shell;
 
 /// Print shell completions for bash, zsh, fish, powershell or elvish
@@ -19,12 +19,38 @@ pub struct CompletionsArgs {
     pub shell: CompletionShell,
 }
 
-/// Print the man page (roff) of cargo-patch
+/// Print the man page (roff) of cargo-patch or of one of its commands
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Examples:
-  cargo patch man > ~/.local/share/man/man1/cargo-patch.1 && man cargo-patch")]
-pub struct ManArgs {}
+  cargo patch man > ~/.local/share/man/man1/cargo-patch.1 && man cargo-patch
+  cargo patch man bump > ~/.local/share/man/man1/cargo-patch-bump.1 && man cargo-patch-bump
+  for page in $(cargo patch man --list); do
+    cargo patch man \"$page\" > ~/.local/share/man/man1/cargo-patch-\"$page\".1
+  done")]
+pub struct ManArgs {
+    /// The command whose page to print, its words joined by `-` (`bump`, `hooks-install`);
+    /// without it, the main page
+    pub page: Option<String>,
+    /// Print the names of the command pages, one a line
+    #[arg(long, conflicts_with = "page")]
+    pub list: bool,
+}
+
+/// `cargo patch man NAME` for a name that has no page.
+#[derive(Debug, thiserror::Error)]
+#[error("there is no man page `cargo-patch-{name}`")]
+pub struct NoManPage {
+    pub name: String,
+    pub pages: Vec<String>,
+}
+
+impl NoManPage {
+    /// Returns the pages there are.
+    pub fn help(&self) -> String {
+        format!("the pages are: {} (`cargo patch man --list`)", self.pages.join(", "))
+    }
+}
 
 /// Runs `completions`: the binary is `cargo-patch`, which is what shells complete.
 pub fn exec_completions(args: CompletionsArgs, shell: &mut Shell) -> CliResult {
@@ -43,12 +69,50 @@ pub fn exec_completions(args: CompletionsArgs, shell: &mut Shell) -> CliResult {
     Ok(())
 }
 
-/// Runs `man`.
+/// Runs `man`: the main page names a `cargo-patch-<command>(1)` page for each command, and each
+/// of those is `cargo patch man <command>`.
 pub fn exec_man(args: ManArgs, shell: &mut Shell) -> CliResult {
-    let ManArgs {} = args;
-    let command = Cli::command();
+    let ManArgs { page, list } = args;
+    // Built, so every command knows its full name (`cargo-patch-hooks-install`); no `help`
+    // command, which has no page of its own.
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let pages = command_pages(&command);
+    if list {
+        let names: String = pages.iter().map(|(name, _)| format!("{name}\n")).collect();
+        shell.print(&names)?;
+        return Ok(());
+    }
+    let command = match page {
+        None => command,
+        Some(name) => match pages.iter().find(|(page, _)| *page == name) {
+            Some((_, sub)) => sub.clone(),
+            None => {
+                let pages = pages.into_iter().map(|(name, _)| name).collect();
+                let error = anyhow::Error::new(NoManPage { name, pages });
+                return Err(CliError { error: Some(error), code: exit_code::USAGE });
+            }
+        },
+    };
     let mut out = Vec::new();
-    clap_mangen::Man::new(command).render(&mut out)?;
+    let source = format!("cargo-patch {}", env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(command).source(source).render(&mut out)?;
     shell.print(&String::from_utf8_lossy(&out))?;
     Ok(())
+}
+
+/// Returns every command with a page, as `cargo patch man` names it (`hooks-install`), in the
+/// order `--help` lists them, each followed by its own commands.
+fn command_pages(command: &clap::Command) -> Vec<(String, clap::Command)> {
+    fn walk(command: &clap::Command, prefix: &str, out: &mut Vec<(String, clap::Command)>) {
+        for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+            let name =
+                if prefix.is_empty() { sub.get_name().to_owned() } else { format!("{prefix}-{}", sub.get_name()) };
+            out.push((name.clone(), sub.clone()));
+            walk(sub, &name, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(command, "", &mut out);
+    out
 }

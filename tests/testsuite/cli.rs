@@ -25,7 +25,7 @@ Commands:
   init          Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
   demo          Show the whole patch process on a throwaway workspace, command by command
   completions   Print shell completions for bash, zsh, fish, powershell or elvish
-  man           Print the man page (roff) of cargo-patch
+  man           Print the man page (roff) of cargo-patch or of one of its commands
   status        Show versions, the latest stable release, unreleased changes and the suggested next version
   help          Print this message or the help of the given subcommand(s)
 
@@ -242,4 +242,39 @@ fn every_command_help_shows_an_example() {
         let help = String::from_utf8(output.stdout).unwrap();
         assert!(help.contains("\nExamples:\n  cargo patch "), "`{command} --help` shows no example:\n{help}");
     }
+}
+
+#[test]
+fn every_man_page_the_main_page_names_exists() {
+    let project = Project::new();
+    let run = |args: &[&str]| {
+        let output = project.cargo_patch().args(args).output().unwrap();
+        assert!(output.status.success(), "cargo patch {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let list = run(&["man", "--list"]);
+    let pages: Vec<&str> = list.lines().collect();
+    assert!(pages.contains(&"bump") && pages.contains(&"hooks-install"), "{list}");
+    let mut named = 0;
+    for page in std::iter::once(None).chain(pages.iter().map(Some)) {
+        let roff = match page {
+            None => run(&["man"]),
+            Some(page) => run(&["man", page]),
+        };
+        if let Some(page) = page {
+            assert!(roff.contains(&format!(".TH cargo-patch-{page} 1")), "{page}:\n{roff}");
+        }
+        // References look like `cargo\-patch\-hooks\-install(1)` in roff.
+        for (at, _) in roff.match_indices("cargo\\-patch\\-") {
+            let rest = &roff[at + "cargo\\-patch\\-".len()..];
+            let Some(end) = rest.find("(1)") else { continue };
+            let name = rest[..end].replace("\\-", "-");
+            if name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                assert!(pages.contains(&name.as_str()), "{page:?} names cargo-patch-{name}(1), which has no page");
+                named += 1;
+            }
+        }
+    }
+    assert!(named >= pages.len() - 1, "only {named} page references found");
+    project.cargo_patch().args(["man", "nope"]).assert().code(2);
 }
