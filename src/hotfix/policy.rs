@@ -202,15 +202,38 @@ fn diff_budget(facts: &Facts<'_>, out: &mut Vec<Violation>) {
     }
 }
 
-/// Returns the crate that owns `path` (the deepest directory that contains it).
-fn crate_of<'c>(crates: &'c [Crate], path: &str) -> Option<&'c Crate> {
-    crates.iter().filter(|c| path.starts_with(&c.dir)).max_by_key(|c| c.dir.len())
+/// Who owns a changed file, for crate-scope and regression-test.
+struct Owner<'c> {
+    krate: &'c Crate,
+    /// The file belongs to a separate test package under the crate's `tests/`.
+    in_test_package: bool,
+}
+
+/// The files a crate at the repository root owns: its sources and manifest. Everything else at the
+/// root (docs, CI, tool configuration) belongs to no crate and needs no test.
+const ROOT_CRATE_FILES: [&str; 6] = ["src/", "tests/", "benches/", "examples/", "build.rs", "Cargo.toml"];
+
+/// Returns the crate that owns `path`: the deepest crate directory that contains it, except that
+/// a test package living under another crate's `tests/` counts as that crate's tests.
+fn crate_of<'c>(crates: &'c [Crate], path: &str) -> Option<Owner<'c>> {
+    let deepest = crates.iter().filter(|c| path.starts_with(&c.dir)).max_by_key(|c| c.dir.len())?;
+    if deepest.dir.is_empty() && !ROOT_CRATE_FILES.iter().any(|f| path.starts_with(f)) {
+        return None;
+    }
+    let parent = crates
+        .iter()
+        .filter(|p| p.dir.len() < deepest.dir.len() && deepest.dir.starts_with(&format!("{}tests/", p.dir)))
+        .max_by_key(|p| p.dir.len());
+    Some(match parent {
+        Some(parent) => Owner { krate: parent, in_test_package: true },
+        None => Owner { krate: deepest, in_test_package: false },
+    })
 }
 
 /// Rule 3: the changes stay within `max-crates` crates.
 fn crate_scope(facts: &Facts<'_>, out: &mut Vec<Violation>) {
     let touched: BTreeSet<&str> =
-        counted(facts).filter_map(|f| crate_of(facts.crates, &f.path)).map(|c| c.name.as_str()).collect();
+        counted(facts).filter_map(|f| crate_of(facts.crates, &f.path)).map(|o| o.krate.name.as_str()).collect();
     if u64::try_from(touched.len()).unwrap_or(u64::MAX) > facts.config.max_crates {
         out.push(Violation {
             rule: Rule::CrateScope,
@@ -439,9 +462,9 @@ fn regression_test(facts: &Facts<'_>, out: &mut Vec<Violation>) {
     };
     let mut fixed: BTreeMap<&str, bool> = BTreeMap::new();
     for file in counted(facts) {
-        let Some(krate) = crate_of(facts.crates, &file.path) else { continue };
+        let Some(Owner { krate, in_test_package }) = crate_of(facts.crates, &file.path) else { continue };
         let tested = fixed.entry(&krate.name).or_insert(false);
-        *tested |= is_test(file, krate);
+        *tested |= in_test_package || is_test(file, krate);
     }
     for (name, _) in fixed.into_iter().filter(|(_, tested)| !tested) {
         out.push(Violation {

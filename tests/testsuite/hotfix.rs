@@ -1389,3 +1389,67 @@ fn check_judges_a_release_commit_by_what_it_changes() {
     assert_code(&output, 1, "a release commit with code in it");
     assert_stderr_has(&output, "type `chore` is not allowed on a hotfix branch", "a release commit with code in it");
 }
+
+/// Commits `files` as the workspace released at `v1.2.3` on `main`, then cuts `hotfix/<slug>`.
+fn released_files(files: &[(&str, &str)], slug: &str) -> Project {
+    let project = Project::new();
+    for (path, contents) in files {
+        project.write(path, contents);
+    }
+    project.generate_lockfile();
+    project.commit_all();
+    project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
+    hotfix_branch(&project, slug);
+    project
+}
+
+#[test]
+fn check_counts_a_test_package_under_the_crate_as_its_tests() {
+    let project = released_files(
+        &[
+            ("Cargo.toml", &root_manifest("1.2.3", "").replace("\"engine\", \"app\"", "\"engine\", \"engine/tests\"")),
+            ("engine/Cargo.toml", ENGINE_MANIFEST),
+            ("engine/src/lib.rs", ENGINE_LIB),
+            (
+                "engine/tests/Cargo.toml",
+                "[package]\nname = \"engine-tests\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n\n[dependencies]\nengine = { path = \"..\" }\n",
+            ),
+            ("engine/tests/src/lib.rs", ""),
+            ("engine/tests/tests/basic.rs", ENGINE_TEST),
+        ],
+        "split-tests",
+    );
+    commit_ok(
+        &project,
+        "fix: saturate add on overflow",
+        &[("engine/src/lib.rs", &fixed_lib()), ("engine/tests/tests/regression.rs", REGRESSION_TEST)],
+    );
+    assert_clean(&patch(&project, &["check"]));
+}
+
+#[test]
+fn check_asks_no_test_of_a_root_crate_for_docs_ci_and_config() {
+    let project = released_files(
+        &[
+            ("Cargo.toml", "[package]\nname = \"solo\"\nversion = \"1.2.3\"\nedition = \"2021\"\n"),
+            ("src/lib.rs", ENGINE_LIB),
+            ("README.md", "# solo\n"),
+            ("ci/check.sh", "cargo test\n"),
+            ("rustfmt.toml", "edition = \"2021\"\n"),
+        ],
+        "docs",
+    );
+    commit_ok(
+        &project,
+        "fix: the readme's install line, the CI script and the formatter's width",
+        &[
+            ("README.md", "# solo\n\n`cargo add solo`\n"),
+            ("ci/check.sh", "cargo test --locked\n"),
+            ("rustfmt.toml", "edition = \"2021\"\nmax_width = 100\n"),
+        ],
+    );
+    assert_clean(&patch(&project, &["check"]));
+    // A fix of the crate's own code still needs its test.
+    commit_ok(&project, "fix: saturate add on overflow", &[("src/lib.rs", &fixed_lib())]);
+    assert_only_rule(&patch(&project, &["check"]), "regression-test");
+}
