@@ -1,6 +1,5 @@
-//! Exit codes and the error a command returns to `main`, with the `help:` lines it carries.
-
-use crate::{changelog, cli, git, hooks, hotfix, ops, plan, release_window, version, workspace};
+//! Exit codes, the error a command returns to `main`, and the [`Help`] trait through which each
+//! typed error says what to do about it. A leaf: it knows none of the crate's modules.
 
 /// Exit statuses, the same for every command (SPEC: "Exit status").
 pub mod exit_code {
@@ -34,63 +33,24 @@ impl From<std::io::Error> for CliError {
 /// The result of a command.
 pub type CliResult = Result<(), CliError>;
 
-/// Returns the `help:` lines for an error: those of every typed error in its chain that knows
-/// what the user can do about it, without repeats.
-pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for cause in error.chain() {
-        for line in help_of(cause) {
-            if !lines.contains(&line) {
-                lines.push(line);
-            }
-        }
+/// What the user can do about an error: every typed error of the crate implements this next to
+/// its definition, so its help travels with it. `cli::help` finds it in an error's chain.
+pub trait Help: std::error::Error {
+    /// The shape of the help: one line, maybe a line, or several.
+    type Lines: IntoHelp;
+
+    /// Returns what the user can do about it.
+    fn help(&self) -> Self::Lines;
+
+    /// Returns the help as `help:` lines.
+    fn help_lines(&self) -> Vec<String> {
+        self.help().into_help()
     }
-    lines
 }
 
-/// Returns the help of `cause` when it is one of our typed errors.
-fn help_of(cause: &(dyn std::error::Error + 'static)) -> Vec<String> {
-    macro_rules! first_known {
-        ($($ty:ty),+ $(,)?) => {
-            $(if let Some(e) = cause.downcast_ref::<$ty>() {
-                return IntoHelp::into_help(e.help());
-            })+
-        };
-    }
-    first_known!(
-        ops::bump::Refused,
-        ops::changelog::Refused,
-        ops::notes::Refused,
-        ops::start::Refused,
-        ops::check::Refused,
-        ops::hook::BadPushLine,
-        ops::release::Refused,
-        cli::release::NotConfirmed,
-        cli::demo::NotEmpty,
-        cli::completions::NoManPage,
-        ops::rollback::Refused,
-        ops::released::Unready,
-        ops::forward_port::Refused,
-        plan::journal::Error,
-        plan::transaction::Failure,
-        release_window::Error,
-        hotfix::slug::InvalidSlug,
-        workspace::Error,
-        workspace::manifest::Error,
-        workspace::config::Error,
-        version::Error,
-        plan::apply::Error,
-        crate::fs::Error,
-        git::history::Error,
-        changelog::Error,
-        hooks::Error,
-        git::Error,
-    );
-    Vec::new()
-}
-
-/// The shapes typed errors' `help()` comes in.
-trait IntoHelp {
+/// The shapes a typed error's help comes in.
+pub trait IntoHelp {
+    /// Returns the help as lines.
     fn into_help(self) -> Vec<String>;
 }
 

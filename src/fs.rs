@@ -21,9 +21,10 @@ pub enum Error {
     TooLarge { path: PathBuf, what: &'static str, limit: u64 },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::NotRegular { .. } => Some("name a regular file (or a symbolic link to one)".into()),
             Self::TooLarge { .. } => Some("check that this is the file you meant".into()),

@@ -60,9 +60,10 @@ pub enum Error {
     Partial { failure: Box<Error>, left: Vec<String> },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Git(err) => Some(err.help()),
             Self::Io { .. } => None,

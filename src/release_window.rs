@@ -10,9 +10,10 @@ pub struct Error {
     reason: String,
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Error {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         "write days then a UTC time range, e.g. \"Tue,Wed 14:00-16:00 UTC\" or \"Mon-Fri 09:00-17:00\"; empty: any time"
             .into()
     }

@@ -112,9 +112,10 @@ pub enum Error {
     AtLimit { version: Version, part: &'static str },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Error {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Downgrade { from, .. } => format!("pass a version above `{from}`, or a level such as `patch`"),
             Self::NotPreRelease { .. } => {

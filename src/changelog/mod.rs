@@ -41,9 +41,10 @@ pub enum Error {
     Template { path: PathBuf, message: String },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Config { .. } => {
                 Some("fix the file (it is read as git-cliff reads it), or pass another with `--config`".into())

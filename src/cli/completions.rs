@@ -45,9 +45,10 @@ pub struct NoManPage {
     pub pages: Vec<String>,
 }
 
-impl NoManPage {
-    /// Returns the pages there are.
-    pub fn help(&self) -> String {
+impl crate::error::Help for NoManPage {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         format!("the pages are: {} (`cargo patch man --list`)", self.pages.join(", "))
     }
 }

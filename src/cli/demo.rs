@@ -32,9 +32,10 @@ pub struct DemoArgs {
 #[error("`{}` is not empty", .0.display())]
 pub struct NotEmpty(PathBuf);
 
-impl NotEmpty {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for NotEmpty {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         "name a new or empty directory, or leave DIR out to use a temporary one".into()
     }
 }

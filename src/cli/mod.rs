@@ -9,6 +9,7 @@ pub mod check;
 pub mod completions;
 pub mod demo;
 pub mod forward_port;
+pub mod help;
 pub mod hooks;
 pub mod init;
 pub mod notes;
@@ -78,7 +79,7 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> i32 {
             if error::is_broken_pipe(&err) {
                 return exit_code::OK;
             }
-            shell.error(&err, &error::help_lines(&err));
+            shell.error(&err, &help::help_lines(&err));
             code
         }
     }

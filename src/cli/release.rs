@@ -149,9 +149,10 @@ fn abort_release(store: &Store, journal: &Journal, shell: &mut Shell) -> anyhow:
 #[error("refusing to go ahead without confirmation: stdin is not a terminal")]
 pub struct NotConfirmed;
 
-impl NotConfirmed {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for NotConfirmed {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         "pass `--yes` to go ahead without asking (read the plan above, or `--dry-run`, first)".into()
     }
 }

@@ -24,9 +24,10 @@ pub enum Error {
     Read { what: String, message: String },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::NotARepository { .. } => Some("run the command inside a git work tree, or `git init` one".into()),
             Self::Unborn { .. } => Some("make a first commit, then run the command again".into()),

@@ -21,9 +21,10 @@ pub enum Error {
     Failed { args: String, dir: PathBuf, stderr: String },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Error {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         "make sure `git status` works in this directory".into()
     }
 }

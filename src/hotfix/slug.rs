@@ -8,9 +8,10 @@ pub struct InvalidSlug {
     pub suggestion: Option<String>,
 }
 
-impl InvalidSlug {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for InvalidSlug {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match &self.suggestion {
             Some(s) => format!("try `cargo patch start {s}`"),
             None => "name the fix in a few words, e.g. `cargo patch start login-crash`".into(),

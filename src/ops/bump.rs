@@ -3,6 +3,7 @@
 //! Reads only. Every problem is collected before refusing, so one run (or one `--dry-run`)
 //! shows all of them.
 
+use crate::error::Help;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

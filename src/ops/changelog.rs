@@ -49,9 +49,10 @@ pub enum Refused {
     NotAFile { flag: &'static str, path: PathBuf, kind: &'static str },
 }
 
-impl Refused {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Refused {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::TagNeedsCrate(_) => "pass `-p CRATE`, or the whole tag name (e.g. `--tag my-crate-v1.2.3`)".into(),
             Self::SameFile(_) => "`--prepend` already writes the file; drop `-o`".into(),

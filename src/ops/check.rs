@@ -41,9 +41,10 @@ pub enum Refused {
     NoBase { branch: String },
 }
 
-impl Refused {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Refused {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::NoBase { branch } => format!(
                 "pass the release it fixes with `--base v1.2.3`, or record it for the hooks too: \

@@ -34,9 +34,10 @@ pub enum Refused {
     Conflict { commit: String, branch: String },
 }
 
-impl Refused {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Refused {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::NoDefaultBranch { remote } => format!("run `git remote set-head {remote} --auto`"),
             Self::Conflict { .. } => "resolve the conflict, `git cherry-pick --continue`, then run \

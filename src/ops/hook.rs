@@ -187,9 +187,10 @@ pub enum BadPushLine {
     ObjectId { line: usize, id: String },
 }
 
-impl BadPushLine {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for BadPushLine {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         "git writes `<local ref> <local sha> <remote ref> <remote sha>` lines, with 40 or 64 hex digits per id; \
          let `git push` run the hook"
             .into()

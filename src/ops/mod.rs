@@ -47,9 +47,10 @@ impl<P: fmt::Display> fmt::Display for Refused<P> {
 
 impl<P: fmt::Display + fmt::Debug> std::error::Error for Refused<P> {}
 
-impl<P: Problem> Refused<P> {
-    /// Returns what to do about each problem, without repeats.
-    pub fn help(&self) -> Vec<String> {
+impl<P: Problem + fmt::Debug> crate::error::Help for Refused<P> {
+    type Lines = Vec<String>;
+
+    fn help(&self) -> Self::Lines {
         let mut helps: Vec<String> = Vec::new();
         for help in self.problems.iter().map(Problem::help) {
             if !helps.contains(&help) {

@@ -23,9 +23,10 @@ pub enum Refused {
     NotVersioned { name: String },
 }
 
-impl Refused {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Refused {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::NoRelease { .. } => "tag a release first (`cargo patch release`), or set `tag-format`".into(),
             Self::UnknownRelease { known, .. } if known.is_empty() => "tag a release first".into(),

@@ -31,9 +31,10 @@ pub enum Unready {
     Dirty(Vec<String>),
 }
 
-impl Unready {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Unready {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::BranchExists(branch) => {
                 format!("it was started already: `git switch {branch}` (or delete it: `git branch -D {branch}`)")

@@ -51,9 +51,10 @@ pub enum Refused {
     Conflict { commit: String, branch: String },
 }
 
-impl Refused {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Refused {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Conflict { commit, .. } => format!(
                 "the reverts before it are committed; revert it by hand (`git revert {commit}`), resolve, and commit"

@@ -39,9 +39,10 @@ pub enum Refused {
     Dirty { files: Vec<String> },
 }
 
-impl Refused {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> String {
+impl crate::error::Help for Refused {
+    type Lines = String;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::NoRelease { .. } => "tag the release to fix first, or name it with `--from TAG`".into(),
             Self::NotARelease { .. } => "pass a release tag, e.g. `--from v1.2.3` (see `git tag`)".into(),

@@ -21,9 +21,10 @@ pub enum Error {
     Restore { failure: fs::Error, unrestored: Vec<PathBuf> },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Changed { .. } => Some("nothing was written; run the command again".into()),
             Self::Fs(_) => Some("nothing was changed; fix the cause above and run the command again".into()),

@@ -35,9 +35,10 @@ pub enum Error {
     Fs(#[from] fs::Error),
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Locked { .. } => Some("wait for it to finish; releases of one repository run one at a time".into()),
             Self::Unfinished { .. } => Some(

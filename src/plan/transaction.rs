@@ -62,9 +62,10 @@ fn undone_list(undone: &[String]) -> String {
     if undone.is_empty() { "nothing had changed yet".into() } else { format!("undone: {}", undone.join(", ")) }
 }
 
-impl Failure {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Vec<String> {
+impl crate::error::Help for Failure {
+    type Lines = Vec<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Undone { not_undone, .. } if !not_undone.is_empty() => {
                 vec![format!("these could not be undone and need a look by hand: {}", not_undone.join("; "))]

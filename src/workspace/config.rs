@@ -21,9 +21,10 @@ pub enum Error {
     InvalidGlob { path: PathBuf, line: usize, table: String, key: String, glob: String, message: &'static str },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
             Self::InvalidGlob { .. } => {

@@ -23,9 +23,10 @@ pub enum Error {
     NotAString { path: PathBuf, line: usize, key: String },
 }
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::Parse { line, .. } => Some(format!("fix the syntax near line {line}, then run the command again")),
             Self::NotAString { .. } => Some("write the version as a quoted string, e.g. `version = \"1.2.3\"`".into()),

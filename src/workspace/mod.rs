@@ -46,9 +46,10 @@ pub enum Error {
 #[error("{0}")]
 pub struct CargoMessage(String);
 
-impl Error {
-    /// Returns what the user can do about it.
-    pub fn help(&self) -> Option<String> {
+impl crate::error::Help for Error {
+    type Lines = Option<String>;
+
+    fn help(&self) -> Self::Lines {
         match self {
             Self::ManifestNotFound { .. } => {
                 Some("run the command inside a Cargo workspace, or pass `--manifest-path`".into())
