@@ -15,8 +15,6 @@ use crate::git::message::{self, Cleanup};
 use crate::hotfix::policy::{Rule, Violation};
 use crate::ops::check::{self, ApiCheck};
 use crate::release_commit::ReleaseCommits;
-use crate::release_tag::TagFormat;
-use crate::workspace::VersioningMode;
 use crate::workspace::config::Config;
 use crate::workspace::layout::Layout;
 use crate::workspace::manifest::Manifest;
@@ -103,7 +101,7 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
     }
     let Some(git) = git else { return Ok(violations) };
     let Some(branch) = git.branch() else { return Ok(violations) };
-    let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
+    let prefix = config.hotfix_branch_prefix().to_owned();
     let on_hotfix =
         (!prefix.is_empty() && branch.starts_with(&prefix)) || git.get(&format!("branch.{branch}.patchbase")).is_some();
     if !on_hotfix {
@@ -154,7 +152,7 @@ pub fn pre_push(manifest_path: Option<&Path>, cwd: &Path, env: &GitEnv, lines: &
     }
     let git = GitFiles::find(cwd, env);
     let config = root_config(cwd);
-    let prefix = config.hotfix_branch.split("{slug}").next().unwrap_or_default().to_owned();
+    let prefix = config.hotfix_branch_prefix().to_owned();
     let is_hotfix = |branch: &str| {
         (!prefix.is_empty() && branch.starts_with(&prefix))
             || git.as_ref().is_some_and(|g| g.get(&format!("branch.{branch}.patchbase")).is_some())
@@ -206,7 +204,6 @@ fn is_object_id(id: &str) -> bool {
 fn release_tags(manifest_path: Option<&Path>, cwd: &Path, tags: &[(&str, &str)]) -> anyhow::Result<Vec<Violation>> {
     let ws = Layout::read(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
-    let format = TagFormat::new(ws.tag_format());
     let root = crate::fs::canonical(repo.workdir());
     let relative = |path: &Path| {
         crate::fs::canonical(path).strip_prefix(&root).map(|p| p.to_string_lossy().replace('\\', "/")).ok()
@@ -215,10 +212,13 @@ fn release_tags(manifest_path: Option<&Path>, cwd: &Path, tags: &[(&str, &str)])
     for (name, sha) in tags {
         let tag =
             crate::git::history::Tag { name: (*name).to_owned(), commit: String::new(), commit_time: 0, message: None };
-        let Some(release) = format.parse(&tag, None) else { continue };
+        // The unit whose tag this is, and the manifest that holds its version.
+        let found =
+            ws.units.iter().find_map(|u| u.releases(std::slice::from_ref(&tag)).into_iter().next().map(|r| (u, r)));
+        let Some((unit, release)) = found else { continue };
         let commit = repo.resolve(sha)?;
-        let manifest = match (&release.crate_name, ws.mode) {
-            (Some(krate), VersioningMode::Independent) => ws.member(krate).and_then(|m| relative(&m.manifest_path)),
+        let manifest = match (unit.shared, release.crate_name.as_deref().or(unit.crates.first().map(String::as_str))) {
+            (false, Some(krate)) => ws.member(krate).and_then(|m| relative(&m.manifest_path)),
             _ => relative(&ws.root_manifest_path),
         };
         let Some(manifest) = manifest else { continue };

@@ -5,7 +5,6 @@ use semver::Version;
 
 use crate::git::history::{CommitInfo, Repository};
 use crate::plan::journal::{Journal, Store};
-use crate::release_tag::{self, TagFormat};
 use crate::workspace::Workspace;
 
 /// One release.
@@ -13,6 +12,8 @@ use crate::workspace::Workspace;
 pub struct Released {
     pub tag: String,
     pub version: Version,
+    /// The crate its tag names, for a unit tagged per crate or a crate of its own.
+    pub crate_name: Option<String>,
     pub commit: String,
     /// The release before it on its own line.
     pub previous: Option<String>,
@@ -57,15 +58,25 @@ pub fn require_new_branch(root: &std::path::Path, repo: &Repository, branch: &st
 
 /// Returns the release `wanted` names (a version or a tag; default: the highest release).
 pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::Result<Released> {
-    let format = TagFormat::new(ws.tag_format());
-    let (mut releases, _) = release_tag::releases(&format, &repo.tags()?, None);
-    let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, ws.tag_format())?;
+    let tags = repo.tags()?;
+    // A tag name picks its unit; a bare version (or nothing) means the only (or shared) unit's.
+    let by_name = wanted.and_then(|w| ws.units().iter().find(|u| u.releases(&tags).iter().any(|r| r.tag.name == w)));
+    let unit = by_name.or(ws.units().first()).ok_or_else(|| anyhow::anyhow!("the workspace has no versioned crate"))?;
+    let mut releases = unit.releases(&tags);
+    if let Some(crate_name) = by_name
+        .and_then(|_| releases.iter().find(|r| Some(r.tag.name.as_str()) == wanted))
+        .and_then(|r| r.crate_name.clone())
+    {
+        releases.retain(|r| r.crate_name.as_deref() == Some(crate_name.as_str()));
+    }
+    let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, unit.formats[0].as_str())?;
     let record = Store::new(repo.common_dir()).record(&release.tag.name)?;
     let previous_commit = previous.as_ref().map(|p| p.tag.commit.as_str());
     let fixes = crate::ops::release::fix_commits(repo, &release.tag.commit, previous_commit)?;
     Ok(Released {
         tag: release.tag.name.clone(),
         version: release.version.clone(),
+        crate_name: release.crate_name.clone().or_else(|| (!unit.shared).then(|| unit.name.clone())),
         commit: release.tag.commit.clone(),
         previous: previous.map(|p| p.tag.name.clone()),
         fixes,

@@ -106,11 +106,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
     let tag = plan.released.tag.clone();
     let branch = ws.config.hotfix_branch.replace("{slug}", &format!("rollback-{tag}"));
     released::require_new_branch(&ws.root, &repo, &branch)?;
-    let release_branch = ws
-        .config
-        .release_branch
-        .replace("{major}", &plan.released.version.major.to_string())
-        .replace("{minor}", &plan.released.version.minor.to_string());
+    let release_branch = ws.config.release_branch_of(&plan.released.version, plan.released.crate_name.as_deref());
     let from = if repo.resolve(&format!("refs/heads/{release_branch}")).is_ok() { release_branch } else { tag.clone() };
     let fixes = plan.released.fixes.clone();
     // Newest first: each revert applies to the tree the later fixes left.

@@ -8,8 +8,8 @@ use semver::Version;
 use crate::git::history::Repository;
 use crate::git::{self};
 use crate::hotfix::slug;
-use crate::release_tag::{self, ReleaseTag, TagFormat};
-use crate::workspace::Workspace;
+use crate::release_tag::{self, ReleaseTag};
+use crate::workspace::{Unit, Workspace};
 
 /// What `start` did.
 #[derive(Debug, Clone)]
@@ -68,21 +68,21 @@ pub fn start(
     let repo = Repository::discover(&ws.root)?;
     repo.head()?;
     let workdir: PathBuf = repo.workdir().to_owned();
-    let format = TagFormat::new(ws.tag_format());
     let tags = repo.tags()?;
-    let base = base_release(&format, &tags, from, ws.tag_format())?;
+    let (unit, base) = base_release(&ws, &tags, from)?;
 
     // The next patch of this line must still be free.
     let mut next = base.version.clone();
     next.patch = crate::version::next_number(&base.version, next.patch, "patch")?;
     next.pre = semver::Prerelease::EMPTY;
-    let (line, _) = release_tag::releases(&format, &tags, base.crate_name.as_deref());
+    let mut line = unit.releases(&tags);
+    line.retain(|r| r.crate_name == base.crate_name);
     let same_line = |r: &&ReleaseTag| r.version.major == base.version.major && r.version.minor == base.version.minor;
     if line.iter().any(|r| r.version == next) {
         let newest = line.iter().filter(same_line).max_by(|a, b| a.version.cmp(&b.version)).map(|r| r.tag.name.clone());
         return Err(Refused::PatchTaken {
             base: base.tag.name.clone(),
-            next: format.format(base.crate_name.as_deref().unwrap_or_default(), &next),
+            next: unit.tags_after(Some(&base), &next).into_iter().next().unwrap_or_default(),
             newest: newest.unwrap_or_default(),
         }
         .into());
@@ -94,12 +94,8 @@ pub fn start(
         return Err(Refused::Dirty { files }.into());
     }
 
-    let release_branch = ws
-        .config
-        .release_branch
-        .replace("{major}", &base.version.major.to_string())
-        .replace("{minor}", &base.version.minor.to_string())
-        .replace("{crate}", base.crate_name.as_deref().unwrap_or_default());
+    let crate_name = base.crate_name.clone().or_else(|| (!unit.shared).then(|| unit.name.clone()));
+    let release_branch = ws.config.release_branch_of(&base.version, crate_name.as_deref());
     let hotfix_branch = ws.config.hotfix_branch.replace("{slug}", slug);
     let exists = |name: &str| repo.resolve(&format!("refs/heads/{name}")).is_ok();
     if exists(&hotfix_branch) {
@@ -120,7 +116,12 @@ pub fn start(
         git::run(&workdir, &["branch", "--no-track", "--", &release_branch, &base.tag.commit])?;
     }
     let switched = git::run(&workdir, &["switch", "--no-track", "-c", &hotfix_branch, &release_branch])
-        .and_then(|_| git::run(&workdir, &["config", &format!("branch.{hotfix_branch}.patchBase"), &base.tag.name]));
+        .and_then(|_| git::run(&workdir, &["config", &format!("branch.{hotfix_branch}.patchBase"), &base.tag.name]))
+        // When the branch was cut, for a retrospective's timeline once the reflog is gone.
+        .and_then(|_| {
+            let now = crate::plan::transaction::now().to_string();
+            git::run(&workdir, &["config", &format!("branch.{hotfix_branch}.patchStarted"), &now])
+        });
     if let Err(err) = switched {
         // Leave no half-made line behind.
         if created_release_branch {
@@ -131,25 +132,31 @@ pub fn start(
     Ok(started)
 }
 
-/// Returns the release to start from: `from`, or the highest stable release.
-fn base_release(
-    format: &TagFormat,
+/// Returns the release to start from and its unit: `from`, or the highest stable release of the
+/// workspace's only (or shared) unit.
+fn base_release<'w>(
+    ws: &'w Workspace,
     tags: &[crate::git::history::Tag],
     from: Option<&str>,
-    format_text: &str,
-) -> Result<ReleaseTag, Refused> {
+) -> Result<(&'w Unit, ReleaseTag), Refused> {
+    let format = ws.tag_format().to_owned();
     match from {
-        Some(name) => tags
-            .iter()
-            .find(|t| t.name == name)
-            .and_then(|t| format.parse(t, None))
-            .ok_or_else(|| Refused::NotARelease { tag: name.into(), format: format_text.into() }),
-        None if format.names_crate() => Err(Refused::NeedsBase { format: format_text.into() }),
+        Some(name) => {
+            let tag = tags.iter().find(|t| t.name == name);
+            let found = tag.and_then(|tag| {
+                ws.units().iter().find_map(|u| u.releases(std::slice::from_ref(tag)).into_iter().next().map(|r| (u, r)))
+            });
+            found.ok_or_else(|| Refused::NotARelease { tag: name.into(), format })
+        }
         None => {
-            let (releases, _) = release_tag::releases(format, tags, None);
-            release_tag::latest_stable(&releases)
-                .cloned()
-                .ok_or_else(|| Refused::NoRelease { format: format_text.into() })
+            let unit = match ws.units() {
+                [one] => one,
+                [first, ..] if first.shared => first,
+                _ => return Err(Refused::NeedsBase { format }),
+            };
+            let releases = unit.releases(tags);
+            let latest = release_tag::latest_stable(&releases).cloned();
+            latest.map(|r| (unit, r)).ok_or(Refused::NoRelease { format })
         }
     }
 }

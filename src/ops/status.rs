@@ -9,7 +9,6 @@ use crate::changes::Change;
 use crate::conventional::Level;
 use crate::git::history::{Head, Repository};
 use crate::ops::unreleased::{self, Since};
-use crate::release_tag::{self, TagFormat};
 use crate::workspace::{VersioningMode, Workspace};
 
 /// One crate's standing.
@@ -31,8 +30,7 @@ pub struct CrateStatus {
 #[derive(Debug, Clone)]
 pub struct HotfixBranch {
     pub name: String,
-    /// The base `start` recorded; else the highest release reachable from the branch (unified
-    /// versions), or every release tag on the newest tagged commit it reaches (independent).
+    /// The base `start` recorded; else the one `check` derives from the release branches.
     pub base: Vec<String>,
 }
 
@@ -102,27 +100,13 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
     })
 }
 
-/// Returns the local branches named like `hotfix-branch`, each with its base release.
+/// Returns the local branches named like `hotfix-branch`, each with its base release: the one
+/// `start` recorded, else the one `check` would derive.
 fn hotfix_branches(ws: &Workspace, repo: &Repository) -> anyhow::Result<Vec<HotfixBranch>> {
-    let prefix = ws.config.hotfix_branch.split("{slug}").next().unwrap_or_default();
-    let format = TagFormat::new(ws.tag_format());
-    let tags = repo.tags()?;
     let mut branches = Vec::new();
-    for (name, commit) in repo.branches(prefix)? {
-        if let Some(base) = repo.config_string(&format!("branch.{name}.patchBase")) {
-            branches.push(HotfixBranch { name, base: vec![base] });
-            continue;
-        }
-        let reachable = repo.reachable(&commit)?;
-        let on_branch: Vec<_> = tags.iter().filter(|t| reachable.contains(&t.commit)).cloned().collect();
-        let (releases, _) = release_tag::releases(&format, &on_branch, None);
-        let base = if format.names_crate() {
-            let newest = releases.iter().map(|r| r.tag.commit_time).max();
-            releases.iter().filter(|r| Some(r.tag.commit_time) == newest).map(|r| r.tag.name.clone()).collect()
-        } else {
-            releases.iter().max_by(|a, b| a.version.cmp(&b.version)).map(|r| r.tag.name.clone()).into_iter().collect()
-        };
-        branches.push(HotfixBranch { name, base });
+    for (name, _) in repo.branches(ws.config.hotfix_branch_prefix())? {
+        let base = crate::ops::check::hotfix_base(&ws.config, repo, &name)?;
+        branches.push(HotfixBranch { name, base: base.into_iter().collect() });
     }
     Ok(branches)
 }

@@ -28,6 +28,8 @@ pub struct Layout {
     pub members: Vec<LayoutMember>,
     pub config: Config,
     pub mode: VersioningMode,
+    /// The release units, as [`Workspace::units`](super::Workspace::units) has them.
+    pub units: Vec<super::Unit>,
 }
 
 impl Layout {
@@ -49,7 +51,9 @@ impl Layout {
         let root = root_manifest_path.parent().unwrap_or(cwd).to_owned();
         let config = Config::from_root_manifest(&root_manifest)?;
         let mut members = Vec::new();
-        let mut all_inherit = true;
+        let mut unit_members = Vec::new();
+        let shared_version =
+            root_manifest.workspace_version().ok().flatten().and_then(|v| semver::Version::parse(&v.value).ok());
         for dir in member_dirs(&root_manifest, &root) {
             let manifest_path = dir.join("Cargo.toml");
             let manifest =
@@ -62,17 +66,35 @@ impl Layout {
                 (_, Some(registries)) => !registries.is_empty(),
                 _ => true,
             });
-            all_inherit &= package.get("version").is_some_and(|v| !v.is_str());
+            let (source, version) = match package.get("version") {
+                None => (super::VersionSource::Missing, None),
+                Some(v) if v.is_str() => {
+                    (super::VersionSource::Own, v.as_str().and_then(|v| semver::Version::parse(v).ok()))
+                }
+                Some(_) => (super::VersionSource::Shared, shared_version.clone()),
+            };
+            let own = super::config::MemberConfig::from_manifest(manifest)?;
+            unit_members.push(super::UnitMember {
+                name: name.to_owned(),
+                dir: dir.clone(),
+                version: version.unwrap_or_else(|| semver::Version::new(0, 0, 0)),
+                source,
+                publish,
+                release: own.release.unwrap_or(publish) && !config.release_exclude.iter().any(|e| e == name),
+                tag_format: own.tag_format,
+                is_root: manifest_path == root_manifest_path,
+            });
             members.push(LayoutMember { name: name.to_owned(), dir, manifest_path, publish });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        let mode = super::versioning_mode(&config, members.len(), all_inherit);
-        Ok(Self { root, root_manifest_path, members, config, mode })
+        let units = super::units::units(&unit_members, config.tag_format.as_deref());
+        let mode = if units.len() > 1 { VersioningMode::Independent } else { VersioningMode::Unified };
+        Ok(Self { root, root_manifest_path, members, config, mode, units })
     }
 
-    /// Returns the tag format of releases (see [`VersioningMode`]).
+    /// Returns the tag format of the first unit's new tags (see [`super::Workspace::tag_format`]).
     pub fn tag_format(&self) -> &str {
-        super::tag_format(&self.config, self.mode)
+        self.units.first().map_or_else(|| super::tag_format(&self.config, self.mode), |u| u.formats[0].as_str())
     }
 
     /// Returns the member called `name`.

@@ -305,15 +305,6 @@ fn current_member(members: &[Member], invoked: &Path) -> Option<String> {
     found.map(|m| m.name.clone())
 }
 
-fn versioning_mode(config: &Config, members: usize, all_inherit: bool) -> VersioningMode {
-    match &config.tag_format {
-        Some(format) if format.contains("{crate}") => VersioningMode::Independent,
-        Some(_) => VersioningMode::Unified,
-        None if members == 1 || all_inherit => VersioningMode::Unified,
-        None => VersioningMode::Independent,
-    }
-}
-
 /// Returns the tag format of releases: `tag-format` when set, else the mode's default
 /// (`v{version}` unified, `{crate}-v{version}` independent).
 fn tag_format(config: &Config, mode: VersioningMode) -> &str {

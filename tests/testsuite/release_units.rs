@@ -276,6 +276,13 @@ fn a_root_crate_tagged_v_beside_members_tagged_by_name_shows_each_true_latest_re
     // A new release of the root crate keeps its convention.
     let dry = r.ok(&["release", "--dry-run"]);
     assert!(text(&dry.stderr).contains("v0.11.1") && !text(&dry.stderr).contains("root-v0.11.1"), "{}", describe(&dry));
+    // The pre-push hook reads the root crate's `v*` tags as its releases: a tag whose version is
+    // not the manifest's is refused.
+    r.ok(&["hooks", "install"]);
+    r.project.git(&["tag", "v0.99.0"]);
+    let push = r.project.command("git").args(["push", "-q", "origin", "v0.99.0"]).output().unwrap();
+    assert_code(&push, 1, "pushing a tag the manifest does not match");
+    assert!(text(&push.stderr).contains("release tag `v0.99.0` names 0.99.0"), "{}", describe(&push));
 }
 
 #[test]
