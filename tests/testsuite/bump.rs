@@ -1,30 +1,50 @@
 //! `cargo patch bump`: fixture cases (`bump/cases/<case>/{args, code, in/, out/}`, compared byte
 //! for byte) and scenarios that need git, several runs or a broken input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use snapbox::str;
 
 use crate::support::{Project, assert_trees_eq};
 
-fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/bump/cases")
-}
-
-/// Runs every fixture case; each one's expected tree was derived by hand from SPEC's rules.
-#[test]
-fn fixture_cases() {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(cases_dir())
-        .expect("bump/cases exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 12, "expected the fixture cases, found {}", cases.len());
-    for case in cases {
-        run_case(&case);
-    }
-}
+// One test per case; each one's expected tree was derived by hand from SPEC's rules.
+crate::support::cases::fixture_tests!(super::run_case, "bump/cases", {
+    explicit_version: "explicit-version",
+    hand_explicit_version: "hand-explicit-version",
+    hand_independent_one_crate: "hand-independent-one-crate",
+    hand_independent_upgrade_dependents: "hand-independent-upgrade-dependents",
+    hand_mixed: "hand-mixed",
+    hand_prerelease_enter: "hand-prerelease-enter",
+    hand_prerelease_to_beta: "hand-prerelease-to-beta",
+    hand_refuse_downgrade: "hand-refuse-downgrade",
+    hand_refuse_exclude_inherited: "hand-refuse-exclude-inherited",
+    hand_refuse_rc_to_alpha: "hand-refuse-rc-to-alpha",
+    hand_refuse_release_not_prerelease: "hand-refuse-release-not-prerelease",
+    hand_release_from_rc: "hand-release-from-rc",
+    hand_root_package_workspace: "hand-root-package-workspace",
+    hand_single_crate: "hand-single-crate",
+    hand_unified_all_forms: "hand-unified-all-forms",
+    hand_unified_patch_keeps_reqs: "hand-unified-patch-keeps-reqs",
+    hand_zero_x_rules: "hand-zero-x-rules",
+    independent_major_one_crate: "independent-major-one-crate",
+    independent_patch_upgrade_dependents: "independent-patch-upgrade-dependents",
+    independent_workspace_exclude: "independent-workspace-exclude",
+    mixed_patch_workspace: "mixed-patch-workspace",
+    prerelease_enter: "prerelease-enter",
+    prerelease_to_beta: "prerelease-to-beta",
+    refuse_downgrade: "refuse-downgrade",
+    refuse_exclude_inherited: "refuse-exclude-inherited",
+    refuse_rc_to_alpha: "refuse-rc-to-alpha",
+    refuse_release_not_prerelease: "refuse-release-not-prerelease",
+    release_from_rc: "release-from-rc",
+    root_package_workspace: "root-package-workspace",
+    single_crate_crlf: "single-crate-crlf",
+    unified_all_forms: "unified-all-forms",
+    unified_one_member_moves_all: "unified-one-member-moves-all",
+    unified_patch_keeps_reqs: "unified-patch-keeps-reqs",
+    zero_x_minor_breaks: "zero-x-minor-breaks",
+    zero_x_rules: "zero-x-rules",
+});
 
 fn run_case(case: &Path) {
     let name = case.file_name().unwrap().to_string_lossy();

@@ -8,10 +8,6 @@ use std::process::Output;
 use crate::support::Project;
 use crate::support::tools::GIT_CLIFF;
 
-fn histories() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/changelog/histories")
-}
-
 /// Builds a history in a new project by running `script` there.
 fn build_history(script: &Path) -> Project {
     let project = Project::new();
@@ -41,48 +37,59 @@ fn stdout_of(what: &str, output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-#[test]
-fn output_equals_git_cliff_on_every_history() {
+// One test per history: for every argument line of its `args` file, both tools print the same bytes.
+crate::support::cases::fixture_tests!(super::output_equals_git_cliff, "changelog/histories", {
+    h01_basic_conventional: "01-basic-conventional",
+    h02_merge_no_ff: "02-merge-no-ff",
+    h03_skip_ignore_tags: "03-skip-ignore-tags",
+    h04_preprocessors_unicode: "04-preprocessors-unicode",
+    h05_split_commits: "05-split-commits",
+    h06_breaking_footers: "06-breaking-footers",
+    h07_unconventional_kept: "07-unconventional-kept",
+    h08_include_exclude_paths: "08-include-exclude-paths",
+    h09_untagged_repo: "09-untagged-repo",
+    h10_nonsemver_and_double_tags: "10-nonsemver-and-double-tags",
+    h11_cherry_pick_trailer: "11-cherry-pick-trailer",
+    h12_reachability_head_tagged: "12-reachability-head-tagged",
+    h13_embedded_defaults: "13-embedded-defaults",
+    h14_blame_ignore_revs: "14-blame-ignore-revs",
+});
+
+fn output_equals_git_cliff(fixture: &Path) {
     let git_cliff = GIT_CLIFF.path();
-    let mut fixtures: Vec<PathBuf> =
-        std::fs::read_dir(histories()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
-    fixtures.sort();
-    assert!(fixtures.len() >= 8, "the parity corpus shrank to {} histories", fixtures.len());
+    let project = build_history(&fixture.join("setup.sh"));
+    let config = fixture.join("cliff.toml");
+    let args = std::fs::read_to_string(fixture.join("args")).unwrap();
     let mut failures = Vec::new();
     let mut compared = 0;
-    for fixture in &fixtures {
-        let project = build_history(&fixture.join("setup.sh"));
-        let config = fixture.join("cliff.toml");
-        let args = std::fs::read_to_string(fixture.join("args")).unwrap();
-        for line in args.lines() {
-            let ours: Vec<&str> = line.split_whitespace().collect();
-            let theirs: Vec<&str> = ours.iter().copied().filter(|a| *a != "--range").collect();
-            let expected = stdout_of(
-                &format!("git-cliff {line}"),
-                &project.command(git_cliff).arg("--config").arg(&config).args(&theirs).output().unwrap(),
-            );
-            let actual = stdout_of(
-                &format!("cargo-patch changelog {line}"),
-                &project
-                    .command(crate::support::bin())
-                    .arg("changelog")
-                    .arg("--config")
-                    .arg(&config)
-                    .args(&ours)
-                    .output()
-                    .unwrap(),
-            );
-            compared += 1;
-            if expected != actual {
-                let name = fixture.file_name().unwrap().to_string_lossy();
-                let diff = similar::TextDiff::from_lines(&expected, &actual)
-                    .unified_diff()
-                    .header("git-cliff", "cargo-patch")
-                    .to_string();
-                failures.push(format!("{name} [{line}]:\n{diff}"));
-            }
+    for line in args.lines() {
+        let ours: Vec<&str> = line.split_whitespace().collect();
+        let theirs: Vec<&str> = ours.iter().copied().filter(|a| *a != "--range").collect();
+        let expected = stdout_of(
+            &format!("git-cliff {line}"),
+            &project.command(git_cliff).arg("--config").arg(&config).args(&theirs).output().unwrap(),
+        );
+        let actual = stdout_of(
+            &format!("cargo-patch changelog {line}"),
+            &project
+                .command(crate::support::bin())
+                .arg("changelog")
+                .arg("--config")
+                .arg(&config)
+                .args(&ours)
+                .output()
+                .unwrap(),
+        );
+        compared += 1;
+        if expected != actual {
+            let diff = similar::TextDiff::from_lines(&expected, &actual)
+                .unified_diff()
+                .header("git-cliff", "cargo-patch")
+                .to_string();
+            failures.push(format!("[{line}]:\n{diff}"));
         }
     }
+    assert!(compared > 0, "{} has no argument lines", fixture.display());
     assert!(failures.is_empty(), "{} of {compared} outputs differ:\n{}", failures.len(), failures.join("\n"));
 }
 

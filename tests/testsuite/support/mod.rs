@@ -7,6 +7,7 @@ use snapbox::cmd::Command as SnapCommand;
 use snapbox::{Assert, Redactions};
 use tempfile::TempDir;
 
+pub(crate) mod cases;
 pub(crate) mod registry;
 pub(crate) mod tools;
 
