@@ -253,13 +253,14 @@ fn version_in(manifest: &str, root: Option<&str>) -> Option<Version> {
 }
 
 /// The configuration of the workspace whose root manifest is `cwd/Cargo.toml`, or the defaults.
+///
+/// Only the `[*.metadata.patch]` tables are parsed when they can be cut out of the text, so the
+/// cost does not grow with the manifest (a 160 KB root manifest is common in large workspaces).
 fn root_config(cwd: &Path) -> Config {
     let path = cwd.join("Cargo.toml");
-    crate::fs::read_to_string(&path)
-        .ok()
-        .and_then(|text| Manifest::parse(path, text).ok())
-        .and_then(|m| Config::from_root_manifest(&m).ok())
-        .unwrap_or_default()
+    let Ok(text) = crate::fs::read_to_string(&path) else { return Config::default() };
+    let text = crate::workspace::config::patch_tables(&text).unwrap_or(text);
+    Manifest::parse(path, text).ok().and_then(|m| Config::from_root_manifest(&m).ok()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -339,6 +339,45 @@ impl Config {
     }
 }
 
+/// Returns only the `[workspace.metadata.patch]`/`[package.metadata.patch]` tables (and their
+/// `.hotfix` tables) of a root manifest's `text`, cut out line by line, or `None` when the
+/// configuration may be written another way (`[workspace.metadata]` with a `patch` key, dotted
+/// `metadata.patch` keys, multi-line strings) and the whole manifest must be parsed.
+pub fn patch_tables(text: &str) -> Option<String> {
+    if text.contains("\"\"\"") || text.contains("\'\'\'") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut keep = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let name: String = trimmed
+                .split(']')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '[' | '"' | '\''))
+                .collect();
+            let (table, rest) = name.split_once('.').unwrap_or((&name, ""));
+            let ours = matches!(table, "workspace" | "package");
+            // `[workspace.metadata]` may hold `patch = {...}`.
+            if ours && rest == "metadata" {
+                return None;
+            }
+            keep = ours && (rest == "metadata.patch" || rest.starts_with("metadata.patch."));
+        } else if !keep && trimmed.starts_with("metadata") {
+            // `metadata.patch.remote = ...` under `[workspace]` or `[package]`.
+            return None;
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
 /// Typed reads from the config table, each error naming the key, file and line.
 struct Reader<'a> {
     manifest: &'a Manifest,
@@ -487,6 +526,23 @@ mod tests {
 #[cfg(test)]
 mod documented_tests {
     use super::*;
+
+    #[test]
+    fn the_patch_tables_alone_give_the_same_configuration() {
+        let read = |text: &str| {
+            let manifest = Manifest::parse(PathBuf::from("Cargo.toml"), text.to_owned()).unwrap();
+            Config::from_root_manifest(&manifest).unwrap()
+        };
+        let text = "[workspace]\nmembers = [\"a\"]\n\n[workspace.dependencies]\nserde = \"1\"\n\n\
+                    [workspace.metadata.patch]\nremote = \"upstream\"\n\n[patch.crates-io]\nserde = { path = \"x\" }\n\n\
+                    [workspace.metadata.patch.hotfix]\nmax-files = 3\n\n[workspace.metadata.docs]\nx = 1\n";
+        let tables = patch_tables(text).unwrap();
+        assert!(!tables.contains("serde"), "{tables}");
+        assert_eq!(read(&tables), read(text));
+        assert_eq!(read(&tables).hotfix.max_files, 3);
+        assert_eq!(patch_tables("[workspace.metadata]\npatch = { remote = \"x\" }\n"), None);
+        assert_eq!(patch_tables("[workspace]\nmetadata.patch.remote = \"x\"\n"), None);
+    }
 
     #[test]
     fn the_documented_configuration_reads_as_the_defaults() {

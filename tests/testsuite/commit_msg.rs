@@ -146,3 +146,28 @@ fn every_branch_takes_only_the_allowed_lower_case_types() {
     project.git(&["switch", "-q", "-c", "hotfix/x"]);
     assert_refused(&commit(&project, &["-m", "feat: no"]), "not allowed on hotfix branch", "feat on a hotfix");
 }
+
+#[test]
+fn the_configuration_is_found_however_the_root_manifest_writes_it() {
+    let project = hooked(&[]);
+    project.git(&["switch", "-q", "-c", "fix/x"]);
+    let manifest = project.read("Cargo.toml");
+    let layouts = [
+        // After other tables: only the `patch` tables are read.
+        "\n[patch.crates-io]\nserde = { path = \"serde\" }\n\n[package.metadata.patch]\nhotfix-branch = \"fix/{slug}\"\n\n[package.metadata.docs]\nx = 1\n",
+        // As a key of `[package.metadata]`: the whole manifest is read.
+        "\n[package.metadata]\npatch = { hotfix-branch = \"fix/{slug}\" }\n",
+        // As dotted keys under `[package]`.
+        "",
+    ];
+    for (i, extra) in layouts.iter().enumerate() {
+        let text = if extra.is_empty() {
+            manifest.replace("[package]\n", "[package]\nmetadata.patch.hotfix-branch = \"fix/{slug}\"\n")
+        } else {
+            format!("{manifest}{extra}")
+        };
+        project.write("Cargo.toml", &text);
+        let output = commit(&project, &["-m", &format!("feat: layout {i}")]);
+        assert_refused(&output, "not allowed on hotfix branch `fix/x`", &format!("layout {i}"));
+    }
+}
