@@ -17,6 +17,10 @@ pub enum Error {
     Write { path: PathBuf, source: std::io::Error },
     #[error("`{}` is {kind}, not a regular file", path.display())]
     NotRegular { path: PathBuf, kind: &'static str },
+    #[error("`{}` has {links} hard links, which replacing it would split", path.display())]
+    HardLinked { path: PathBuf, links: u64 },
+    #[error("cannot give the new `{}` the owner and group of the old one", path.display())]
+    Owner { path: PathBuf, source: std::io::Error },
     #[error("`{}` is larger than {} MiB, the limit for {what}", path.display(), limit >> 20)]
     TooLarge { path: PathBuf, what: &'static str, limit: u64 },
 }
@@ -28,6 +32,10 @@ impl crate::error::Help for Error {
         match self {
             Self::NotRegular { .. } => Some("name a regular file (or a symbolic link to one)".into()),
             Self::TooLarge { .. } => Some("check that this is the file you meant".into()),
+            Self::HardLinked { .. } => {
+                Some("replace the hard link by a symbolic link (which is written through) or a copy".into())
+            }
+            Self::Owner { .. } => Some("run the command as the file's owner, or as root".into()),
             Self::Read { .. } | Self::Write { .. } => None,
         }
     }
@@ -166,9 +174,32 @@ pub fn stage(target: &Path, contents: &[u8]) -> Result<StagedFile, Error> {
         tempfile::Builder::new().prefix(".cargo-patch-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
     temp.write_all(contents).map_err(write_err)?;
     if let Ok(metadata) = std::fs::metadata(&target) {
+        keep_identity(&target, &metadata, temp.as_file())?;
         temp.as_file().set_permissions(metadata.permissions()).map_err(write_err)?;
     }
     Ok(StagedFile { target, temp })
+}
+
+/// Gives the staged `temp` the owner and group of `target`, so the rename keeps what the file
+/// is (a bump run as root must not hand a user's manifest to root); refuses a file with other
+/// hard links, which a rename would split from it.
+#[cfg(unix)]
+fn keep_identity(target: &Path, metadata: &std::fs::Metadata, temp: &std::fs::File) -> Result<(), Error> {
+    use std::os::unix::fs::MetadataExt;
+    if metadata.nlink() > 1 {
+        return Err(Error::HardLinked { path: target.to_owned(), links: metadata.nlink() });
+    }
+    let staged = temp.metadata().map_err(|source| Error::Write { path: target.to_owned(), source })?;
+    if (staged.uid(), staged.gid()) != (metadata.uid(), metadata.gid()) {
+        std::os::unix::fs::fchown(temp, Some(metadata.uid()), Some(metadata.gid()))
+            .map_err(|source| Error::Owner { path: target.to_owned(), source })?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_identity(_target: &Path, _metadata: &std::fs::Metadata, _temp: &std::fs::File) -> Result<(), Error> {
+    Ok(())
 }
 
 impl StagedFile {

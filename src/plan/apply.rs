@@ -22,13 +22,18 @@ pub enum Error {
 }
 
 impl crate::error::Help for Error {
-    type Lines = Option<String>;
+    type Lines = Vec<String>;
 
     fn help(&self) -> Self::Lines {
         match self {
-            Self::Changed { .. } => Some("nothing was written; run the command again".into()),
-            Self::Fs(_) => Some("nothing was changed; fix the cause above and run the command again".into()),
-            Self::Restore { .. } => Some("check those files with `git diff` and restore them by hand".into()),
+            Self::Changed { .. } => vec!["nothing was written; run the command again".into()],
+            Self::Fs(err) => {
+                // `Fs` is transparent, so the chain never shows the file error's own help.
+                let mut lines: Vec<String> = err.help().into_iter().collect();
+                lines.push("nothing was changed; fix the cause above and run the command again".into());
+                lines
+            }
+            Self::Restore { .. } => vec!["check those files with `git diff` and restore them by hand".into()],
         }
     }
 }

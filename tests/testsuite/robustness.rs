@@ -365,3 +365,35 @@ fn help_lines_fit_the_command_that_failed() {
     assert!(crate::support::text(&real.stderr).contains("note: the hooks are managed by husky: "));
     assert!(!project.root().join(".husky/commit-msg").exists());
 }
+
+/// Observation 9: a manifest bumped as root became owned by root, and a hard link was split.
+#[test]
+fn a_bumped_manifest_keeps_its_owner_and_its_hard_links() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let project = two_crates("");
+    let manifest = project.root().join("b/Cargo.toml");
+    let is_root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    if is_root {
+        std::os::unix::fs::chown(&manifest, Some(4242), Some(4343)).unwrap();
+    }
+    std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o640)).unwrap();
+    project.cargo_patch().args(["bump", "minor", "-p", "b"]).assert().success();
+    let after = std::fs::metadata(&manifest).unwrap();
+    assert!(project.read("b/Cargo.toml").contains("version = \"0.2.0\""));
+    assert_eq!(after.mode() & 0o777, 0o640);
+    if is_root {
+        assert_eq!((after.uid(), after.gid()), (4242, 4343), "owner and group are kept");
+    }
+    project.commit_all();
+
+    // A hard link would be split by the rename: refused, both names unchanged.
+    let other = project.home().join("linked-Cargo.toml");
+    std::fs::hard_link(&manifest, &other).unwrap();
+    let before = project.snapshot();
+    let output = project.cargo_patch().args(["bump", "minor", "-p", "b"]).output().unwrap();
+    crate::support::assert_code(&output, 1, "bump of a hard-linked manifest");
+    let stderr = crate::support::text(&output.stderr);
+    assert!(stderr.contains("b/Cargo.toml` has 2 hard links, which replacing it would split\n"), "{stderr}");
+    assert_eq!(project.snapshot(), before, "nothing was written");
+    assert_eq!(std::fs::metadata(&manifest).unwrap().ino(), std::fs::metadata(&other).unwrap().ino());
+}
