@@ -72,6 +72,7 @@ pub fn check(
             crate::git::history::Head::Detached { commit } => (None, commit.clone()),
         },
     };
+    let explicit = base.is_some();
     let base = match (base, &branch) {
         (Some(base), _) => base.to_owned(),
         (None, Some(branch)) => match repo.config_string(&format!("branch.{branch}.patchBase")) {
@@ -83,7 +84,12 @@ pub fn check(
         },
         (None, None) => return Err(Refused::NoBase { branch: "HEAD".into() }.into()),
     };
-    let base_commit = repo.resolve(&base)?;
+    let mut base_commit = repo.resolve(&base)?;
+    if !explicit {
+        // A hotfix is judged by its own commits: what its release line already held when it was
+        // cut was judged when it landed there.
+        base_commit = line_point(&ws.config, &repo, &base_commit, &head)?.unwrap_or(base_commit);
+    }
     let workdir = repo.workdir().to_owned();
     // git's diff runs while history is read: together they cost about the diff alone.
     let pending = diff::Pending::spawn(&workdir, &base_commit, &head)?;
@@ -141,6 +147,44 @@ pub fn derived_base(config: &Config, repo: &Repository, head: &str) -> anyhow::R
     let Some((_, base, branch)) = best else { return Ok(None) };
     let tag = repo.tags()?.into_iter().find(|t| t.commit == base).map(|t| t.name);
     Ok(Some((base, tag.unwrap_or(branch))))
+}
+
+/// Returns the release branches, local and the remote's tracking ones (`origin/release/v1.2`),
+/// with the commit each points at.
+fn release_branch_tips(config: &Config, repo: &Repository) -> anyhow::Result<Vec<(String, String)>> {
+    let prefix = config.release_branch_prefix();
+    let remote = &config.remote;
+    let mut tips = repo.branches(prefix)?;
+    let tracking = repo.remote_branches(remote, prefix)?;
+    tips.extend(tracking.into_iter().map(|(name, tip)| (format!("{remote}/{name}"), tip)));
+    // Under a `release-branch` with no fixed prefix every branch matches: hotfix branches (the one
+    // being judged among them) are never release lines.
+    let hotfix = config.hotfix_branch_prefix();
+    tips.retain(|(name, _)| {
+        let name = name.strip_prefix(&format!("{remote}/")).unwrap_or(name);
+        hotfix.is_empty() || !name.starts_with(hotfix)
+    });
+    Ok(tips)
+}
+
+/// Returns where `head` left its release line when that is past `base`: the newest merge base of
+/// `head` with a release branch that contains `base`.
+fn line_point(config: &Config, repo: &Repository, base: &str, head: &str) -> anyhow::Result<Option<String>> {
+    let mut best: Option<(i64, String)> = None;
+    for (_, tip) in release_branch_tips(config, repo)? {
+        if repo.merge_base(&tip, base)?.as_deref() != Some(base) {
+            continue;
+        }
+        let Some(point) = repo.merge_base(head, &tip)? else { continue };
+        if point == base || repo.merge_base(&point, base)?.as_deref() != Some(base) {
+            continue;
+        }
+        let when = repo.commit_time(&point)?;
+        if best.as_ref().is_none_or(|(t, _)| when > *t) {
+            best = Some((when, point));
+        }
+    }
+    Ok(best.map(|(_, point)| point))
 }
 
 /// Returns the release a hotfix branch fixes: the base `start` recorded, else for a branch named

@@ -392,3 +392,23 @@ fn a_dependent_whose_requirement_breaks_is_released_too() {
     assert!(dependent.contains("version = \"1.0.1\"") && dependent.contains("version = \"0.4\""), "{dependent}");
     r.project.assert_cargo_accepts_lock();
 }
+
+#[test]
+fn a_hotfix_is_judged_by_its_own_commits_not_by_what_its_release_branch_already_holds() {
+    let r = Repo::new(&[("Cargo.toml", &lib("app", "1.0.0")), ("src/lib.rs", SRC)], &["v1.0.0"]);
+    r.ok(&["start", "first"]);
+    // The release branch moved on since v1.0.0 (a change landed there without a release, judged
+    // when it landed); a hotfix started now must not be charged for it.
+    r.project.git(&["switch", "-q", "release/v1.0"]);
+    r.commit("feat: landed on the line before", &[("src/extra.rs", "// extra\n")]);
+    r.project.git(&["push", "-q", "origin", "release/v1.0"]);
+    r.ok(&["start", "second"]);
+    let fresh = r.run(&["check"]);
+    assert_code(&fresh, 0, "a fresh hotfix with no commits");
+    r.commit("fix: add adds", &[("src/lib.rs", FIXED)]);
+    let output = r.run(&["check", "--format", "json"]);
+    assert_code(&output, 0, "a hotfix with one good fix");
+    // An explicit `--base` is taken as given.
+    let explicit = r.run(&["check", "--base", "v1.0.0"]);
+    assert_code(&explicit, 1, "--base v1.0.0 judges the line's commit too");
+}
