@@ -43,6 +43,11 @@ pub fn exec(args: CheckArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &m
     let CheckArgs { base, format } = args;
     let report = check::check(manifest_path, cwd, base.as_deref(), None, ApiCheck::WhenInstalled)?;
     let branch = report.branch.clone().unwrap_or_else(|| "HEAD".into());
+    if let Some(place) = &report.configuration_from {
+        shell.note(format!(
+            "`{branch}` has no cargo-patch configuration of its own (its line predates it): using the configuration of `{place}`"
+        ))?;
+    }
     match format {
         CheckFormat::Json => {
             let value = json!({
@@ -50,6 +55,7 @@ pub fn exec(args: CheckArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &m
                 "base": report.base,
                 "base_commit": report.base_commit,
                 "head": report.head,
+                "configuration_from": report.configuration_from,
                 "violations": report.violations.iter().map(violation_json).collect::<Vec<_>>(),
             });
             shell.print(&format!("{value:#}\n"))?;

@@ -9,8 +9,8 @@ use crate::git::diff::{self, FileDiff};
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
 use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
 use crate::release_commit::{ReleaseCommits, only_versions_changed};
-use crate::workspace::Config;
 use crate::workspace::layout::Layout;
+use crate::workspace::{Config, Manifest};
 
 /// When rule 9 runs `cargo semver-checks` (it builds rustdoc twice: minutes, not milliseconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,9 @@ pub struct CheckReport {
     pub base_commit: String,
     pub head: String,
     pub violations: Vec<Violation>,
+    /// Where the configuration came from when the branch has none of its own (its line
+    /// predates it): a release branch or the default branch.
+    pub configuration_from: Option<String>,
 }
 
 /// Why there is nothing to judge.
@@ -62,7 +65,7 @@ pub fn check(
     tip: Option<(&str, &str)>,
     api: ApiCheck,
 ) -> anyhow::Result<CheckReport> {
-    let ws = Layout::read(manifest_path, cwd)?;
+    let mut ws = Layout::read(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     let head_state = repo.head()?;
     let (branch, head) = match tip {
@@ -90,6 +93,7 @@ pub fn check(
         // cut was judged when it landed there.
         base_commit = line_point(&ws.config, &repo, &base_commit, &head)?.unwrap_or(base_commit);
     }
+    let configuration_from = borrow_configuration(&mut ws, &repo, &base_commit)?;
     let workdir = repo.workdir().to_owned();
     // git's diff runs while history is read: together they cost about the diff alone.
     let pending = diff::Pending::spawn(&workdir, &base_commit, &head)?;
@@ -99,7 +103,9 @@ pub fn check(
     let changelogs = vec![ws.config.changelog.clone(), "CHANGELOG.md".into()];
     let releases = ReleaseCommits::new(&ws.config.release_commit_message);
     let touched = CommitPaths::read(&repo, &commits)?;
-    let release_commits = touched.exempt_releases(&repo, &commits, &releases, &changelogs)?;
+    let mut release_commits = touched.exempt_releases(&repo, &commits, &releases, &changelogs)?;
+    // A commit that only brings the configuration onto an old line passes like a release commit.
+    release_commits.extend(configuration_commits(&ws, &repo, &commits, &touched)?);
     let release_only_paths = touched.only_from(&release_commits);
     let version_changes = version_changes(&repo, &commits, &touched, &release_commits)?;
     let outside_merges = outside_merges(&ws, &repo, &commits, &base_commit)?;
@@ -123,7 +129,65 @@ pub fn check(
         api,
     };
     let violations = policy::evaluate(&facts);
-    Ok(CheckReport { branch, base, base_commit, head, violations })
+    Ok(CheckReport { branch, base, base_commit, head, violations, configuration_from })
+}
+
+/// When the work tree's root manifest has no configuration (the line predates it), takes the
+/// configuration of the newest place that has one: a release branch holding `base`, else the
+/// default branch (`<remote>/HEAD`, `main`, `master`). Returns that place's name.
+fn borrow_configuration(ws: &mut Layout, repo: &Repository, base: &str) -> anyhow::Result<Option<String>> {
+    let own = Manifest::parse(ws.root_manifest_path.clone(), crate::fs::read_to_string(&ws.root_manifest_path)?)?;
+    if crate::workspace::config::is_configured(&own) {
+        return Ok(None);
+    }
+    let root = crate::fs::canonical(repo.workdir());
+    let manifest = crate::fs::canonical(&ws.root_manifest_path);
+    let rel = manifest.strip_prefix(&root).unwrap_or(&manifest).to_string_lossy().replace('\\', "/");
+    let mut places: Vec<(String, String)> = Vec::new();
+    for (name, tip) in release_branch_tips(&ws.config, repo)? {
+        if repo.merge_base(&tip, base)?.as_deref() == Some(base) {
+            places.push((name, tip));
+        }
+    }
+    let remote = ws.config.remote.clone();
+    for name in [format!("{remote}/HEAD"), "main".into(), "master".into()] {
+        if let Ok(tip) = repo.resolve(&name) {
+            places.push((name, tip));
+        }
+    }
+    for (name, tip) in places {
+        let Some(text) = repo.file_at(&tip, &rel)? else { continue };
+        let Ok(there) = Manifest::parse(ws.root_manifest_path.clone(), text) else { continue };
+        if crate::workspace::config::is_configured(&there) {
+            ws.config = Config::from_root_manifest(&there)?;
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
+}
+
+/// The commits that change nothing but the root manifest's configuration tables.
+fn configuration_commits(
+    ws: &Layout,
+    repo: &Repository,
+    commits: &[CommitInfo],
+    touched: &CommitPaths,
+) -> anyhow::Result<Vec<String>> {
+    let root = crate::fs::canonical(repo.workdir());
+    let manifest = crate::fs::canonical(&ws.root_manifest_path);
+    let rel = manifest.strip_prefix(&root).unwrap_or(&manifest).to_string_lossy().replace('\\', "/");
+    let mut found = Vec::new();
+    for commit in commits.iter().filter(|c| c.parents.len() == 1) {
+        if touched.by_commit.get(&commit.id).map(Vec::as_slice) != Some(std::slice::from_ref(&rel)) {
+            continue;
+        }
+        let before = repo.file_at(&commit.parents[0], &rel)?.unwrap_or_default();
+        let after = repo.file_at(&commit.id, &rel)?.unwrap_or_default();
+        if crate::workspace::config::only_configuration_differs(&before, &after) {
+            found.push(commit.id.clone());
+        }
+    }
+    Ok(found)
 }
 
 /// Returns the base of a hotfix branch that has none recorded (a second clone, CI): the merge

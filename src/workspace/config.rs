@@ -106,6 +106,42 @@ impl Config {
     }
 }
 
+/// Returns the configuration table of a root manifest with its name: a workspace's wins, a lone
+/// crate keeps its own under `[package]`.
+fn patch_table(root: &Manifest) -> Option<(String, &Item)> {
+    let table_at = |parent: &str| {
+        root.root()
+            .get(parent)
+            .and_then(Item::as_table_like)
+            .and_then(|t| t.get("metadata"))
+            .and_then(Item::as_table_like)
+            .and_then(|t| t.get("patch"))
+            .map(|item| (format!("{parent}.metadata.patch"), item))
+    };
+    table_at("workspace").or_else(|| table_at("package"))
+}
+
+/// Returns whether `root` configures cargo-patch at all (else every key is its default).
+pub fn is_configured(root: &Manifest) -> bool {
+    patch_table(root).is_some()
+}
+
+/// Returns whether two texts of a root manifest differ only in their configuration tables.
+pub fn only_configuration_differs(before: &str, after: &str) -> bool {
+    let without = |text: &str| -> Option<String> {
+        let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+        for parent in ["workspace", "package"] {
+            if let Some(metadata) =
+                doc.get_mut(parent).and_then(|p| p.get_mut("metadata")).and_then(Item::as_table_like_mut)
+            {
+                metadata.remove("patch");
+            }
+        }
+        Some(doc.to_string().split_whitespace().collect())
+    };
+    before != after && without(before).is_some_and(|b| Some(b) == without(after))
+}
+
 /// A member's own settings, from its `[package.metadata.patch]`: only the keys that are about
 /// that one crate. Other keys are left to whatever else reads the table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -269,17 +305,7 @@ const HOTFIX_KEYS: &[&str] = &[
 impl Config {
     /// Returns the configuration of the workspace whose root manifest is `root`.
     pub fn from_root_manifest(root: &Manifest) -> Result<Self, Error> {
-        let table_at = |parent: &str| {
-            root.root()
-                .get(parent)
-                .and_then(Item::as_table_like)
-                .and_then(|t| t.get("metadata"))
-                .and_then(Item::as_table_like)
-                .and_then(|t| t.get("patch"))
-                .map(|item| (format!("{parent}.metadata.patch"), item))
-        };
-        // A workspace's configuration wins; a lone crate keeps its own under `[package]`.
-        let Some((name, item)) = table_at("workspace").or_else(|| table_at("package")) else {
+        let Some((name, item)) = patch_table(root) else {
             return Ok(Self::default());
         };
         let reader = Reader { manifest: root };

@@ -412,3 +412,23 @@ fn a_hotfix_is_judged_by_its_own_commits_not_by_what_its_release_branch_already_
     let explicit = r.run(&["check", "--base", "v1.0.0"]);
     assert_code(&explicit, 1, "--base v1.0.0 judges the line's commit too");
 }
+
+#[test]
+fn a_hotfix_of_a_line_older_than_the_configuration_uses_the_newest_one_and_says_so() {
+    let manifest = lib("app", "1.0.0");
+    let r = Repo::new(&[("Cargo.toml", &manifest), ("src/lib.rs", SRC)], &["v1.0.0"]);
+    // cargo-patch is adopted on main after v1.0.0: this project's hotfixes need no test.
+    let config = "\n[package.metadata.patch.hotfix]\nrequire-test = false\n";
+    r.commit("chore: adopt cargo-patch", &[("Cargo.toml", &format!("{manifest}{config}"))]);
+    r.project.git(&["push", "-q", "origin", "main"]);
+    r.ok(&["start", "crash"]);
+    r.commit("fix: add adds", &[("src/lib.rs", "/// Adds.\npub fn add(x: i32, y: i32) -> i32 {\n    x + y\n}\n")]);
+    let output = r.run(&["check"]);
+    assert_code(&output, 0, "the fix, judged by main's configuration");
+    assert!(text(&output.stderr).contains("configuration of `main`"), "{}", describe(&output));
+    // Bringing the configuration onto the line is a commit of its own kind, allowed there.
+    r.commit("chore: adopt cargo-patch on this line", &[("Cargo.toml", &format!("{manifest}{config}"))]);
+    let output = r.run(&["check"]);
+    assert_code(&output, 0, "a configuration-only commit");
+    assert!(!text(&output.stderr).contains("configuration of `main`"), "{}", describe(&output));
+}
