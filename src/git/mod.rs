@@ -73,6 +73,12 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// Returns when `branch` was created, from its reflog (gone once the branch is deleted).
+pub fn branch_created(root: &Path, branch: &str) -> Option<i64> {
+    let log = run(root, &["reflog", "show", "--format=%ct", &format!("refs/heads/{branch}")]).ok()?;
+    log.lines().last()?.trim().parse().ok()
+}
+
 /// Returns `files` as a message lists them: backticked, and only the first few of a long list
 /// (a forgotten `target/` can make thousands).
 pub fn file_list(files: &[String]) -> String {

@@ -190,8 +190,11 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     };
     let fixes = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
     let steps = steps(&ws, release_branch.is_some(), &tags, options.publish.then_some(publish.as_slice()));
+    let branch_started = crate::git::branch_created(repo.workdir(), &branch)
+        .or_else(|| repo.config_string(&format!("branch.{branch}.patchStarted")).and_then(|t| t.parse().ok()));
     let journal = Journal {
         started_at: options.now,
+        branch_started,
         workdir: repo.workdir().to_owned(),
         branch,
         head_before: head,

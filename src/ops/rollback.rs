@@ -108,7 +108,8 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
     released::require_new_branch(&ws.root, &repo, &branch)?;
     let release_branch = ws.config.release_branch_of(&plan.released.version, plan.released.crate_name.as_deref());
     let from = if repo.resolve(&format!("refs/heads/{release_branch}")).is_ok() { release_branch } else { tag.clone() };
-    let fixes = plan.released.fixes.clone();
+    // Only what fixed something is reverted: a docs or test change of the release stays.
+    let fixes: Vec<_> = plan.released.fixes.iter().filter(|c| is_fix(c)).cloned().collect();
     // Newest first: each revert applies to the tree the later fixes left.
     plan.reverts = fixes.iter().rev().map(|c| (c.id.clone(), c.subject().to_owned())).collect();
     let critical = plan.released.record.as_ref().is_some_and(|r| r.critical)
@@ -131,7 +132,7 @@ fn retrospective(
 ) -> String {
     let mut timeline: Vec<(i64, String)> = Vec::new();
     if let Some(record) = &plan.released.record {
-        if let Some(created) = branch_created(&plan.root, &record.branch) {
+        if let Some(created) = record.branch_started.or_else(|| git::branch_created(&plan.root, &record.branch)) {
             timeline.push((created, format!("branch `{}` cut", record.branch)));
         }
         timeline.push((record.started_at, "release started".into()));
@@ -169,10 +170,16 @@ fn retrospective(
         .replace("{fixes}", &fixes.join("\n"))
 }
 
-/// Returns when `branch` was created, from its reflog (gone once the branch is deleted).
-fn branch_created(root: &Path, branch: &str) -> Option<i64> {
-    let log = git::run(root, &["reflog", "show", "--format=%ct", &format!("refs/heads/{branch}")]).ok()?;
-    log.lines().last()?.trim().parse().ok()
+/// The commit types that fix something, which a rollback reverts.
+const FIX_TYPES: [&str; 4] = ["fix", "perf", "security", "revert"];
+
+/// Returns whether `commit` is a conventional commit of a fixing type (git's own `Revert "..."`
+/// counts as `revert`).
+fn is_fix(commit: &crate::git::history::CommitInfo) -> bool {
+    match crate::conventional::ConventionalCommit::parse(&commit.message) {
+        Ok(parsed) => FIX_TYPES.contains(&parsed.kind.as_str()),
+        Err(_) => commit.subject().starts_with("Revert \""),
+    }
 }
 
 /// Carries out `plan`: yanks first (the part users feel), then the branch and its commits.

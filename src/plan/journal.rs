@@ -132,6 +132,10 @@ pub struct StepRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Journal {
     pub started_at: i64,
+    /// When the released branch was cut (its reflog, else what `start` recorded), for a
+    /// retrospective once the branch is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch_started: Option<i64>,
     pub workdir: PathBuf,
     /// The branch HEAD was on, and its commit before the release.
     pub branch: String,

@@ -338,6 +338,27 @@ fn a_second_release_during_the_first_is_refused() {
 }
 
 #[test]
+fn rollback_reverts_only_the_fixes_and_dates_the_branch_cut_after_the_branch_is_gone() {
+    let r = Release::new();
+    r.project.write("a/README.md", "# a\n\nAdds numbers.\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "docs(a): say what it does"]);
+    r.ok(&["release", "--yes", "--no-publish"]);
+    // The hotfix branch is merged and deleted, as most teams do: its reflog is gone.
+    r.project.git(&["switch", "-q", "release/v1.0"]);
+    r.project.git(&["branch", "-D", "hotfix/add-bug"]);
+
+    r.ok(&["rollback", "v1.0.1", "--no-yank", "--yes"]);
+    let log = r.project.git(&["log", "--format=%s", "release/v1.0..HEAD"]);
+    assert!(log.contains("revert: fix(a): add adds"), "{log}");
+    assert!(!log.contains("docs(a)"), "a docs change is no fix to revert: {log}");
+    assert!(r.project.root().join("a/README.md").exists());
+    let retro = r.project.read("docs/retrospectives/v1.0.1.md");
+    assert!(retro.contains("branch `hotfix/add-bug` cut"), "{retro}");
+    assert!(!retro.contains("fix committed: ") || !retro.contains("docs(a)"), "{retro}");
+}
+
+#[test]
 fn rollback_reverts_the_fixes_on_a_new_hotfix_branch_with_a_retrospective() {
     let r = Release::new();
     r.ok(&["release", "--yes", "--no-publish"]);
