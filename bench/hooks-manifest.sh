@@ -9,7 +9,7 @@
 # Environment:
 #   CARGO_PATCH  binary to benchmark (default: <repo>/target/release/cargo-patch)
 #   COG          cocogitto's `cog` (default: `cog` on PATH; skipped when missing)
-#   DEPS         `[workspace.dependencies]` entries of the large manifest (default: 3000, ~160 KB)
+#   DEPS         `[workspace.dependencies]` entries of the large manifest (default: 1200, ~155 KB)
 #   RUNS         hyperfine runs per command (default: 200)
 #   OUT          markdown results (default: <repo>/bench/results-hooks-manifest.md; git-ignored)
 set -euo pipefail
@@ -23,7 +23,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 root=$(cd -- "$here/.." && pwd -P)
 CARGO_PATCH=${CARGO_PATCH:-$root/target/release/cargo-patch}
 COG=${COG:-cog}
-DEPS=${DEPS:-3000}
+DEPS=${DEPS:-1200}
 RUNS=${RUNS:-200}
 OUT=${OUT:-$root/bench/results-hooks-manifest.md}
 command -v hyperfine >/dev/null 2>&1 || die "hyperfine not found (apt-get install hyperfine)"
