@@ -5,10 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use crate::changelog;
 use crate::git::history::Repository;
 use crate::ops::released::{self, Released};
-use crate::workspace::Workspace;
+use crate::version::TargetVersion;
+use crate::workspace::{Selection, Workspace};
 use crate::{fs, git};
 
 /// Everything `forward-port` would do.
@@ -30,8 +33,22 @@ pub struct ForwardPortPlan {
 pub enum Refused {
     #[error("no default branch: `{remote}/HEAD` is not set and neither `main` nor `master` exists")]
     NoDefaultBranch { remote: String },
-    #[error("cherry-picking {commit} onto `{branch}` conflicts")]
-    Conflict { commit: String, branch: String },
+    #[error("cherry-picking {} `{subject}` onto `{branch}` conflicts; left: {}", short(commit), left_list(left))]
+    Conflict { commit: String, subject: String, branch: String, left: Vec<String> },
+    #[error("no forward-port is stopped at a conflict")]
+    NothingToContinue,
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
+fn left_list(left: &[String]) -> String {
+    if left.is_empty() {
+        "nothing".into()
+    } else {
+        left.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    }
 }
 
 impl crate::error::Help for Refused {
@@ -40,9 +57,10 @@ impl crate::error::Help for Refused {
     fn help(&self) -> Self::Lines {
         match self {
             Self::NoDefaultBranch { remote } => format!("run `git remote set-head {remote} --auto`"),
-            Self::Conflict { .. } => "resolve the conflict, `git cherry-pick --continue`, then run \
-                 `cargo patch changelog --prepend CHANGELOG.md` or copy the release's section by hand"
+            Self::Conflict { .. } => "resolve the conflict and `git add` the files, then run \
+                 `cargo patch forward-port --continue` (it finishes the pick, the picks left and the changelog)"
                 .into(),
+            Self::NothingToContinue => "start one with `cargo patch forward-port [VERSION]`".into(),
         }
     }
 }
@@ -50,9 +68,42 @@ impl crate::error::Help for Refused {
 /// What `apply` reports as it goes.
 #[derive(Debug)]
 pub enum Event<'a> {
-    Branched { branch: &'a str, onto: &'a str },
-    Picked { commit: &'a str, subject: &'a str },
+    Branched {
+        branch: &'a str,
+        onto: &'a str,
+    },
+    Picked {
+        commit: &'a str,
+        subject: &'a str,
+    },
+    /// The pick changed nothing: the main line has the change already.
+    AlreadyThere {
+        commit: &'a str,
+        subject: &'a str,
+    },
     Changelog(&'a Path),
+    /// The main line's version moved up to the release's.
+    Version {
+        version: &'a str,
+    },
+}
+
+/// A forward-port stopped at a conflict, kept under the git directory for `--continue`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stopped {
+    pub branch: String,
+    pub tag: String,
+    pub version: String,
+    pub crate_name: Option<String>,
+    /// The pick that conflicted, then the picks left, as (commit, subject).
+    pub picks: Vec<(String, String)>,
+    pub changelog: Option<(PathBuf, String)>,
+    pub root: PathBuf,
+}
+
+/// Returns where a stopped forward-port is kept.
+fn stopped_path(repo: &Repository) -> PathBuf {
+    repo.common_dir().join("cargo-patch/forward-port.json")
 }
 
 /// Returns the plan of forward-porting the release `wanted` (default: the latest).
@@ -117,29 +168,126 @@ pub fn section_of(changelog: &str, version: &str) -> Option<String> {
     (!out.is_empty()).then(|| format!("{out}\n"))
 }
 
-/// Carries out `plan`: the branch, the cherry-picks, then the changelog commit.
+/// Carries out `plan`: the branch, the cherry-picks, the changelog commit and the main line's
+/// version. A conflicting pick stops it, kept for [`resume`].
 pub fn apply(plan: &ForwardPortPlan, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
     let root = plan.root.as_path();
     git::run(root, &["switch", "--quiet", "--no-track", "--create", &plan.branch, &plan.onto])?;
     on(Event::Branched { branch: &plan.branch, onto: &plan.onto });
-    for (commit, subject) in &plan.picks {
-        if git::run(root, &["cherry-pick", "-x", commit]).is_err() {
-            return Err(Refused::Conflict { commit: commit.clone(), branch: plan.branch.clone() }.into());
+    let state = Stopped {
+        branch: plan.branch.clone(),
+        tag: plan.released.tag.clone(),
+        version: plan.released.version.to_string(),
+        crate_name: plan.released.crate_name.clone(),
+        picks: plan.picks.clone(),
+        changelog: plan.changelog.clone(),
+        root: plan.root.clone(),
+    };
+    run(state, false, on)
+}
+
+/// Finishes the forward-port stopped at a conflict: the pick the user resolved, the picks left,
+/// the changelog and the version.
+pub fn resume(cwd: &Path, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<Stopped> {
+    let repo = Repository::discover(cwd)?;
+    let path = stopped_path(&repo);
+    let text = fs::read_or_empty(&path)?;
+    let state: Stopped = serde_json::from_str(&text).map_err(|_| Refused::NothingToContinue)?;
+    run(state.clone(), true, on)?;
+    Ok(state)
+}
+
+/// Runs the picks of `state` (the first one already started when `resuming`), then finishes.
+fn run(state: Stopped, resuming: bool, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
+    let root = state.root.clone();
+    let repo = Repository::discover(&root)?;
+    let saved = stopped_path(&repo);
+    for (index, (commit, subject)) in state.picks.iter().enumerate() {
+        let in_progress = resuming && index == 0;
+        let picking = git::run(&root, &["rev-parse", "--quiet", "--verify", "CHERRY_PICK_HEAD"]).is_ok();
+        let picked = if in_progress && picking {
+            git::run(&root, &["-c", "core.editor=true", "cherry-pick", "--continue"]).map(|_| true)
+        } else if in_progress {
+            // The user finished the pick with `git cherry-pick --continue` (or a commit) already.
+            Ok(true)
+        } else {
+            git::run(&root, &["cherry-pick", "-x", commit]).map(|_| true)
+        };
+        match picked {
+            Ok(_) => on(Event::Picked { commit, subject }),
+            Err(_) if nothing_to_pick(&root) => {
+                git::run(&root, &["cherry-pick", "--skip"])?;
+                on(Event::AlreadyThere { commit, subject });
+            }
+            Err(_) => {
+                let stopped = Stopped { picks: state.picks[index..].to_vec(), ..state.clone() };
+                if let Some(dir) = saved.parent() {
+                    std::fs::create_dir_all(dir).map_err(|source| fs::Error::Write { path: dir.to_owned(), source })?;
+                }
+                let json = serde_json::to_string_pretty(&stopped).expect("the state always serialises");
+                fs::write_atomic(&saved, json.as_bytes())?;
+                let left = state.picks[index + 1..].iter().map(|(_, s)| s.clone()).collect();
+                let branch = state.branch.clone();
+                return Err(Refused::Conflict { commit: commit.clone(), subject: subject.clone(), branch, left }.into());
+            }
         }
-        on(Event::Picked { commit, subject });
     }
-    if let Some((path, section)) = &plan.changelog {
+    finish(&state, on)?;
+    if saved.exists() {
+        std::fs::remove_file(&saved).map_err(|source| fs::Error::Write { path: saved.clone(), source })?;
+    }
+    Ok(())
+}
+
+/// Returns whether a failed pick failed only because its change is there already (no conflict).
+fn nothing_to_pick(root: &Path) -> bool {
+    let status = git::run(root, &["status", "--porcelain", "--untracked-files=no"]).unwrap_or_default();
+    let unmerged = git::run(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+    status.trim().is_empty() && unmerged.trim().is_empty()
+}
+
+/// The changelog commit, then the main line's version raised to the release's when it is below
+/// it (so `status` there never proposes a version that is tagged already).
+fn finish(state: &Stopped, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
+    let root = state.root.as_path();
+    if let Some((path, section)) = &state.changelog {
         // A main line without a changelog gets one, with the release's section under a heading.
         let existing = if path.exists() { fs::read_or_empty(path)? } else { "# Changelog\n".to_owned() };
         if let Some(after) = changelog::prepend(&existing, section, None) {
             fs::write_atomic(path, after.as_bytes())?;
             let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();
             git::run(root, &["add", "--", &relative])?;
-            let message = format!("docs(changelog): add {} from its release", plan.released.tag);
+            let message = format!("docs(changelog): add {} from its release", state.tag);
             git::run(root, &["commit", "--quiet", "--message", &message])?;
             on(Event::Changelog(path));
         }
     }
+    let ws = Workspace::load(None, root)?;
+    let unit = match &state.crate_name {
+        Some(name) => ws.unit_of(name),
+        None => ws.units().first(),
+    };
+    let (Some(unit), Ok(version)) = (unit, semver::Version::parse(&state.version)) else { return Ok(()) };
+    if unit.version >= version {
+        return Ok(());
+    }
+    let options = crate::ops::bump::BumpOptions {
+        target: TargetVersion::Exact(version),
+        per_crate: Default::default(),
+        selection: Selection { packages: unit.crates.clone(), ..Default::default() },
+        upgrade_dependents: false,
+        allow_dirty: false,
+    };
+    let bump = crate::ops::bump::plan(&ws, &options)?;
+    crate::plan::apply::apply(&bump.plan)?;
+    for step in &bump.plan.steps {
+        let crate::plan::Step::WriteFile { path, .. } = step;
+        let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();
+        git::run(root, &["add", "--", &relative])?;
+    }
+    let message = format!("chore(release): {} carried to the main line", state.tag);
+    git::run(root, &["commit", "--quiet", "--message", &message])?;
+    on(Event::Version { version: &state.version });
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::changes::{self, Change};
 use crate::conventional::Level;
-use crate::git::history::{ChangedPaths, CommitOrder, Repository, Tag};
+use crate::git::history::{ChangedPaths, CommitInfo, CommitOrder, Repository, Tag};
 use crate::release_tag::ReleaseTag;
 use crate::version::TargetVersion;
 use crate::workspace::{Member, Workspace};
@@ -104,6 +104,11 @@ pub fn histories(
         let hidden: Vec<String> = base.iter().map(|r| r.tag.commit.clone()).collect();
         let commits = repo.commits(&[head.commit().to_owned()], &hidden, CommitOrder::Topological)?;
         let touching = changed.touching(commits, |path| owners.owner(path) == Some(member.name.as_str()))?;
+        // A cherry-pick (`-x`) of a commit the release already holds (a forward-port) is released.
+        let touching = match &base {
+            Some(release) => without_released_picks(repo, touching, &release.tag.commit)?,
+            None => touching,
+        };
         histories.push(CrateHistory {
             name: member.name.clone(),
             version: member.version.clone(),
@@ -112,6 +117,26 @@ pub fn histories(
         });
     }
     Ok(histories)
+}
+
+/// Returns `commits` without the cherry-picks whose original `release` already contains.
+fn without_released_picks(
+    repo: &Repository,
+    commits: Vec<CommitInfo>,
+    release: &str,
+) -> anyhow::Result<Vec<CommitInfo>> {
+    let mut kept = Vec::with_capacity(commits.len());
+    for commit in commits {
+        let original = crate::conventional::cherry_picked_from(&commit.message).and_then(|o| repo.resolve(o).ok());
+        let released = match original {
+            Some(original) => repo.merge_base(&original, release)?.as_deref() == Some(original.as_str()),
+            None => false,
+        };
+        if !released {
+            kept.push(commit);
+        }
+    }
+    Ok(kept)
 }
 
 /// Returns the level of each of `members`, from the history of `repo` at HEAD.

@@ -410,7 +410,8 @@ fn forward_port_carries_the_fix_and_its_changelog_to_main() {
     assert_eq!(r.project.git(&["rev-parse", "main"]), main, "main itself is untouched");
     let log = r.project.git(&["log", "--format=%s%n%b", "main..HEAD"]);
     assert!(log.contains(&format!("(cherry picked from commit {fix})")), "{log}");
-    assert!(!log.contains("chore(release)"), "the version bump stays on the release line: {log}");
+    assert!(!log.lines().any(|l| l == "chore(release): v1.0.1"), "the release commit stays on its line: {log}");
+    assert!(r.project.read("Cargo.toml").contains("version = \"1.0.1\""), "main's version follows the release");
     assert!(r.project.read("a/src/lib.rs").contains("x + y"));
     let changelog = r.project.read("CHANGELOG.md");
     let new = changelog.find("## [1.0.1]").expect("the release's section");
@@ -419,6 +420,55 @@ fn forward_port_carries_the_fix_and_its_changelog_to_main() {
     // The cherry-pick is listed once by the changelog of the main line.
     let output = r.ok(&["changelog", "--unreleased"]);
     assert_eq!(text(&output.stdout).matches("Add adds").count(), 1, "{}", describe(&output));
+}
+
+#[test]
+fn forward_port_picks_what_it_can_stops_at_a_conflict_and_continues() {
+    let r = Release::new();
+    r.project.write("a/src/more.rs", "//! More, fixed.\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "fix(a): more without a bug"]);
+    r.project.write("a/NOTES.md", "notes\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "docs(a): notes"]);
+    r.ok(&["release", "--yes", "--no-publish"]);
+    // Main wrote the same file meanwhile: the second pick conflicts there.
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("a/src/more.rs", "//! More, on main.\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "refactor(a): more on main"]);
+
+    let output = r.run(&["forward-port"], &[]);
+    assert_code(&output, 1, "a conflicting pick");
+    let err = stderr(&output);
+    assert!(err.contains("Picked") && err.contains("add adds"), "{}", describe(&output));
+    assert!(err.contains("more without a bug") && err.contains("conflicts"), "{}", describe(&output));
+    assert!(err.contains("left:") && err.contains("docs(a): notes"), "{}", describe(&output));
+    assert!(err.contains("cargo patch forward-port --continue"), "{}", describe(&output));
+
+    // The user resolves the conflict as git asks, then continues.
+    r.project.write("a/src/more.rs", "//! More, fixed.\n");
+    r.project.git(&["add", "a/src/more.rs"]);
+    let output = r.ok(&["forward-port", "--continue"]);
+    assert!(stderr(&output).contains("docs(a): notes"), "{}", describe(&output));
+    let log = r.project.git(&["log", "--format=%s", "main..HEAD"]);
+    for subject in ["fix(a): add adds", "fix(a): more without a bug", "docs(a): notes", "docs(changelog): add v1.0.1"] {
+        assert!(log.contains(subject), "missing {subject:?} in {log}");
+    }
+    assert_eq!(r.project.git(&["status", "--porcelain"]), "", "nothing left half-done");
+    // The main line now knows 1.0.1 is released: its manifest is at 1.0.1, and `status` proposes
+    // nothing already tagged (the picks are the release's own fixes).
+    assert!(r.project.read("Cargo.toml").contains("version = \"1.0.1\""), "{}", r.project.read("Cargo.toml"));
+    let status = r.ok(&["status", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    for krate in value["crates"].as_array().unwrap() {
+        assert_ne!(krate["next"], "1.0.1", "{value}");
+        assert_eq!(krate["latest_stable"], "v1.0.1", "{value}");
+        let unreleased = krate["unreleased"].to_string();
+        assert!(!unreleased.contains("add adds") && !unreleased.contains("notes"), "released already: {value}");
+    }
+    let output = r.run(&["forward-port", "--continue"], &[]);
+    assert_code(&output, 1, "nothing left to continue");
 }
 
 #[test]
