@@ -14,7 +14,7 @@
 //! - [`cli`]: clap types, one module per command; converts flags to options and renders results.
 //! - [`ops`]: the work of each command as data (`bump::plan` returns a `BumpPlan`).
 //! - [`workspace`]: members from `cargo metadata --no-deps`, manifests as text with spans,
-//!   `Cargo.lock`, and the `[workspace.metadata.patch]` configuration.
+//!   `Cargo.lock`, and the `[workspace.metadata.patch-release]` configuration.
 //! - [`version`]: bump levels, pre-release stepping and requirement rewriting.
 //! - [`git`]: the questions asked of git: dirty files (the git CLI), history (gix), the diff, and
 //!   the files the commit-msg hook reads directly (config, HEAD, the message git will record).

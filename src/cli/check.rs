@@ -14,7 +14,7 @@ use crate::shell::Shell;
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Rules: commit-type, diff-budget, crate-scope, manifest, format-churn, no-merge, paths,
-regression-test, api (configured under [workspace.metadata.patch.hotfix]). Exit status 1 when
+regression-test, api (configured under [workspace.metadata.patch-release.hotfix]). Exit status 1 when
 any rule is broken.
 
 Examples:

@@ -14,7 +14,7 @@ use crate::shell::Shell;
 /// Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-Writes the default [workspace.metadata.patch] (every key commented) at the end of the root
+Writes the default [workspace.metadata.patch-release] (every key commented) at the end of the root
 Cargo.toml, creates CHANGELOG.md from history when missing, and installs the hooks. On a
 terminal it asks before each part; --yes (or no terminal, or CI set) takes the defaults.
 Running it twice changes nothing.

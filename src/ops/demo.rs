@@ -13,7 +13,7 @@ pub const FEATURE_LIB: &str = "//! Greetings.\n\n/// Returns the greeting for `n
 const ROOT_MANIFEST: &str = "[workspace]\nmembers = [\"greeter\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.0.0\"\nedition = \"2021\"\n";
 
 // `publish = false`: the demo must never reach crates.io; `release = true`: it is tagged all the same.
-const CRATE_MANIFEST: &str = "[package]\nname = \"greeter\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n\n[package.metadata.patch]\nrelease = true\n";
+const CRATE_MANIFEST: &str = "[package]\nname = \"greeter\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n\n[package.metadata.patch-release]\nrelease = true\n";
 
 /// Who runs a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

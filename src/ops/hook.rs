@@ -88,7 +88,7 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
             location: Some(header.to_owned()),
             message: format!("type `{}` is not one of the allowed types", parsed.kind),
             help: format!(
-                "use one of: {} (`allowed-types` in `[workspace.metadata.patch]`); bypass once with `git commit --no-verify`",
+                "use one of: {} (`allowed-types` in `[workspace.metadata.patch-release]`); bypass once with `git commit --no-verify`",
                 config.allowed_types.join(", ")
             ),
         });
@@ -254,7 +254,7 @@ fn version_in(manifest: &str, root: Option<&str>) -> Option<Version> {
 
 /// The configuration of the workspace whose root manifest is `cwd/Cargo.toml`, or the defaults.
 ///
-/// Only the `[*.metadata.patch]` tables are parsed when they can be cut out of the text, so the
+/// Only the `[*.metadata.patch-release]` tables are parsed when they can be cut out of the text, so the
 /// cost does not grow with the manifest (a 160 KB root manifest is common in large workspaces).
 fn root_config(cwd: &Path) -> Config {
     let path = cwd.join("Cargo.toml");

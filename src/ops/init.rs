@@ -43,9 +43,8 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, parts: InitParts) -> anyho
     if parts.config {
         let doc: toml_edit::DocumentMut = manifest_text.parse()?;
         let table = if doc.get("workspace").is_some() { "workspace" } else { "package" };
-        let configured = doc.get(table).and_then(|t| t.get("metadata")).and_then(|m| m.get("patch")).is_some();
-        if configured {
-            already.push(format!("`[{table}.metadata.patch]` in Cargo.toml"));
+        if let Some(found) = crate::workspace::config::find_table(doc.as_table(), table, &[]) {
+            already.push(format!("`[{}]` in Cargo.toml", found.name));
         } else {
             let mut after = manifest_text.clone();
             if !after.is_empty() && !after.ends_with('\n') {

@@ -104,7 +104,7 @@ impl crate::ops::Problem for Problem {
             }
             Self::Policy { .. } => "run `cargo patch check` for the details and fix the branch".into(),
             Self::Window { .. } => {
-                "wait for the window, or change `release-window` in `[workspace.metadata.patch]`".into()
+                "wait for the window, or change `release-window` in `[workspace.metadata.patch-release]`".into()
             }
             Self::TagExists { tag } => format!("that version is released already; see `git show {tag}`"),
             Self::ReleaseBranchMoved { branch } => {

@@ -1,5 +1,7 @@
-//! `[workspace.metadata.patch]` (or `[package.metadata.patch]` for a lone crate) as a typed
-//! `Config` with SPEC's defaults.
+//! `[workspace.metadata.patch-release]` (or `[package.metadata.patch-release]` for a lone crate) as
+//! a typed `Config` with SPEC's defaults. The table used to be `metadata.patch`, which the
+//! unrelated crates.io tool `cargo-patch` also reads: that one is still read, with a deprecation
+//! warning, but only when it holds our keys ([`find_table`]).
 //!
 //! Read from the root manifest's spans rather than from `cargo metadata`'s JSON, so an unknown key
 //! or a wrong type is reported with its file and line.
@@ -37,7 +39,7 @@ impl crate::error::Help for Error {
     }
 }
 
-/// Hotfix policy, `[workspace.metadata.patch.hotfix]`.
+/// Hotfix policy, `[workspace.metadata.patch-release.hotfix]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HotfixConfig {
     pub allowed_types: Vec<String>,
@@ -106,19 +108,10 @@ impl Config {
     }
 }
 
-/// Returns the configuration table of a root manifest with its name: a workspace's wins, a lone
-/// crate keeps its own under `[package]`.
-fn patch_table(root: &Manifest) -> Option<(String, &Item)> {
-    let table_at = |parent: &str| {
-        root.root()
-            .get(parent)
-            .and_then(Item::as_table_like)
-            .and_then(|t| t.get("metadata"))
-            .and_then(Item::as_table_like)
-            .and_then(|t| t.get("patch"))
-            .map(|item| (format!("{parent}.metadata.patch"), item))
-    };
-    table_at("workspace").or_else(|| table_at("package"))
+/// Returns the configuration table of a root manifest: a workspace's wins, a lone crate keeps its
+/// own under `[package]`.
+fn patch_table(root: &Manifest) -> Option<FoundTable<'_>> {
+    find_table(root.root(), "workspace", TOP_KEYS).or_else(|| find_table(root.root(), "package", TOP_KEYS))
 }
 
 /// Returns whether `root` configures cargo-patch at all (else every key is its default).
@@ -134,7 +127,8 @@ pub fn only_configuration_differs(before: &str, after: &str) -> bool {
             if let Some(metadata) =
                 doc.get_mut(parent).and_then(|p| p.get_mut("metadata")).and_then(Item::as_table_like_mut)
             {
-                metadata.remove("patch");
+                metadata.remove(TABLE_KEY);
+                metadata.remove(LEGACY_KEY);
             }
         }
         Some(doc.to_string().split_whitespace().collect())
@@ -142,7 +136,7 @@ pub fn only_configuration_differs(before: &str, after: &str) -> bool {
     before != after && without(before).is_some_and(|b| Some(b) == without(after))
 }
 
-/// A member's own settings, from its `[package.metadata.patch]`: only the keys that are about
+/// A member's own settings, from its `[package.metadata.patch-release]`: only the keys that are about
 /// that one crate. Other keys are left to whatever else reads the table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberConfig {
@@ -152,18 +146,13 @@ pub struct MemberConfig {
 }
 
 impl MemberConfig {
-    /// Returns the settings in `manifest`'s `[package.metadata.patch]`.
+    /// Returns the settings in `manifest`'s `[package.metadata.patch-release]`.
     pub fn from_manifest(manifest: &Manifest) -> Result<Self, Error> {
-        let item = manifest
-            .root()
-            .get("package")
-            .and_then(Item::as_table_like)
-            .and_then(|t| t.get("metadata"))
-            .and_then(Item::as_table_like)
-            .and_then(|t| t.get("patch"));
-        let Some(table) = item.and_then(Item::as_table_like) else { return Ok(Self::default()) };
+        let Some(found) = find_table(manifest.root(), "package", MEMBER_KEYS) else { return Ok(Self::default()) };
+        found.warn_if_legacy();
+        let Some(table) = found.item.as_table_like() else { return Ok(Self::default()) };
         let reader = Reader { manifest };
-        let name = "package.metadata.patch";
+        let name = found.name.as_str();
         Ok(Self {
             tag_format: reader.string(name, table, "tag-format")?,
             release: reader.bool(name, table, "release")?,
@@ -203,7 +192,7 @@ pub struct Documented {
     pub doc: &'static str,
 }
 
-/// `[workspace.metadata.patch]`, as `init` writes it.
+/// `[workspace.metadata.patch-release]`, as `init` writes it.
 pub const DOCUMENTED: &[Documented] = &[
     Documented {
         line: "# tag-format = \"v{version}\"",
@@ -242,7 +231,7 @@ pub const DOCUMENTED: &[Documented] = &[
     },
 ];
 
-/// `[workspace.metadata.patch.hotfix]`, as `init` writes it.
+/// `[workspace.metadata.patch-release.hotfix]`, as `init` writes it.
 pub const DOCUMENTED_HOTFIX: &[Documented] = &[
     Documented {
         line: "allowed-types = [\"fix\", \"perf\", \"revert\", \"test\", \"docs\", \"security\"]",
@@ -265,14 +254,14 @@ pub const DOCUMENTED_HOTFIX: &[Documented] = &[
 
 /// Returns the commented configuration `init` appends under `table` (`workspace` or `package`).
 pub fn documented_toml(table: &str) -> String {
-    let mut out = format!("[{table}.metadata.patch]\n");
+    let mut out = format!("[{table}.metadata.{TABLE_KEY}]\n");
     let render = |out: &mut String, keys: &[Documented]| {
         for key in keys {
             out.push_str(&format!("# {}\n{}\n", key.doc, key.line));
         }
     };
     render(&mut out, DOCUMENTED);
-    out.push_str(&format!("\n[{table}.metadata.patch.hotfix]\n"));
+    out.push_str(&format!("\n[{table}.metadata.{TABLE_KEY}.hotfix]\n"));
     render(&mut out, DOCUMENTED_HOTFIX);
     out
 }
@@ -302,12 +291,62 @@ const HOTFIX_KEYS: &[&str] = &[
     "semver-checks",
 ];
 
+/// The key under `[workspace.metadata]` and `[package.metadata]` that holds the configuration.
+pub const TABLE_KEY: &str = "patch-release";
+/// Where the configuration was before: the crates.io `cargo-patch` (another tool, which applies
+/// patch files) reads `[package.metadata.patch]` too, with a sub-table per patched crate.
+const LEGACY_KEY: &str = "patch";
+/// The keys a member's own table may hold.
+const MEMBER_KEYS: &[&str] = &["tag-format", "release"];
+
+/// The configuration table found under `[<parent>.metadata]`.
+#[derive(Debug)]
+pub struct FoundTable<'a> {
+    /// Its dotted name, as errors and messages show it (`workspace.metadata.patch-release`).
+    pub name: String,
+    pub item: &'a Item,
+    /// Whether it is the deprecated `metadata.patch`.
+    pub legacy: bool,
+}
+
+impl FoundTable<'_> {
+    /// Records the deprecation warning for a legacy table (once per run).
+    fn warn_if_legacy(&self) {
+        if self.legacy {
+            let new = self.name.replace(&format!(".{LEGACY_KEY}"), &format!(".{TABLE_KEY}"));
+            crate::diagnostics::warn(format!(
+                "`[{}]` is deprecated: rename it `[{new}]` (the unrelated crates.io tool `cargo-patch` reads \
+                 `[package.metadata.patch]` too)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// Returns the configuration under `[<parent>.metadata]` of the manifest whose root table is
+/// `root`: `patch-release`, else the legacy `patch` unless it is the other tool's (no key of
+/// `ours`, and nothing but sub-tables, one per patched crate). The one place that decides which
+/// table is the configuration.
+pub fn find_table<'a>(root: &'a toml_edit::Table, parent: &str, ours: &[&str]) -> Option<FoundTable<'a>> {
+    let metadata = root.get(parent).and_then(Item::as_table_like)?.get("metadata").and_then(Item::as_table_like)?;
+    if let Some(item) = metadata.get(TABLE_KEY) {
+        return Some(FoundTable { name: format!("{parent}.metadata.{TABLE_KEY}"), item, legacy: false });
+    }
+    let item = metadata.get(LEGACY_KEY)?;
+    let the_other_tools = item.as_table_like().is_some_and(|table| {
+        !table.is_empty() && table.iter().all(|(key, value)| !ours.contains(&key) && value.is_table_like())
+    });
+    (!the_other_tools).then(|| FoundTable { name: format!("{parent}.metadata.{LEGACY_KEY}"), item, legacy: true })
+}
+
 impl Config {
     /// Returns the configuration of the workspace whose root manifest is `root`.
     pub fn from_root_manifest(root: &Manifest) -> Result<Self, Error> {
-        let Some((name, item)) = patch_table(root) else {
+        let Some(found) = patch_table(root) else {
             return Ok(Self::default());
         };
+        found.warn_if_legacy();
+        let FoundTable { name, item, .. } = found;
         let reader = Reader { manifest: root };
         let table = reader.table(&name, item)?;
         reader.check_keys(&name, table, TOP_KEYS)?;
@@ -365,10 +404,11 @@ impl Config {
     }
 }
 
-/// Returns only the `[workspace.metadata.patch]`/`[package.metadata.patch]` tables (and their
-/// `.hotfix` tables) of a root manifest's `text`, cut out line by line, or `None` when the
-/// configuration may be written another way (`[workspace.metadata]` with a `patch` key, dotted
-/// `metadata.patch` keys, multi-line strings) and the whole manifest must be parsed.
+/// Returns only the configuration tables (`[workspace.metadata.patch-release]`,
+/// `[package.metadata.patch-release]`, the legacy `metadata.patch` ones, and their sub-tables) of a
+/// root manifest's `text`, cut out line by line, or `None` when the configuration may be written
+/// another way (`[workspace.metadata]` with a key, dotted `metadata.*` keys, multi-line strings)
+/// and the whole manifest must be parsed.
 pub fn patch_tables(text: &str) -> Option<String> {
     if text.contains("\"\"\"") || text.contains("\'\'\'") {
         return None;
@@ -391,9 +431,14 @@ pub fn patch_tables(text: &str) -> Option<String> {
             if ours && rest == "metadata" {
                 return None;
             }
-            keep = ours && (rest == "metadata.patch" || rest.starts_with("metadata.patch."));
+            keep = ours
+                && [TABLE_KEY, LEGACY_KEY].iter().any(|key| {
+                    rest.strip_prefix("metadata.")
+                        .and_then(|r| r.strip_prefix(key))
+                        .is_some_and(|r| r.is_empty() || r.starts_with('.'))
+                });
         } else if !keep && trimmed.starts_with("metadata") {
-            // `metadata.patch.remote = ...` under `[workspace]` or `[package]`.
+            // `metadata.patch-release.remote = ...` under `[workspace]` or `[package]`.
             return None;
         }
         if keep {
@@ -525,27 +570,54 @@ mod tests {
     #[test]
     fn reads_workspace_then_package_tables() {
         let c = config(concat!(
-            "[workspace.metadata.patch]\ntag-format = \"{crate}-v{version}\"\nverify = []\n",
-            "[workspace.metadata.patch.hotfix]\nmax-lines = 50\nrequire-test = false\n",
+            "[workspace.metadata.patch-release]\ntag-format = \"{crate}-v{version}\"\nverify = []\n",
+            "[workspace.metadata.patch-release.hotfix]\nmax-lines = 50\nrequire-test = false\n",
         ))
         .unwrap();
         assert_eq!(c.tag_format.as_deref(), Some("{crate}-v{version}"));
         assert!(c.verify.is_empty());
         assert_eq!((c.hotfix.max_lines, c.hotfix.require_test, c.hotfix.max_files), (50, false, 10));
-        let lone = config("[package]\nname = \"x\"\n[package.metadata.patch]\nremote = \"upstream\"\n").unwrap();
+        let lone =
+            config("[package]\nname = \"x\"\n[package.metadata.patch-release]\nremote = \"upstream\"\n").unwrap();
         assert_eq!(lone.remote, "upstream");
     }
 
     #[test]
     fn unknown_key_and_wrong_type_name_the_line() {
-        let err = config("[workspace]\n\n[workspace.metadata.patch]\ntag-fromat = \"v{version}\"\n").unwrap_err();
+        let err =
+            config("[workspace]\n\n[workspace.metadata.patch-release]\ntag-fromat = \"v{version}\"\n").unwrap_err();
         assert!(matches!(&err, Error::UnknownKey { line: 4, key, .. } if key == "tag-fromat"), "{err:?}");
-        let err = config("[workspace.metadata.patch.hotfix]\nmax-files = \"ten\"\n").unwrap_err();
+        let err = config("[workspace.metadata.patch-release.hotfix]\nmax-files = \"ten\"\n").unwrap_err();
         assert!(matches!(&err, Error::WrongType { line: 2, key, .. } if key == "max-files"), "{err:?}");
-        let err = config("[workspace.metadata.patch.hotfix]\nmax-files = -1\n").unwrap_err();
+        let err = config("[workspace.metadata.patch-release.hotfix]\nmax-files = -1\n").unwrap_err();
         assert!(matches!(&err, Error::WrongType { .. }), "{err:?}");
+        let err = config("[workspace.metadata]\npatch-release = 3\n").unwrap_err();
+        assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
+        // The legacy table is still ours when it holds our keys, typos included.
         let err = config("[workspace.metadata]\npatch = 3\n").unwrap_err();
         assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
+        let err = config("[workspace.metadata.patch]\ntag-fromat = \"v{version}\"\n").unwrap_err();
+        assert!(matches!(&err, Error::UnknownKey { key, .. } if key == "tag-fromat"), "{err:?}");
+    }
+
+    #[test]
+    fn the_legacy_table_is_read_unless_it_is_the_other_tools() {
+        let legacy = config("[workspace.metadata.patch]\nremote = \"upstream\"\n").unwrap();
+        assert_eq!(legacy.remote, "upstream");
+        let manifest =
+            Manifest::parse(PathBuf::from("Cargo.toml"), "[package.metadata.patch]\nremote = \"u\"\n".into()).unwrap();
+        let found = find_table(manifest.root(), "package", TOP_KEYS).unwrap();
+        assert!(found.legacy && found.name == "package.metadata.patch", "{found:?}");
+        // The crates.io `cargo-patch`'s own table: one sub-table per patched crate.
+        let theirs = "[package]\nname = \"x\"\n\n[package.metadata.patch.serde]\npatches = [\"fix.patch\"]\n";
+        assert_eq!(config(theirs).unwrap(), Config::default());
+        let manifest = Manifest::parse(PathBuf::from("Cargo.toml"), theirs.into()).unwrap();
+        assert_eq!(MemberConfig::from_manifest(&manifest).unwrap(), MemberConfig::default());
+        // The new table wins over the legacy one.
+        let both = config(
+            "[workspace.metadata.patch]\nremote = \"old\"\n[workspace.metadata.patch-release]\nremote = \"new\"\n",
+        );
+        assert_eq!(both.unwrap().remote, "new");
     }
 }
 
@@ -559,13 +631,17 @@ mod documented_tests {
             let manifest = Manifest::parse(PathBuf::from("Cargo.toml"), text.to_owned()).unwrap();
             Config::from_root_manifest(&manifest).unwrap()
         };
-        let text = "[workspace]\nmembers = [\"a\"]\n\n[workspace.dependencies]\nserde = \"1\"\n\n\
-                    [workspace.metadata.patch]\nremote = \"upstream\"\n\n[patch.crates-io]\nserde = { path = \"x\" }\n\n\
-                    [workspace.metadata.patch.hotfix]\nmax-files = 3\n\n[workspace.metadata.docs]\nx = 1\n";
-        let tables = patch_tables(text).unwrap();
-        assert!(!tables.contains("serde"), "{tables}");
-        assert_eq!(read(&tables), read(text));
-        assert_eq!(read(&tables).hotfix.max_files, 3);
+        for key in [TABLE_KEY, LEGACY_KEY] {
+            let text = format!(
+                "[workspace]\nmembers = [\"a\"]\n\n[workspace.dependencies]\nserde = \"1\"\n\n\
+                 [workspace.metadata.{key}]\nremote = \"upstream\"\n\n[patch.crates-io]\nserde = {{ path = \"x\" }}\n\n\
+                 [workspace.metadata.{key}.hotfix]\nmax-files = 3\n\n[workspace.metadata.docs]\nx = 1\n"
+            );
+            let tables = patch_tables(&text).unwrap();
+            assert!(!tables.contains("serde"), "{tables}");
+            assert_eq!(read(&tables), read(&text));
+            assert_eq!(read(&tables).hotfix.max_files, 3, "{key}");
+        }
         assert_eq!(patch_tables("[workspace.metadata]\npatch = { remote = \"x\" }\n"), None);
         assert_eq!(patch_tables("[workspace]\nmetadata.patch.remote = \"x\"\n"), None);
     }

@@ -298,19 +298,19 @@ fn unknown_config_key_names_file_and_line() {
     let project = app_and_engine();
     project.write(
         "Cargo.toml",
-        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nremote = \"origin\"\nmax-line = 3\n",
+        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nremote = \"origin\"\nmax-line = 3\n",
     );
     project.cargo_patch().args(["bump", "patch", "--workspace"]).assert().code(1).stderr_eq(str![[r#"
-error: unknown key `max-line` in `[workspace.metadata.patch]` of `[ROOT]/ws/Cargo.toml` (line 7)
+error: unknown key `max-line` in `[workspace.metadata.patch-release]` of `[ROOT]/ws/Cargo.toml` (line 7)
 help: known keys: tag-format, release-branch, hotfix-branch, remote, changelog, changelog-per-crate, release-commit-message, verify, release-window, allowed-types, release-exclude, hotfix
 
 "#]]);
     project.write(
         "Cargo.toml",
-        "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.metadata.patch.hotfix]\nmax-lines = \"200\"\n",
+        "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.metadata.patch-release.hotfix]\nmax-lines = \"200\"\n",
     );
     project.cargo_patch().args(["bump", "patch", "--workspace"]).assert().code(1).stderr_eq(str![[r#"
-error: `workspace.metadata.patch.hotfix.max-lines` in `[ROOT]/ws/Cargo.toml` (line 5) must be a whole number, 0 or more
+error: `workspace.metadata.patch-release.hotfix.max-lines` in `[ROOT]/ws/Cargo.toml` (line 5) must be a whole number, 0 or more
 help: see the Configuration section of cargo-patch's README for every key, its type and default
 
 "#]]);

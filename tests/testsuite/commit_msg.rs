@@ -138,7 +138,7 @@ fn every_branch_takes_only_the_allowed_lower_case_types() {
     let manifest = project.read("Cargo.toml");
     project.write(
         "Cargo.toml",
-        &format!("{manifest}\n[package.metadata.patch]\nallowed-types = [\"feat\", \"fix\", \"wip\"]\n"),
+        &format!("{manifest}\n[package.metadata.patch-release]\nallowed-types = [\"feat\", \"fix\", \"wip\"]\n"),
     );
     assert_accepted(&commit(&project, &["-m", "wip: now allowed"]), "a configured type");
     assert_refused(&commit(&project, &["-m", "docs: not listed"]), "type `docs` is not one of", "docs");
@@ -154,15 +154,15 @@ fn the_configuration_is_found_however_the_root_manifest_writes_it() {
     let manifest = project.read("Cargo.toml");
     let layouts = [
         // After other tables: only the `patch` tables are read.
-        "\n[patch.crates-io]\nserde = { path = \"serde\" }\n\n[package.metadata.patch]\nhotfix-branch = \"fix/{slug}\"\n\n[package.metadata.docs]\nx = 1\n",
+        "\n[patch.crates-io]\nserde = { path = \"serde\" }\n\n[package.metadata.patch-release]\nhotfix-branch = \"fix/{slug}\"\n\n[package.metadata.docs]\nx = 1\n",
         // As a key of `[package.metadata]`: the whole manifest is read.
-        "\n[package.metadata]\npatch = { hotfix-branch = \"fix/{slug}\" }\n",
+        "\n[package.metadata]\npatch-release = { hotfix-branch = \"fix/{slug}\" }\n",
         // As dotted keys under `[package]`.
         "",
     ];
     for (i, extra) in layouts.iter().enumerate() {
         let text = if extra.is_empty() {
-            manifest.replace("[package]\n", "[package]\nmetadata.patch.hotfix-branch = \"fix/{slug}\"\n")
+            manifest.replace("[package]\n", "[package]\nmetadata.patch-release.hotfix-branch = \"fix/{slug}\"\n")
         } else {
             format!("{manifest}{extra}")
         };

@@ -698,7 +698,7 @@ fn check_json_names_the_rule() {
 
 #[test]
 fn check_rule_api_requires_cargo_semver_checks_when_configured() {
-    let project = released("\n[workspace.metadata.patch.hotfix]\nsemver-checks = true\n");
+    let project = released("\n[workspace.metadata.patch-release.hotfix]\nsemver-checks = true\n");
     hotfix_branch(&project, "api");
     clean_fix(&project);
     for dir in std::env::split_paths(&tool_path(&project, true)) {
@@ -1278,7 +1278,7 @@ fn check_rule_paths_sees_mode_changes_empty_files_and_any_file_name() {
     write_workspace(
         &project,
         "1.2.3",
-        "\n[workspace.metadata.patch.hotfix]\nforbid-paths = [\".github/**\", \"brand and assets/**\"]\n",
+        "\n[workspace.metadata.patch-release.hotfix]\nforbid-paths = [\".github/**\", \"brand and assets/**\"]\n",
     );
     project.write(".github/ci.sh", "echo ci\n");
     project.generate_lockfile();

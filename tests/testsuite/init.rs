@@ -22,7 +22,10 @@ fn init_twice_changes_nothing_the_second_time() {
     project.cargo_patch().args(["init", "--yes", "--ci", "github"]).assert().success();
     let manifest = project.read("Cargo.toml");
     assert!(manifest.starts_with(&before), "init must only append to the manifest");
-    assert!(manifest.contains("[package.metadata.patch]\n") && manifest.contains("[package.metadata.patch.hotfix]\n"));
+    assert!(
+        manifest.contains("[package.metadata.patch-release]\n")
+            && manifest.contains("[package.metadata.patch-release.hotfix]\n")
+    );
     assert!(project.read("CHANGELOG.md").contains("## [Unreleased]\n\n### Features\n\n- First ("));
     assert!(project.root().join(".github/workflows/cargo-patch.yml").is_file());
     let hooks = project.root().join(".git/hooks");
@@ -97,10 +100,37 @@ fn the_readme_configuration_reference_is_what_init_writes() {
     let project = solo();
     project.cargo_patch().args(["init", "--yes"]).assert().success();
     let manifest = project.read("Cargo.toml");
-    let written = &manifest[manifest.find("[package.metadata.patch]").unwrap()..];
+    let written = &manifest[manifest.find("[package.metadata.patch-release]").unwrap()..];
     let documented = written.replace("[package.", "[workspace.");
     assert!(
         readme.contains(&format!("```toml\n{documented}```")),
         "README.md's configuration block differs from:\n{documented}"
+    );
+}
+
+#[test]
+fn the_other_cargo_patchs_table_is_left_alone_and_our_old_table_is_read_with_a_warning() {
+    // The crates.io `cargo-patch` (patch files for dependencies) configures a crate like this.
+    let project = Project::new();
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"solo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.patch.serde]\npatches = [\"serde.patch\"]\n",
+    );
+    project.write("src/lib.rs", "");
+    project.cargo_patch().args(["bump", "patch", "--dry-run"]).assert().success();
+
+    // Our configuration under its old name still applies, with a deprecation warning.
+    let project = Project::new();
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"solo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.patch]\ntag-format = \"solo@{version}\"\n",
+    );
+    project.write("src/lib.rs", "");
+    let output = project.cargo_patch().args(["bump", "patch", "--dry-run"]).output().unwrap();
+    assert!(output.status.success(), "{}", describe(&output));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("`[package.metadata.patch]` is deprecated: rename it `[package.metadata.patch-release]`"),
+        "{stderr}"
     );
 }

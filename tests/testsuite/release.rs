@@ -20,13 +20,13 @@ pub(crate) struct Release {
 
 pub(crate) const ROOT_MANIFEST: &str = "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n\
 [workspace.package]\nversion = \"1.0.0\" # one version for both\nedition = \"2021\"\n\n\
-[workspace.metadata.patch]\n";
+[workspace.metadata.patch-release]\n";
 
 /// The configuration of most tests: nothing slow to verify.
 pub(crate) const QUICK: &str = "verify = [\"true\"]\n";
 
 impl Release {
-    /// Returns the workspace with `config` as its `[workspace.metadata.patch]`, and `dependency`
+    /// Returns the workspace with `config` as its `[workspace.metadata.patch-release]`, and `dependency`
     /// appended to `b`'s requirement on `a` (`, registry = "..."` for a test registry).
     pub(crate) fn with(config: &str, dependency: &str) -> Self {
         Self::with_files(config, dependency, &[])
@@ -497,7 +497,9 @@ fn independent_versions_release_only_the_changed_crate_under_its_own_tag() {
         .write(".gitignore", "/target\n")
         .write(
             "Cargo.toml",
-            &format!("[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\n{QUICK}"),
+            &format!(
+                "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\n{QUICK}"
+            ),
         )
         .write("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
         .write("a/src/lib.rs", "")

@@ -83,8 +83,9 @@ const FIXED: &str = "/// Adds.\npub fn add(x: i32, y: i32) -> i32 {\n    x + y\n
 /// `v{version}`.
 fn mixed() -> Repo {
     let root = "[workspace]\nmembers = [\"core-a\", \"core-b\", \"indie\", \"tool\"]\nresolver = \"2\"\n\n\
-                [workspace.package]\nversion = \"1.2.3\"\n\n[workspace.metadata.patch]\ntag-format = \"v{version}\"\nverify = []\n";
-    let tool = format!("{}publish = false\n\n[package.metadata.patch]\nrelease = false\n", lib("tool", "0.1.0"));
+                [workspace.package]\nversion = \"1.2.3\"\n\n[workspace.metadata.patch-release]\ntag-format = \"v{version}\"\nverify = []\n";
+    let tool =
+        format!("{}publish = false\n\n[package.metadata.patch-release]\nrelease = false\n", lib("tool", "0.1.0"));
     Repo::new(
         &[
             ("Cargo.toml", root),
@@ -148,7 +149,7 @@ fn a_change_to_the_independent_crate_of_a_mixed_workspace_is_tagged_as_that_crat
 /// Three crates with their own versions, each tagged `{crate}-v1.0.0`.
 fn independent(config: &str) -> Repo {
     let root = format!(
-        "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n{config}"
+        "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n{config}"
     );
     Repo::new(
         &[
@@ -212,7 +213,7 @@ fn unversioned_unpublished_members_are_not_released() {
         files.push((format!("examples/ex{i}/src/main.rs"), "fn main() {}\n".into()));
     }
     let root = format!(
-        "[workspace]\nmembers = [{}]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n",
+        "[workspace]\nmembers = [{}]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n",
         members.join(", ")
     );
     files.push(("Cargo.toml".into(), root));
@@ -245,7 +246,7 @@ fn unversioned_unpublished_members_are_not_released() {
 #[test]
 fn a_root_crate_tagged_v_beside_members_tagged_by_name_shows_each_true_latest_release() {
     let root = format!(
-        "{}\n[workspace]\nmembers = [\"member\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n",
+        "{}\n[workspace]\nmembers = [\"member\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n",
         lib("root", "0.8.0")
     );
     let r = Repo::new(
@@ -345,7 +346,7 @@ fn a_pushed_hotfix_is_checked_the_same_from_a_fresh_clone() {
 /// `base` 0.3.0 and `dependent` 1.0.0 (requiring `base = "0.3"`), each tagged, and `app`
 /// (unpublished, at 0.1.0) depending on `base` too.
 fn with_dependent() -> Repo {
-    let root = "[workspace]\nmembers = [\"base\", \"dependent\", \"app\"]\nresolver = \"2\"\n\n[workspace.metadata.patch]\nverify = []\n";
+    let root = "[workspace]\nmembers = [\"base\", \"dependent\", \"app\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n";
     let dependent =
         format!("{}\n[dependencies]\nbase = {{ path = \"../base\", version = \"0.3\" }}\n", lib("dependent", "1.0.0"));
     let app = format!(
@@ -418,7 +419,7 @@ fn a_hotfix_of_a_line_older_than_the_configuration_uses_the_newest_one_and_says_
     let manifest = lib("app", "1.0.0");
     let r = Repo::new(&[("Cargo.toml", &manifest), ("src/lib.rs", SRC)], &["v1.0.0"]);
     // cargo-patch is adopted on main after v1.0.0: this project's hotfixes need no test.
-    let config = "\n[package.metadata.patch.hotfix]\nrequire-test = false\n";
+    let config = "\n[package.metadata.patch-release.hotfix]\nrequire-test = false\n";
     r.commit("chore: adopt cargo-patch", &[("Cargo.toml", &format!("{manifest}{config}"))]);
     r.project.git(&["push", "-q", "origin", "main"]);
     r.ok(&["start", "crash"]);

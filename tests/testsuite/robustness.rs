@@ -274,11 +274,11 @@ fn values_at_the_edge() {
 
     let glob = one_crate(concat!(
         "[package]\nname = \"edge\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n",
-        "[package.metadata.patch.hotfix]\nforbid-paths = [\"ok/**\", \"[bad\"]\n",
+        "[package.metadata.patch-release.hotfix]\nforbid-paths = [\"ok/**\", \"[bad\"]\n",
     ));
     glob.git(&["switch", "-q", "-c", "hotfix/x"]);
     glob.cargo_patch().args(["check", "--base", "HEAD"]).assert().code(1).stderr_eq(snapbox::str![[r#"
-error: `package.metadata.patch.hotfix.forbid-paths` in `[ROOT]/ws/Cargo.toml` (line 7): `[bad` is not a valid glob: invalid range pattern
+error: `package.metadata.patch-release.hotfix.forbid-paths` in `[ROOT]/ws/Cargo.toml` (line 7): `[bad` is not a valid glob: invalid range pattern
 help: write globs as `.github/**` or `src/*.rs`; `[`, `]` and `**` must be complete
 
 "#]]);
