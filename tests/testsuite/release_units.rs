@@ -14,6 +14,8 @@ use crate::support::{Project, assert_code, describe, text};
 struct Repo {
     project: Project,
     remote: PathBuf,
+    /// Extra environment for every `cargo-patch` run (a test registry's).
+    env: Vec<(String, std::ffi::OsString)>,
 }
 
 impl Repo {
@@ -33,13 +35,14 @@ impl Repo {
         project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
         project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
         project.git(&["push", "-q", "origin", "main", "--tags"]);
-        Self { project, remote }
+        Self { project, remote, env: Vec::new() }
     }
 
     fn run(&self, args: &[&str]) -> Output {
         let mut command = self.project.command(crate::support::bin());
         command.args(args).env("PATH", crate::support::path_with_bin());
         command.env_remove("CARGO_PATCH_FAIL_STEP").env_remove("CARGO_PATCH_FAIL_WRITE");
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
         command.output().expect("run cargo-patch")
     }
 
@@ -148,21 +151,42 @@ fn a_change_to_the_independent_crate_of_a_mixed_workspace_is_tagged_as_that_crat
 
 /// Three crates with their own versions, each tagged `{crate}-v1.0.0`.
 fn independent(config: &str) -> Repo {
+    independent_with(config, &[])
+}
+
+/// [`independent`], whose first commit also holds `extra` files.
+fn independent_with(config: &str, extra: &[(&str, &str)]) -> Repo {
     let root = format!(
         "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n{config}"
     );
-    Repo::new(
-        &[
-            ("Cargo.toml", &root),
-            ("a/Cargo.toml", &lib("a", "1.0.0")),
-            ("a/src/lib.rs", SRC),
-            ("b/Cargo.toml", &lib("b", "1.0.0")),
-            ("b/src/lib.rs", SRC),
-            ("c/Cargo.toml", &lib("c", "1.0.0")),
-            ("c/src/lib.rs", SRC),
-        ],
-        &["a-v1.0.0", "b-v1.0.0", "c-v1.0.0"],
-    )
+    let (a, b, c) = (lib("a", "1.0.0"), lib("b", "1.0.0"), lib("c", "1.0.0"));
+    let mut files: Vec<(&str, &str)> = extra.to_vec();
+    files.extend([
+        ("Cargo.toml", root.as_str()),
+        ("a/Cargo.toml", a.as_str()),
+        ("a/src/lib.rs", SRC),
+        ("b/Cargo.toml", b.as_str()),
+        ("b/src/lib.rs", SRC),
+        ("c/Cargo.toml", c.as_str()),
+        ("c/src/lib.rs", SRC),
+    ]);
+    Repo::new(&files, &["a-v1.0.0", "b-v1.0.0", "c-v1.0.0"])
+}
+
+#[test]
+fn a_one_crate_hotfix_of_independent_crates_publishes_that_crate_alone() {
+    let dir = tempfile::Builder::new().prefix("cargo-patch-registry-").tempdir().unwrap();
+    let registry = crate::support::registry::Registry::start(dir.path());
+    let config = format!("[registries.ktra]\nindex = \"{}\"\n", registry.index_url());
+    let mut r = independent_with("", &[(".cargo/config.toml", &config)]);
+    r.env = registry.cargo_env();
+    r.ok(&["hooks", "install"]);
+    r.ok(&["start", "fix-c", "--from", "c-v1.0.0"]);
+    r.commit("fix(c): add adds", &[("c/src/lib.rs", FIXED)]);
+    let output = r.ok(&["release", "--yes", "--registry", "ktra"]);
+    assert!(text(&output.stderr).contains("Published `c`"), "{}", describe(&output));
+    assert_eq!(registry.versions("c"), [("1.0.1".to_owned(), false)]);
+    assert!(registry.versions("a").is_empty() && registry.versions("b").is_empty(), "only `c` is published");
 }
 
 #[test]
