@@ -35,6 +35,9 @@ impl CrateLevel {
     pub fn explanation(&self) -> String {
         let level = self.level.map_or_else(|| "nothing".to_owned(), |l| l.to_string());
         let plural = if self.commits == 1 { "" } else { "s" };
+        if let (0, Some(_), Some(tag)) = (self.commits, self.level, &self.since) {
+            return format!("{level}: its manifest changed since {tag}");
+        }
         match &self.since {
             Some(tag) => format!("{level}: {} commit{plural} since {tag}", self.commits),
             None => format!("{level}: {} commit{plural}, no release yet", self.commits),
@@ -59,6 +62,9 @@ pub struct CrateHistory {
     pub since: Option<ReleaseTag>,
     /// Conventional changes that touch the crate's directory, newest first.
     pub changes: Vec<Change>,
+    /// Whether any commit since `since` (a release commit of another crate, a plain `Update deps`)
+    /// changed the crate's manifest: then the crate cannot go out again under the tagged version.
+    pub manifest_changed: bool,
 }
 
 /// Returns the tags a line's releases are looked for among: those reachable from `head`, and
@@ -109,11 +115,26 @@ pub fn histories(
             Some(release) => without_released_picks(repo, touching, &release.tag.commit)?,
             None => touching,
         };
+        let manifest =
+            member.manifest_path.strip_prefix(changed.root()).map(|p| p.to_string_lossy().replace('\\', "/"));
+        let manifest_path = crate::fs::canonical(&member.manifest_path);
+        let manifest = manifest.ok().or_else(|| {
+            manifest_path.strip_prefix(changed.root()).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
+        });
+        let mut manifest_changed = false;
+        if base.is_some()
+            && let Some(manifest) = &manifest
+        {
+            for commit in &touching {
+                manifest_changed |= changed.paths(commit)?.iter().any(|p| p == manifest);
+            }
+        }
         histories.push(CrateHistory {
             name: member.name.clone(),
             version: member.version.clone(),
             since: base,
             changes: changes::from_commits(&touching),
+            manifest_changed,
         });
     }
     Ok(histories)
@@ -144,7 +165,8 @@ pub fn levels(ws: &Workspace, repo: &Repository, members: &[&Member]) -> anyhow:
     let mut levels: Vec<CrateLevel> = histories(ws, repo, members, Since::LastRelease)?
         .into_iter()
         .map(|h| CrateLevel {
-            level: h.changes.iter().map(|c| c.level(&h.version)).max(),
+            // A manifest changed since the release is at least a patch, conventional or not.
+            level: h.changes.iter().map(|c| c.level(&h.version)).max().or(h.manifest_changed.then_some(Level::Patch)),
             since: h.since.map(|r| r.tag.name),
             commits: h.changes.len(),
             subjects: h.changes.iter().map(Change::header).collect(),

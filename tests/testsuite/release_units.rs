@@ -457,3 +457,20 @@ fn a_hotfix_of_a_line_older_than_the_configuration_uses_the_newest_one_and_says_
     assert_code(&output, 0, "a configuration-only commit");
     assert!(!text(&output.stderr).contains("configuration of `main`"), "{}", describe(&output));
 }
+
+#[test]
+fn a_crate_whose_manifest_changed_since_its_tag_is_not_left_at_that_version() {
+    let r = with_dependent();
+    // Not a conventional commit, but the manifest `dependent-v1.0.0` names is no longer the one
+    // that would go out as 1.0.0.
+    let manifest = r.project.read("dependent/Cargo.toml").replace("[dependencies]", "[dependencies]\n# pinned by hand");
+    r.commit("Update dependent's manifest", &[("dependent/Cargo.toml", &manifest)]);
+    let auto = r.ok(&["bump", "auto", "--workspace", "--dry-run"]);
+    let table = text(&auto.stdout);
+    assert!(
+        table.contains("dependent  1.0.0 -> 1.0.1") && table.contains("manifest changed since dependent-v1.0.0"),
+        "{}",
+        describe(&auto)
+    );
+    assert!(!table.contains("base       0.3.0 ->"), "{}", describe(&auto));
+}
