@@ -22,26 +22,40 @@ const CONVENTIONS: [&str; 3] = [
 /// Recognises release commits by their header.
 #[derive(Debug, Clone)]
 pub struct ReleaseCommits {
-    patterns: Vec<Regex>,
+    /// The configured header, e.g. `chore(release): {tag}`.
+    configured: String,
+    /// Compiled on the first header that could match: the commit-msg hook asks once per commit,
+    /// and most headers are ruled out by their first word.
+    patterns: std::sync::OnceLock<Vec<Regex>>,
 }
 
 impl ReleaseCommits {
     /// Returns the recogniser for a configured `release-commit-message`.
     pub fn new(configured: &str) -> Self {
-        let mut patterns: Vec<Regex> = CONVENTIONS.iter().filter_map(|p| Regex::new(p).ok()).collect();
-        let header = configured.lines().next().unwrap_or_default();
-        let pattern = regex::escape(header)
-            .replace(r"\{tag\}", r"\S+")
-            .replace(r"\{version\}", r"v?\d+\.\d+\.\d+\S*")
-            .replace(r"\{crate\}", r"[A-Za-z0-9_-]+");
-        patterns.extend(Regex::new(&format!("^{pattern}$")).ok());
-        Self { patterns }
+        let configured = configured.lines().next().unwrap_or_default().to_owned();
+        Self { configured, patterns: std::sync::OnceLock::new() }
     }
 
     /// Returns whether `message`'s header names a release commit.
     pub fn is_release(&self, message: &str) -> bool {
         let header = message.lines().next().unwrap_or_default().trim_end();
-        self.patterns.iter().any(|p| p.is_match(header))
+        // Every pattern starts with `chore`, `release` or the configured text before its first
+        // placeholder.
+        let literal = self.configured.split('{').next().unwrap_or_default();
+        let candidate = header.starts_with("chore")
+            || header.get(..7).is_some_and(|w| w.eq_ignore_ascii_case("release"))
+            || header.starts_with(literal);
+        candidate && self.patterns.get_or_init(|| self.compile()).iter().any(|p| p.is_match(header))
+    }
+
+    fn compile(&self) -> Vec<Regex> {
+        let mut patterns: Vec<Regex> = CONVENTIONS.iter().filter_map(|p| Regex::new(p).ok()).collect();
+        let pattern = regex::escape(&self.configured)
+            .replace(r"\{tag\}", r"\S+")
+            .replace(r"\{version\}", r"v?\d+\.\d+\.\d+\S*")
+            .replace(r"\{crate\}", r"[A-Za-z0-9_-]+");
+        patterns.extend(Regex::new(&format!("^{pattern}$")).ok());
+        patterns
     }
 }
 
