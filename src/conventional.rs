@@ -142,11 +142,18 @@ impl ConventionalCommit {
     pub fn severity(&self) -> Option<Severity> {
         // Only the first line: `git cherry-pick -x` appends its trailer right after the footers.
         self.footers.iter().filter(|f| f.token.eq_ignore_ascii_case("severity")).find_map(|f| {
-            match f.value.lines().next().unwrap_or_default().trim().to_ascii_lowercase().as_str() {
+            let value = f.value.lines().next().unwrap_or_default().trim();
+            match value.to_ascii_lowercase().as_str() {
                 "critical" => Some(Severity::Critical),
                 "major" => Some(Severity::Major),
                 "minor" => Some(Severity::Minor),
-                _ => None,
+                _ => {
+                    crate::diagnostics::warn(format!(
+                        "`{}: {value}` is not a severity, so it is ignored: use critical, major or minor",
+                        f.token
+                    ));
+                    None
+                }
             }
         })
     }

@@ -171,3 +171,19 @@ fn the_configuration_is_found_however_the_root_manifest_writes_it() {
         assert_refused(&output, "not allowed on hotfix branch `fix/x`", &format!("layout {i}"));
     }
 }
+
+#[test]
+fn an_unknown_severity_is_warned_about_with_the_known_ones() {
+    let project = hooked(&[]);
+    project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
+    let output = commit(&project, &["-m", "fix: a crash\n\nSeverity: high"]);
+    assert_accepted(&output, "a fix with an unknown severity");
+    let output = project.cargo_patch().arg("status").output().unwrap();
+    assert_code(&output, 0, "status");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("`Severity: high` is not a severity, so it is ignored: use critical, major or minor"),
+        "{}",
+        describe(&output)
+    );
+}
