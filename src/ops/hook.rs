@@ -82,6 +82,11 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
         violations.push(conventional(format!("the type `{written}` must be lower-case: `{}`", parsed.kind)));
     }
     let config = root_config(cwd);
+    // `cargo patch release` makes this commit itself, whatever `allowed-types` lists; a breaking
+    // one is judged like any other (`check` also judges what it changes).
+    if !parsed.breaking && ReleaseCommits::new(&config.release_commit_message).is_release(&message) {
+        return Ok(violations);
+    }
     if !config.allowed_types.contains(&parsed.kind) {
         violations.push(Violation {
             rule: Rule::CommitType,
@@ -92,11 +97,6 @@ pub fn commit_msg(file: &Path, cwd: &Path, env: &GitEnv) -> anyhow::Result<Vec<V
                 config.allowed_types.join(", ")
             ),
         });
-        return Ok(violations);
-    }
-    // `cargo patch release` makes this commit on the hotfix branch itself; a breaking one is
-    // judged like any other (`check` also judges what it changes).
-    if !parsed.breaking && ReleaseCommits::new(&config.release_commit_message).is_release(&message) {
         return Ok(violations);
     }
     let Some(git) = git else { return Ok(violations) };

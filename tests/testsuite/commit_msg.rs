@@ -187,3 +187,15 @@ fn an_unknown_severity_is_warned_about_with_the_known_ones() {
         describe(&output)
     );
 }
+
+#[test]
+fn a_release_commit_passes_whatever_the_allowed_types() {
+    let project = hooked(&[]);
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[package.metadata.patch-release]\nallowed-types = [\"feat\", \"fix\"]\n"),
+    );
+    assert_refused(&commit(&project, &["-m", "chore: tidy"]), "type `chore` is not one of", "chore");
+    assert_accepted(&commit(&project, &["-m", "chore(release): v1.2.4"]), "the release commit");
+}
