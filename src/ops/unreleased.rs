@@ -23,6 +23,8 @@ pub struct CrateLevel {
     pub commits: usize,
     /// Their headers, newest first, each with its short id (`feat(x)!: new api (1a2b3c4)`).
     pub subjects: Vec<String>,
+    /// Without a release tag: the commit that set the current version, counted from.
+    pub version_set_at: Option<String>,
 }
 
 impl CrateLevel {
@@ -35,12 +37,21 @@ impl CrateLevel {
     pub fn explanation(&self) -> String {
         let level = self.level.map_or_else(|| "nothing".to_owned(), |l| l.to_string());
         let plural = if self.commits == 1 { "" } else { "s" };
-        if let (0, Some(_), Some(tag)) = (self.commits, self.level, &self.since) {
+        if let (0, Some(_), Some(tag)) =
+            (self.commits, self.level, self.since.as_ref().or(self.version_set_at.as_ref()))
+        {
             return format!("{level}: its manifest changed since {tag}");
         }
-        match &self.since {
-            Some(tag) => format!("{level}: {} commit{plural} since {tag}", self.commits),
-            None => format!("{level}: {} commit{plural}, no release yet", self.commits),
+        match (&self.since, &self.version_set_at) {
+            (Some(tag), _) => format!("{level}: {} commit{plural} since {tag}", self.commits),
+            (None, Some(commit)) => {
+                let short = commit.get(..7).unwrap_or(commit);
+                format!(
+                    "{level}: {} commit{plural} since {short}, which set the version (no release tag)",
+                    self.commits
+                )
+            }
+            (None, None) => format!("{level}: {} commit{plural}, no release yet", self.commits),
         }
     }
 }
@@ -65,6 +76,48 @@ pub struct CrateHistory {
     /// Whether any commit since `since` (a release commit of another crate, a plain `Update deps`)
     /// changed the crate's manifest: then the crate cannot go out again under the tagged version.
     pub manifest_changed: bool,
+    /// For a crate with no release tag: the commit that set its current version, which the
+    /// changes are counted from.
+    pub version_set_at: Option<String>,
+}
+
+/// Returns `path` relative to `root` (both compared as canonical paths), `/`-separated.
+fn relative(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
+    let path = crate::fs::canonical(path);
+    path.strip_prefix(root).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
+/// Returns the newest of `commits` (newest first) that changed `member`'s version: in its own
+/// manifest, or in the root's `[workspace.package]` when it inherits it.
+fn version_point(
+    ws: &Workspace,
+    repo: &Repository,
+    changed: &mut ChangedPaths<'_>,
+    member: &Member,
+    commits: &[CommitInfo],
+) -> anyhow::Result<Option<String>> {
+    let shared = member.source == crate::workspace::VersionSource::Shared;
+    if member.source == crate::workspace::VersionSource::Missing {
+        return Ok(None);
+    }
+    let manifest = if shared { &ws.root_manifest_path } else { &member.manifest_path };
+    let Some(file) = relative(changed.root(), manifest) else { return Ok(None) };
+    let version_at = |commit: &str| -> anyhow::Result<Option<String>> {
+        let Some(text) = repo.file_at(commit, &file)? else { return Ok(None) };
+        let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else { return Ok(None) };
+        let table = if shared { doc.get("workspace").and_then(|w| w.get("package")) } else { doc.get("package") };
+        Ok(table.and_then(|t| t.get("version")).and_then(|v| v.as_str()).map(str::to_owned))
+    };
+    for commit in commits {
+        let Some(parent) = commit.parents.first() else { break };
+        if !changed.paths(commit)?.contains(&file) {
+            continue;
+        }
+        if version_at(&commit.id)? != version_at(parent)? {
+            return Ok(Some(commit.id.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// Returns the tags a line's releases are looked for among: those reachable from `head`, and
@@ -108,25 +161,28 @@ pub fn histories(
         let Some(unit) = ws.unit_of(&member.name) else { continue };
         let base = unit.latest_release(&tags, since == Since::LatestStable);
         let hidden: Vec<String> = base.iter().map(|r| r.tag.commit.clone()).collect();
-        let commits = repo.commits(&[head.commit().to_owned()], &hidden, CommitOrder::Topological)?;
+        let mut commits = repo.commits(&[head.commit().to_owned()], &hidden, CommitOrder::Topological)?;
+        // Never tagged (cargo-release's `tag = false`, a crate released with another): its last
+        // release is the commit that set its current version.
+        let version_set_at = match base {
+            None => version_point(ws, repo, &mut changed, member, &commits)?,
+            Some(_) => None,
+        };
+        if let Some(point) = &version_set_at {
+            commits =
+                repo.commits(&[head.commit().to_owned()], std::slice::from_ref(point), CommitOrder::Topological)?;
+        }
         let touching = changed.touching(commits, |path| owners.owner(path) == Some(member.name.as_str()))?;
         // A cherry-pick (`-x`) of a commit the release already holds (a forward-port) is released.
         let touching = match &base {
             Some(release) => without_released_picks(repo, touching, &release.tag.commit)?,
             None => touching,
         };
-        let manifest =
-            member.manifest_path.strip_prefix(changed.root()).map(|p| p.to_string_lossy().replace('\\', "/"));
-        let manifest_path = crate::fs::canonical(&member.manifest_path);
-        let manifest = manifest.ok().or_else(|| {
-            manifest_path.strip_prefix(changed.root()).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
-        });
+        let manifest = relative(changed.root(), &member.manifest_path);
         let mut manifest_changed = false;
-        if base.is_some()
-            && let Some(manifest) = &manifest
-        {
+        if base.is_some() || version_set_at.is_some() {
             for commit in &touching {
-                manifest_changed |= changed.paths(commit)?.iter().any(|p| p == manifest);
+                manifest_changed |= changed.paths(commit)?.iter().any(|p| Some(p) == manifest.as_ref());
             }
         }
         histories.push(CrateHistory {
@@ -135,6 +191,7 @@ pub fn histories(
             since: base,
             changes: changes::from_commits(&touching),
             manifest_changed,
+            version_set_at,
         });
     }
     Ok(histories)
@@ -170,6 +227,7 @@ pub fn levels(ws: &Workspace, repo: &Repository, members: &[&Member]) -> anyhow:
             since: h.since.map(|r| r.tag.name),
             commits: h.changes.len(),
             subjects: h.changes.iter().map(Change::header).collect(),
+            version_set_at: h.version_set_at,
             name: h.name,
         })
         .collect();

@@ -474,3 +474,27 @@ fn a_crate_whose_manifest_changed_since_its_tag_is_not_left_at_that_version() {
     );
     assert!(!table.contains("base       0.3.0 ->"), "{}", describe(&auto));
 }
+
+#[test]
+fn a_crate_released_without_tags_counts_from_the_commit_that_set_its_version() {
+    // `helper` is released with `app` and never tagged (cargo-release's `tag = false`).
+    let root = "[workspace]\nmembers = [\"app\", \"helper\"]\nresolver = \"2\"\n";
+    let r = Repo::new(
+        &[
+            ("Cargo.toml", root),
+            ("app/Cargo.toml", &lib("app", "1.0.0")),
+            ("app/src/lib.rs", SRC),
+            ("helper/Cargo.toml", &lib("helper", "1.0.0")),
+            ("helper/src/lib.rs", SRC),
+        ],
+        &["app-v1.0.0"],
+    );
+    for i in 0..5 {
+        r.commit(&format!("feat(helper)!: breaking work {i}"), &[("helper/src/lib.rs", &format!("{SRC}// {i}\n"))]);
+    }
+    r.commit("chore: Release", &[("helper/Cargo.toml", &lib("helper", "2.0.0"))]);
+    r.commit("fix(helper): one fix since", &[("helper/src/lib.rs", FIXED)]);
+    let auto = r.ok(&["bump", "auto", "-p", "helper", "--dry-run"]);
+    let table = text(&auto.stdout);
+    assert!(table.contains("helper  2.0.0 -> 2.0.1") && table.contains("set the version"), "{}", describe(&auto));
+}
