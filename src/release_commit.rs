@@ -13,10 +13,13 @@ use regex::Regex;
 pub const DEFAULT_MESSAGE: &str = "chore(release): {tag}";
 
 /// The headers every release tool writes, whatever the configuration says.
-const CONVENTIONS: [&str; 3] = [
+const CONVENTIONS: [&str; 5] = [
     r"^chore\(release\)!?: \S",
     r"^chore(\([^)]*\))?!?: (?i:release) v?\d+\.\d+\.\d+\S*$",
     r"^(?i:release) v?\d+\.\d+\.\d+\S*$",
+    // cargo-release's defaults: `chore: Release` (consolidated) and one commit per crate.
+    r"^chore: Release$",
+    r"^chore: Release [A-Za-z0-9_-]+ version v?\d+\.\d+\.\d+\S*$",
 ];
 
 /// Recognises release commits by their header.
@@ -51,7 +54,8 @@ impl ReleaseCommits {
     fn compile(&self) -> Vec<Regex> {
         let mut patterns: Vec<Regex> = CONVENTIONS.iter().filter_map(|p| Regex::new(p).ok()).collect();
         let pattern = regex::escape(&self.configured)
-            .replace(r"\{tag\}", r"\S+")
+            // `release` joins the tags of a release of several units with `, `.
+            .replace(r"\{tag\}", r"\S+(?:, \S+)*")
             .replace(r"\{version\}", r"v?\d+\.\d+\.\d+\S*")
             .replace(r"\{crate\}", r"[A-Za-z0-9_-]+");
         patterns.extend(Regex::new(&format!("^{pattern}$")).ok());
@@ -104,7 +108,14 @@ mod tests {
     #[test]
     fn recognises_the_configured_message_and_common_conventions() {
         let default = ReleaseCommits::default();
-        for header in ["chore(release): v1.2.3", "chore(release)!: v2.0.0", "chore: release v1.2.3", "Release 1.2.3"] {
+        for header in [
+            "chore(release): v1.2.3",
+            "chore(release)!: v2.0.0",
+            "chore: release v1.2.3",
+            "Release 1.2.3",
+            "chore: Release",
+            "chore: Release clap_builder version 4.6.6",
+        ] {
             assert!(default.is_release(header), "{header}");
         }
         for header in ["fix: release the lock", "chore: bump deps", "Release notes for the team"] {
@@ -113,6 +124,8 @@ mod tests {
         let custom = ReleaseCommits::new("build: ship {crate} {version}");
         assert!(custom.is_release("build: ship engine 1.2.4\n\nbody"));
         assert!(!custom.is_release("build: ship engine soon"));
+        let tags = ReleaseCommits::new("build: release {tag}");
+        assert!(tags.is_release("build: release a-v1.0.1, b-v0.2.1"), "several units' tags");
     }
 
     #[test]
