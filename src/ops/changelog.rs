@@ -92,14 +92,7 @@ pub fn render_in(
     if let Some(path) = &options.prepend {
         let path = cwd.join(path);
         let before = read_target("--prepend", &path)?;
-        let header = rendered.header.as_deref();
-        let existing = if before.is_empty() {
-            header.map(|h| format!("{}\n", h.trim_end())).unwrap_or_default()
-        } else {
-            before.clone()
-        };
-        let footer = rendered.footer.as_deref();
-        if let Some(after) = changelog::prepend_replacing_unreleased(&existing, &rendered.text, header, footer) {
+        if let Some(after) = insert_section(&before, &rendered) {
             plan.steps.push(Step::WriteFile { path, before, after });
         }
     }
@@ -117,6 +110,19 @@ pub fn render_in(
     };
     let stdout = if to_stdout { rendered.text } else { String::new() };
     Ok(ChangelogOutcome { stdout, plan, root, unmatched_tags: rendered.unmatched_tags, config: source })
+}
+
+/// Returns `existing` (a changelog's text; empty when the file is new, which then starts with the
+/// configured header) with the `rendered` section in place of its Unreleased one, or above the
+/// newest release; `None` when the section is there already.
+pub fn insert_section(existing: &str, rendered: &changelog::Rendered) -> Option<String> {
+    let header = rendered.header.as_deref();
+    let base = if existing.is_empty() {
+        header.map(|h| format!("{}\n", h.trim_end())).unwrap_or_default()
+    } else {
+        existing.to_owned()
+    };
+    changelog::prepend_replacing_unreleased(&base, &rendered.text, header, rendered.footer.as_deref())
 }
 
 /// Returns whether `-o PATH` means standard output.

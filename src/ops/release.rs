@@ -539,17 +539,7 @@ fn changelog_and_manifests(
                 ..Default::default()
             };
             let rendered = changelog_op::render_section(Some(ws), repo, cwd, &options, true)?;
-            let header = rendered.header.as_deref();
-            // A new file starts with the header, once it has a section to hold.
-            let existing = if text.is_empty() {
-                header.map(|h| format!("{}\n", h.trim_end())).unwrap_or_default()
-            } else {
-                text.clone()
-            };
-            let footer = rendered.footer.as_deref();
-            if let Some(after) =
-                crate::changelog::prepend_replacing_unreleased(&existing, &rendered.text, header, footer)
-            {
+            if let Some(after) = changelog_op::insert_section(&text, &rendered) {
                 text = after;
             }
         }
