@@ -177,7 +177,7 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
     let options = RunOptions { cargo: &cargo, stop_before_push };
     let mut report = |event: Event<'_>| {
         let _ = match event {
-            Event::Started(kind @ (StepKind::Verify(_) | StepKind::Push | StepKind::Publish(_))) => {
+            Event::Started(kind @ (StepKind::Verify(_) | StepKind::Push(_) | StepKind::Publish(_))) => {
                 let (verb, what) = match kind {
                     StepKind::Verify(command) => ("Running", format!("`{command}`")),
                     StepKind::Publish(name) => ("Publishing", format!("`{name}`")),
@@ -232,7 +232,7 @@ fn done_line(kind: &StepKind) -> (&'static str, String) {
         StepKind::Commit => ("Committed", "the release".into()),
         StepKind::MoveBranch => ("Merged", "the release commit into the release branch (fast-forward)".into()),
         StepKind::Tag(tag) => ("Tagged", format!("`{tag}`")),
-        StepKind::Push => ("Pushed", "the branch and the tags".into()),
+        StepKind::Push(refs) => ("Pushed", refs.join(" ")),
         StepKind::Publish(name) => ("Published", format!("`{name}`")),
     }
 }
@@ -273,7 +273,7 @@ fn step_plan(journal: &Journal, kind: &StepKind) -> String {
             None => kind.describe(),
         },
         StepKind::Tag(tag) => format!("tag `{tag}` (annotated, the release notes as its message)"),
-        StepKind::Push => format!("git push --atomic {} {}", journal.remote, journal.push_refs.join(" ")),
+        StepKind::Push(refs) => format!("git push --atomic {} {}", journal.remote, refs.join(" ")),
         StepKind::Publish(name) => {
             let version = journal.publish.iter().find(|c| &c.name == name).map_or("", |c| c.version.as_str());
             let registry = journal.registry.as_ref().map(|r| format!(" to `{r}`")).unwrap_or_default();

@@ -189,7 +189,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Other => None,
     };
     let fixes = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
-    let steps = steps(&ws, release_branch.is_some(), &tags, options.publish.then_some(publish.as_slice()));
+    let steps = steps(&ws, release_branch.is_some(), &push_refs, &tags, options.publish.then_some(publish.as_slice()));
     let branch_started = crate::git::branch_created(repo.workdir(), &branch)
         .or_else(|| repo.config_string(&format!("branch.{branch}.patchStarted")).and_then(|t| t.parse().ok()));
     let journal = Journal {
@@ -378,6 +378,7 @@ fn preflight(
 fn steps(
     ws: &Workspace,
     moves_release_branch: bool,
+    push_refs: &[String],
     tags: &[NewTag],
     publish: Option<&[CrateRecord]>,
 ) -> Vec<StepRecord> {
@@ -387,7 +388,17 @@ fn steps(
         steps.push(StepKind::MoveBranch);
     }
     steps.extend(tags.iter().map(|tag| StepKind::Tag(tag.name.clone())));
-    steps.push(StepKind::Push);
+    // The branch goes with the first batch of tags; each push carries at most
+    // `max-tags-per-push` tags, so every tag gets its push event (GitHub sends none for a push of
+    // more than three tags; GitLab's default hook limit is three).
+    let (branch, tag_refs) = push_refs.split_at(1.min(push_refs.len()));
+    let per_push = usize::try_from(ws.config.max_tags_per_push).unwrap_or(usize::MAX).max(1);
+    let mut batches: Vec<Vec<String>> = tag_refs.chunks(per_push).map(<[String]>::to_vec).collect();
+    match batches.first_mut() {
+        Some(first) => first.splice(0..0, branch.iter().cloned()).for_each(drop),
+        None => batches.push(branch.to_vec()),
+    }
+    steps.extend(batches.into_iter().map(StepKind::Push));
     steps.extend(publish.unwrap_or_default().iter().map(|c| StepKind::Publish(c.name.clone())));
     steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect()
 }

@@ -144,7 +144,7 @@ fn retrospective(
                 StepKind::Commit => "release commit".into(),
                 StepKind::MoveBranch => "merged into the release branch".into(),
                 StepKind::Tag(tag) => format!("tagged `{tag}`"),
-                StepKind::Push => format!("pushed to `{}`", record.remote),
+                StepKind::Push(_) => format!("pushed to `{}`", record.remote),
                 StepKind::Publish(name) => format!("published `{name}`"),
             };
             timeline.push((at, what));

@@ -85,6 +85,11 @@ pub struct BranchRecord {
     pub before: Option<String>,
 }
 
+/// Returns `refs/tags/v1.0.1` as `v1.0.1` and `refs/heads/main` as `main`.
+fn short_ref(name: &str) -> &str {
+    name.strip_prefix("refs/tags/").or_else(|| name.strip_prefix("refs/heads/")).unwrap_or(name)
+}
+
 /// The steps of a release, in order. Those before `Push` are local and undone on failure.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case", tag = "step", content = "what")]
@@ -94,14 +99,16 @@ pub enum StepKind {
     Commit,
     MoveBranch,
     Tag(String),
-    Push,
+    /// One atomic push: the branch with the first tags, then the other tags, at most
+    /// `max-tags-per-push` each (forges drop the push events of larger pushes).
+    Push(Vec<String>),
     Publish(String),
 }
 
 impl StepKind {
     /// Returns whether the step changes only this repository (and can be undone).
     pub fn is_local(&self) -> bool {
-        !matches!(self, Self::Push | Self::Publish(_))
+        !matches!(self, Self::Push(_) | Self::Publish(_))
     }
 
     /// Returns the step as a sentence fragment: "commit", "publish `a`"...
@@ -112,7 +119,9 @@ impl StepKind {
             Self::Commit => "the release commit".into(),
             Self::MoveBranch => "move the release branch".into(),
             Self::Tag(tag) => format!("tag `{tag}`"),
-            Self::Push => "push".into(),
+            // The push of the branch (with the first tags) is "the push"; later batches name their tags.
+            Self::Push(refs) if refs.iter().any(|r| !r.starts_with("refs/tags/")) => "push".into(),
+            Self::Push(refs) => format!("push of {}", refs.iter().map(|r| short_ref(r)).collect::<Vec<_>>().join(" ")),
             Self::Publish(name) => format!("publish `{name}`"),
         }
     }

@@ -178,9 +178,9 @@ fn run_step(
         StepKind::Commit => commit(&dir, journal),
         StepKind::MoveBranch => move_branch(&dir, journal),
         StepKind::Tag(name) => tag(&dir, journal, name),
-        StepKind::Push => {
+        StepKind::Push(refs) => {
             let mut args = vec!["push", "--atomic", journal.remote.as_str()];
-            args.extend(journal.push_refs.iter().map(String::as_str));
+            args.extend(refs.iter().map(String::as_str));
             git::run(&dir, &args)?;
             Ok(None)
         }
@@ -370,7 +370,7 @@ fn undo(journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec<String>, Vec<S
             StepKind::MoveBranch => undo_branch(dir, journal),
             StepKind::Commit => undo_commit(dir, journal),
             StepKind::WriteFiles => undo_files(dir, journal),
-            StepKind::Push | StepKind::Publish(_) => continue,
+            StepKind::Push(_) | StepKind::Publish(_) => continue,
         };
         match result {
             Ok(true) => {

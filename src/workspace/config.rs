@@ -84,6 +84,8 @@ pub struct Config {
     pub allowed_types: Vec<String>,
     /// Versioned crates that are never tagged or published (as `release = false` on the crate).
     pub release_exclude: Vec<String>,
+    /// The most tags one push carries (a release of more pushes in batches).
+    pub max_tags_per_push: u64,
     pub hotfix: HotfixConfig,
 }
 
@@ -179,6 +181,7 @@ impl Default for Config {
             release_window: String::new(),
             allowed_types: ALLOWED_TYPES.map(String::from).to_vec(),
             release_exclude: Vec::new(),
+            max_tags_per_push: 3,
             hotfix: HotfixConfig::default(),
         }
     }
@@ -229,6 +232,10 @@ pub const DOCUMENTED: &[Documented] = &[
         line: "release-exclude = []",
         doc: "Crates that are versioned but never tagged or published (or `release = false` in the crate's own table)",
     },
+    Documented {
+        line: "max-tags-per-push = 3",
+        doc: "The most tags one push carries; more go in further pushes (forges send no events for larger pushes)",
+    },
 ];
 
 /// `[workspace.metadata.patch-release.hotfix]`, as `init` writes it.
@@ -278,6 +285,7 @@ const TOP_KEYS: &[&str] = &[
     "release-window",
     "allowed-types",
     "release-exclude",
+    "max-tags-per-push",
     "hotfix",
 ];
 const HOTFIX_KEYS: &[&str] = &[
@@ -367,6 +375,7 @@ impl Config {
             release_window: reader.string(&name, table, "release-window")?.unwrap_or(defaults.release_window),
             allowed_types: reader.strings(&name, table, "allowed-types")?.unwrap_or(defaults.allowed_types),
             release_exclude: reader.strings(&name, table, "release-exclude")?.unwrap_or(defaults.release_exclude),
+            max_tags_per_push: reader.count(&name, table, "max-tags-per-push")?.unwrap_or(defaults.max_tags_per_push),
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {

@@ -498,3 +498,31 @@ fn a_crate_released_without_tags_counts_from_the_commit_that_set_its_version() {
     let table = text(&auto.stdout);
     assert!(table.contains("helper  2.0.0 -> 2.0.1") && table.contains("set the version"), "{}", describe(&auto));
 }
+
+#[test]
+fn tags_are_pushed_in_batches_so_each_gets_its_push_event() {
+    let r = independent("max-tags-per-push = 2\n");
+    for name in ["a", "b", "c"] {
+        r.commit(&format!("fix({name}): add adds"), &[(&format!("{name}/src/lib.rs"), FIXED)]);
+    }
+    // The remote logs how many refs each push carries, as a forge's push events see them.
+    let log = r.project.home().join("pushes.log");
+    let hook = r.remote.join("hooks/pre-receive");
+    std::fs::write(&hook, format!("#!/bin/sh\nwc -l | tr -d ' ' >> '{}'\n", log.display())).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let dry = r.ok(&["release", "--dry-run"]);
+    let plan = text(&dry.stderr);
+    assert!(
+        plan.contains("git push --atomic origin refs/heads/main refs/tags/a-v1.0.1 refs/tags/b-v1.0.1\n"),
+        "{}",
+        describe(&dry)
+    );
+    assert!(plan.contains("git push --atomic origin refs/tags/c-v1.0.1\n"), "{}", describe(&dry));
+    r.ok(&["release", "--yes", "--no-publish"]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "3\n1\n", "branch + 2 tags, then the last tag");
+    let remote = r.remote_refs();
+    for tag in ["a-v1.0.1", "b-v1.0.1", "c-v1.0.1"] {
+        assert!(remote.contains(&format!("refs/tags/{tag}")), "{remote}");
+    }
+}
