@@ -48,8 +48,8 @@ pub struct ReleaseArgs {
     #[arg(long)]
     pub no_push: bool,
 
-    /// Do not run `cargo publish`
-    #[arg(long, conflicts_with = "resume")]
+    /// Do not run `cargo publish` (with `--resume`: finish a pushed release without publishing)
+    #[arg(long)]
     pub no_publish: bool,
 
     /// Finish the release recorded in the journal
@@ -60,8 +60,9 @@ pub struct ReleaseArgs {
     #[arg(long, conflicts_with_all = ["resume", "level", "dry_run", "no_push", "no_publish", "registry"])]
     pub abort: bool,
 
-    /// The registry to publish to (passed to `cargo publish --registry`)
-    #[arg(long, value_name = "NAME", conflicts_with = "resume")]
+    /// The registry to publish to (passed to `cargo publish --registry`; with `--resume`, it must
+    /// be the one the release started with)
+    #[arg(long, value_name = "NAME")]
     pub registry: Option<String>,
 
     /// Release the unit of this crate, changed or not (can be repeated) [default: every unit
@@ -89,6 +90,25 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
             store.unfinished()?.ok_or_else(|| journal::Error::NothingToResume { path: store.journal_path() })?;
         if abort {
             return abort_release(&store, &journal, shell);
+        }
+        // CI passes the same flags to every run: the same registry is fine, another is refused.
+        if let Some(given) = registry
+            && journal.registry.as_deref() != Some(given.as_str())
+        {
+            return Err(journal::Error::RegistryDiffers { recorded: journal.registry.clone(), given }.into());
+        }
+        if no_publish {
+            let left: Vec<String> = journal
+                .steps
+                .iter()
+                .filter(|s| matches!(s.kind, StepKind::Publish(_)) && s.done_at.is_none())
+                .map(|s| s.kind.describe())
+                .collect();
+            journal.skip_publishing("not published (--no-publish)");
+            store.save(&journal)?;
+            if !left.is_empty() {
+                shell.status("Skipping", format!("{}: not published (--no-publish)", list(&left)))?;
+            }
         }
         let (done, left) = journal.progress();
         shell.status("Resuming", format!("release {}: done: {}", journal.tag_names(), list(&done)))?;

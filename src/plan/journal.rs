@@ -31,6 +31,8 @@ pub enum Error {
     Corrupt { path: PathBuf, message: String },
     #[error("failed to create the release lock `{}`", path.display())]
     Lock { path: PathBuf, source: std::io::Error },
+    #[error("the unfinished release publishes to {}, not to `{given}`", recorded.as_ref().map_or_else(|| "crates.io (no `--registry`)".to_owned(), |r| format!("`{r}`")))]
+    RegistryDiffers { recorded: Option<String>, given: String },
     #[error(transparent)]
     Fs(#[from] fs::Error),
 }
@@ -49,6 +51,10 @@ impl crate::error::Help for Error {
                 "look at it, finish the release by hand (see `git status`, `git tag`), then delete `{}`",
                 path.display()
             )),
+            Self::RegistryDiffers { recorded, .. } => Some(match recorded {
+                Some(registry) => format!("resume with `--registry {registry}` (or without `--registry`)"),
+                None => "resume without `--registry`".into(),
+            }),
             Self::Lock { .. } | Self::Fs(_) => None,
         }
     }
@@ -170,6 +176,15 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// Marks every publish step not done yet as done without publishing, with `why` as its note
+    /// (the record says so).
+    pub fn skip_publishing(&mut self, why: &str) {
+        for step in self.steps.iter_mut().filter(|s| matches!(s.kind, StepKind::Publish(_)) && s.done_at.is_none()) {
+            step.done_at = Some(crate::plan::transaction::now());
+            step.note = Some(why.to_owned());
+        }
+    }
+
     /// Returns the tag names, comma-separated, for messages.
     pub fn tag_names(&self) -> String {
         self.tags.iter().map(|t| format!("`{}`", t.name)).collect::<Vec<_>>().join(", ")

@@ -586,3 +586,24 @@ fn a_git_revert_the_hook_accepts_also_passes_check() {
     assert!(r.project.git(&["log", "-1", "--format=%s"]).starts_with("Revert \"fix(a): add adds\""));
     r.ok(&["check"]);
 }
+
+#[test]
+fn resume_takes_the_flags_of_the_first_run_and_can_finish_without_publishing() {
+    let r = Release::new();
+    let hook = r.refuse_pushes();
+    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
+    assert_code(&output, 1, "refused push");
+    std::fs::remove_file(hook).unwrap();
+    // A CI script passes the same flags to every run: a different registry is refused, naming
+    // the recorded one; the same one is accepted.
+    let output = r.run(&["release", "--resume", "--registry", "crates-io"], &[]);
+    assert_code(&output, 1, "another registry");
+    assert!(stderr(&output).contains("`ktra`"), "{}", describe(&output));
+    // `--no-publish` finishes the pushed release without publishing, and says so.
+    let output = r.ok(&["release", "--resume", "--registry", "ktra", "--no-publish"]);
+    assert!(stderr(&output).contains("not published (--no-publish)"), "{}", describe(&output));
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
+    assert!(!r.journal().exists(), "the release is finished");
+    let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
+    assert!(record.contains("not published (--no-publish)"), "{record}");
+}
