@@ -70,7 +70,13 @@ pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::
         releases.retain(|r| r.crate_name.as_deref() == Some(crate_name.as_str()));
     }
     let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, unit.formats[0].as_str())?;
-    let record = Store::new(repo.common_dir()).record(&release.tag.name)?;
+    let store = Store::new(repo.common_dir());
+    // A finished release's record, else the journal of an unfinished one that made this tag
+    // (pushed, not all published): its registry and crates are what a rollback yanks.
+    let record = match store.record(&release.tag.name)? {
+        Some(record) => Some(record),
+        None => store.unfinished()?.filter(|j| j.tags.iter().any(|t| t.name == release.tag.name)),
+    };
     let previous_commit = previous.as_ref().map(|p| p.tag.commit.as_str());
     let fixes = crate::ops::release::fix_commits(repo, &release.tag.commit, previous_commit)?;
     Ok(Released {

@@ -81,12 +81,19 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
     let version = released.version.to_string();
     let crates = match &released.record {
         Some(record) if !record.publish.is_empty() => record.publish.clone(),
-        _ => ws
-            .members
-            .iter()
-            .filter(|m| m.publish)
-            .map(|m| CrateRecord { name: m.name.clone(), version: version.clone() })
-            .collect(),
+        // Without a record: the published crates of the release's unit.
+        _ => {
+            let unit = match &released.crate_name {
+                Some(name) => ws.unit_of(name),
+                None => ws.units().first(),
+            };
+            let crates = unit.map(|u| u.released_crates.clone()).unwrap_or_default();
+            crates
+                .into_iter()
+                .filter(|name| ws.member(name).is_some_and(|m| m.publish))
+                .map(|name| CrateRecord { name, version: version.clone() })
+                .collect()
+        }
     };
     let registry = options.registry.clone().or_else(|| released.record.as_ref().and_then(|r| r.registry.clone()));
     let crates = if options.yank || options.undo_yank { crates } else { Vec::new() };
@@ -104,7 +111,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
         return Ok(plan);
     }
     let tag = plan.released.tag.clone();
-    let branch = ws.config.hotfix_branch.replace("{slug}", &format!("rollback-{tag}"));
+    let branch = ws.config.hotfix_branch_of(&format!("rollback-{tag}"), plan.released.crate_name.as_deref());
     released::require_new_branch(&ws.root, &repo, &branch)?;
     let release_branch = ws.config.release_branch_of(&plan.released.version, plan.released.crate_name.as_deref());
     let from = if repo.resolve(&format!("refs/heads/{release_branch}")).is_ok() { release_branch } else { tag.clone() };

@@ -99,6 +99,11 @@ impl Config {
             .replace("{crate}", crate_name.unwrap_or_default())
     }
 
+    /// Returns the hotfix branch of `slug` (for `crate_name`, when the name has `{crate}`).
+    pub fn hotfix_branch_of(&self, slug: &str, crate_name: Option<&str>) -> String {
+        self.hotfix_branch.replace("{slug}", slug).replace("{crate}", crate_name.unwrap_or_default())
+    }
+
     /// Returns the fixed start of every release branch's name (`release/` for `release/v{major}.{minor}`).
     pub fn release_branch_prefix(&self) -> &str {
         self.release_branch.split('{').next().unwrap_or_default()

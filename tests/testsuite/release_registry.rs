@@ -105,3 +105,20 @@ fn a_failure_before_the_push_publishes_nothing() {
         }
     }
 }
+
+#[test]
+fn rollback_of_a_release_stopped_before_its_publish_yanks_from_its_registry() {
+    let (r, mut registry, _dir) = with_registry();
+    registry.stop();
+    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
+    assert_code(&output, 1, "registry down");
+    registry.restart();
+    // The release is pushed but unfinished: its journal, not a record, knows the registry.
+    let output = r.ok(&["rollback", "1.0.1", "--dry-run"]);
+    let plan = text(&output.stderr);
+    assert!(
+        plan.contains("yank `a` 1.0.1 in `ktra`") && plan.contains("yank `b` 1.0.1 in `ktra`"),
+        "{}",
+        describe(&output)
+    );
+}
