@@ -140,7 +140,13 @@ pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Re
     } else {
         repo.commits(&tips, &[head.to_owned()], CommitOrder::Time)?.into_iter().map(|c| c.id).collect()
     };
-    Ok(repo.tags()?.into_iter().filter(|t| reachable.contains(&t.commit) || on_lines.contains(&t.commit)).collect())
+    // The tag of the very version a unit's manifest holds is its release wherever it points (a
+    // later commit tagged it): what that version shipped is known, not unreleased.
+    let exact = |tag: &Tag| {
+        ws.units().iter().any(|u| u.releases(std::slice::from_ref(tag)).iter().any(|r| r.version == u.version))
+    };
+    let tags = repo.tags()?.into_iter();
+    Ok(tags.filter(|t| reachable.contains(&t.commit) || on_lines.contains(&t.commit) || exact(t)).collect())
 }
 
 /// Returns, for each of `members` that cargo-patch versions, the conventional changes since its

@@ -526,3 +526,20 @@ fn tags_are_pushed_in_batches_so_each_gets_its_push_event() {
         assert!(remote.contains(&format!("refs/tags/{tag}")), "{remote}");
     }
 }
+
+#[test]
+fn the_tag_of_the_manifests_version_counts_even_when_a_later_commit_carries_it() {
+    let r = Repo::new(&[("Cargo.toml", &lib("app", "1.0.0")), ("src/lib.rs", SRC)], &[]);
+    let cut = r.project.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    r.commit("docs: a note before tagging", &[("NOTES.md", "notes\n")]);
+    r.project.git(&["tag", "v1.0.0"]);
+    // A branch from before the tagged commit, at the same version: 1.0.0 is released already.
+    r.project.git(&["switch", "-q", "-c", "old", &cut]);
+    let output = r.ok(&["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(status["crates"][0]["latest_stable"], "v1.0.0", "{status}");
+    assert_eq!(status["crates"][0]["unreleased"].as_array().unwrap().len(), 0, "{status}");
+    let refused = r.run(&["release", "--dry-run"]);
+    assert_code(&refused, 1, "nothing to release");
+    assert!(text(&refused.stderr).contains("nothing to release"), "{}", describe(&refused));
+}
