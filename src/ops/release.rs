@@ -86,6 +86,10 @@ pub enum Problem {
     ReleaseBranchMoved { branch: String },
     #[error("no remote `{remote}` to push to")]
     NoRemote { remote: String },
+    #[error("could not fetch `{remote}` to see whether `{branch}` is behind it: {message}")]
+    FetchFailed { remote: String, branch: String, message: String },
+    #[error("`{upstream}` has commits `{branch}` lacks: the push would be refused")]
+    Behind { branch: String, upstream: String },
     #[error("nothing to release: no crate has changes since its last release")]
     NothingToRelease,
     #[error("`{name}` has no `version` and is not published: cargo-patch does not release it")]
@@ -109,6 +113,12 @@ impl crate::ops::Problem for Problem {
             Self::TagExists { tag } => format!("that version is released already; see `git show {tag}`"),
             Self::ReleaseBranchMoved { branch } => {
                 format!("rebase the hotfix onto it: `git rebase {branch}`, then release again")
+            }
+            Self::FetchFailed { remote, .. } => {
+                format!("check that `{remote}` is reachable (`git fetch {remote}`), then release again")
+            }
+            Self::Behind { upstream, .. } => {
+                format!("bring them in first (`git fetch` and `git rebase {upstream}`), then release again")
             }
             Self::NoRemote { remote } => {
                 format!("add it (`git remote add {remote} <url>`), set `remote` in the config, or pass `--no-push`")
@@ -168,8 +178,12 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Other => None,
     };
     let remote = ws.config.remote.clone();
+    let pushed = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str()).to_owned();
     if crate::git::run(&ws.root, &["remote", "get-url", &remote]).is_err() {
         problems.push(Problem::NoRemote { remote: remote.clone() });
+    } else if let Some(problem) = behind_remote(&repo, &remote, &pushed, &head) {
+        // Found now, not after `verify` ran and the release was committed and tagged.
+        problems.push(problem);
     }
     if !problems.is_empty() {
         return Err(Refused { problems }.into());
@@ -446,6 +460,27 @@ fn release_branch_of(
         problems.push(Problem::ReleaseBranchMoved { branch: name.clone() });
     }
     Ok(BranchRecord { name, before })
+}
+
+/// Fetches `branch` from `remote` and returns the problem when the remote has commits HEAD
+/// lacks (a teammate pushed meanwhile): the release's push would be refused.
+fn behind_remote(repo: &Repository, remote: &str, branch: &str, head: &str) -> Option<Problem> {
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    let refspec = format!("+refs/heads/{branch}:{tracking}");
+    let workdir = repo.workdir();
+    if let Err(err) = crate::git::run(workdir, &["fetch", "--quiet", "--no-tags", remote, &refspec]) {
+        // A branch the remote does not have yet is not behind anything.
+        let missing = err.to_string().contains("couldn't find remote ref");
+        return (!missing).then(|| Problem::FetchFailed {
+            remote: remote.to_owned(),
+            branch: branch.to_owned(),
+            message: err.to_string().lines().last().unwrap_or_default().to_owned(),
+        });
+    }
+    let upstream = crate::git::run(workdir, &["rev-parse", "--verify", "--quiet", &tracking]).ok()?;
+    let upstream = upstream.trim();
+    let contained = crate::git::run(workdir, &["merge-base", "--is-ancestor", upstream, head]).is_ok();
+    (!contained).then(|| Problem::Behind { branch: branch.to_owned(), upstream: format!("{remote}/{branch}") })
 }
 
 /// Returns the bump of the `chosen` units; a unit whose dependency on a released crate moves

@@ -607,3 +607,30 @@ fn resume_takes_the_flags_of_the_first_run_and_can_finish_without_publishing() {
     let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
     assert!(record.contains("not published (--no-publish)"), "{record}");
 }
+
+#[test]
+fn a_branch_behind_its_remote_is_refused_before_verify_runs() {
+    let r = Release::with("verify = [\"touch verified\"]\n", "");
+    // A teammate pushed the release line meanwhile, from their own clone.
+    let clone = r.project.home().join("teammate");
+    r.project.git(&["clone", "-q", r.remote.to_str().unwrap(), clone.to_str().unwrap()]);
+    let git = |args: &[&str]| {
+        let out = r.project.command("git").current_dir(&clone).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", describe(&out));
+    };
+    git(&["switch", "-q", "-c", "release/v1.0", "v1.0.0"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "fix: the teammate's fix"]);
+    git(&["push", "-q", "--no-verify", "origin", "release/v1.0"]);
+    let before = r.state();
+
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "behind the remote");
+    let err = stderr(&output);
+    assert!(err.contains("`origin/release/v1.0` has commits `release/v1.0` lacks"), "{}", describe(&output));
+    assert!(err.contains("git rebase origin/release/v1.0"), "{}", describe(&output));
+    assert!(!r.project.root().join("verified").exists(), "verify never ran");
+    // The fetch updated only the remote-tracking branch; nothing else changed.
+    let after = r.state();
+    let strip = |s: &str| s.lines().filter(|l| !l.contains("refs/remotes/")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&after), strip(&before));
+}
