@@ -121,7 +121,7 @@ impl crate::ops::Problem for Problem {
                 format!("bring them in first (`git fetch` and `git rebase {upstream}`), then release again")
             }
             Self::NoRemote { remote } => {
-                format!("add it (`git remote add {remote} <url>`), set `remote` in the config, or pass `--no-push`")
+                format!("add it (`git remote add {remote} <url>`), or set `remote` in the config to the one to push to")
             }
             Self::NothingToRelease => {
                 "commit a change first (`fix: ...`, `feat: ...`), or name the crate to release with `-p`".into()

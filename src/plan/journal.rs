@@ -23,7 +23,7 @@ use crate::fs;
 pub enum Error {
     #[error("another release is running in this repository (process {pid}, lock `{}`)", path.display())]
     Locked { pid: u32, path: PathBuf },
-    #[error("release {tags} is unfinished: {done}; left: {left}")]
+    #[error("release {tags} is unfinished (done: {done}; left: {left})")]
     Unfinished { tags: String, done: String, left: String },
     #[error("no unfinished release (no journal at `{}`)", path.display())]
     NothingToResume { path: PathBuf },
@@ -122,7 +122,7 @@ impl StepKind {
         match self {
             Self::Verify(command) => format!("verify `{command}`"),
             Self::WriteFiles => "write the manifests and the changelog".into(),
-            Self::Commit => "the release commit".into(),
+            Self::Commit => "make the release commit".into(),
             Self::MoveBranch => "move the release branch".into(),
             Self::Tag(tag) => format!("tag `{tag}`"),
             // The push of the branch (with the first tags) is "the push"; later batches name their tags.

@@ -302,7 +302,7 @@ fn a_push_refused_by_the_remote_is_finished_by_resume() {
     );
     let output = r.run(&["release", "--yes"], &[]);
     assert_code(&output, 1, "unfinished");
-    assert!(stderr(&output).contains("release `v1.0.1` is unfinished"), "{}", describe(&output));
+    assert!(stderr(&output).contains("release `v1.0.1` is unfinished (done: "), "{}", describe(&output));
 
     std::fs::remove_file(&hook).unwrap();
     let output = r.ok(&["release", "--resume"]);
@@ -633,4 +633,14 @@ fn a_branch_behind_its_remote_is_refused_before_verify_runs() {
     let after = r.state();
     let strip = |s: &str| s.lines().filter(|l| !l.contains("refs/remotes/")).collect::<Vec<_>>().join("\n");
     assert_eq!(strip(&after), strip(&before));
+}
+
+#[test]
+fn a_failing_commit_step_is_named_in_words() {
+    let r = Release::new();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[("CARGO_PATCH_FAIL_STEP", "commit")]);
+    assert_code(&output, 1, "injected commit failure");
+    let err = stderr(&output);
+    assert!(err.contains("could not make the release commit"), "{}", describe(&output));
+    assert!(!err.contains("could not the release commit"), "{}", describe(&output));
 }
