@@ -86,6 +86,8 @@ pub enum Problem {
     ReleaseBranchMoved { branch: String },
     #[error("no remote `{remote}` to push to")]
     NoRemote { remote: String },
+    #[error("git has no identity to commit the release with: {message}")]
+    NoIdentity { message: String },
     #[error("could not fetch `{remote}` to see whether `{branch}` is behind it: {message}")]
     FetchFailed { remote: String, branch: String, message: String },
     #[error("`{upstream}` has commits `{branch}` lacks: the push would be refused")]
@@ -113,6 +115,9 @@ impl crate::ops::Problem for Problem {
             Self::TagExists { tag } => format!("that version is released already; see `git show {tag}`"),
             Self::ReleaseBranchMoved { branch } => {
                 format!("rebase the hotfix onto it: `git rebase {branch}`, then release again")
+            }
+            Self::NoIdentity { .. } => {
+                "set one: `git config user.name \"Your Name\"` and `git config user.email you@example.com`".into()
             }
             Self::FetchFailed { remote, .. } => {
                 format!("check that `{remote}` is reachable (`git fetch {remote}`), then release again")
@@ -177,6 +182,14 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Hotfix { base } => Some(release_branch_of(&ws, &repo, base, &head, &mut problems)?),
         BranchKind::Other => None,
     };
+    // The commit needs an identity: found now, not after `verify` ran.
+    for ident in ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"] {
+        if let Err(err) = crate::git::run(repo.workdir(), &["var", ident]) {
+            let message = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+            problems.push(Problem::NoIdentity { message });
+            break;
+        }
+    }
     let remote = ws.config.remote.clone();
     let pushed = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str()).to_owned();
     if crate::git::run(&ws.root, &["remote", "get-url", &remote]).is_err() {

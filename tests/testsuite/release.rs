@@ -644,3 +644,17 @@ fn a_failing_commit_step_is_named_in_words() {
     assert!(err.contains("could not make the release commit"), "{}", describe(&output));
     assert!(!err.contains("could not the release commit"), "{}", describe(&output));
 }
+
+#[test]
+fn a_missing_git_identity_is_found_before_verify_runs() {
+    let r = Release::with("verify = [\"touch verified\"]\n", "");
+    let before = r.state();
+    // git refuses an empty name at the commit; the plan must find that first.
+    let output = r.run(&["release", "--yes", "--no-publish"], &[("GIT_COMMITTER_NAME", ""), ("GIT_AUTHOR_NAME", "")]);
+    assert_code(&output, 1, "no identity");
+    let err = stderr(&output);
+    assert!(err.contains("git has no identity to commit the release with"), "{}", describe(&output));
+    assert!(err.contains("git config user.name"), "{}", describe(&output));
+    assert!(!r.project.root().join("verified").exists(), "verify never ran");
+    assert_eq!(r.state(), before);
+}
