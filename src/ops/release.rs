@@ -351,7 +351,9 @@ fn touched_units(ws: &Workspace, repo: &Repository, head: &str, base: &str) -> a
     let mut changed = ChangedPaths::new(repo);
     let owners = ws.owners(changed.root());
     let mut units = Vec::new();
-    for commit in commits.iter().filter(|c| !policy::is_release_commit(&c.message)) {
+    // The configured release-commit message, not only the default ones, as `check` judges them.
+    let releases = crate::release_commit::ReleaseCommits::new(&ws.config.release_commit_message);
+    for commit in commits.iter().filter(|c| !releases.is_release(&c.message)) {
         for path in changed.paths(commit)? {
             if let Some(unit) = owners.owner(path).and_then(|owner| ws.unit_of(owner)) {
                 units.push(unit.name.clone());

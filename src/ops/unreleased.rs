@@ -142,11 +142,17 @@ pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Re
     };
     // The tag of the very version a unit's manifest holds is its release wherever it points (a
     // later commit tagged it): what that version shipped is known, not unreleased.
-    let exact = |tag: &Tag| {
-        ws.units().iter().any(|u| u.releases(std::slice::from_ref(tag)).iter().any(|r| r.version == u.version))
-    };
-    let tags = repo.tags()?.into_iter();
-    Ok(tags.filter(|t| reachable.contains(&t.commit) || on_lines.contains(&t.commit) || exact(t)).collect())
+    let tags = repo.tags()?;
+    // One pass per unit over the tags (its patterns built once), not one per tag and unit.
+    let exact: HashSet<String> = ws
+        .units()
+        .iter()
+        .flat_map(|u| u.releases(&tags).into_iter().filter(|r| r.version == u.version).map(|r| r.tag.name))
+        .collect();
+    Ok(tags
+        .into_iter()
+        .filter(|t| reachable.contains(&t.commit) || on_lines.contains(&t.commit) || exact.contains(&t.name))
+        .collect())
 }
 
 /// Returns, for each of `members` that cargo-patch versions, the conventional changes since its

@@ -103,16 +103,18 @@ impl Unit {
     /// Returns this unit's releases among `tags`, read with every format it knows.
     pub fn releases(&self, tags: &[Tag]) -> Vec<ReleaseTag> {
         let mut out: Vec<ReleaseTag> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for format in &self.formats {
             let names: Vec<Option<&str>> =
                 if format.names_crate() { self.crates.iter().map(|c| Some(c.as_str())).collect() } else { vec![None] };
             for name in names {
                 let pattern = format.pattern(name);
                 for tag in tags {
-                    if out.iter().any(|r| r.tag.name == tag.name) {
+                    if seen.contains(tag.name.as_str()) {
                         continue;
                     }
                     if let Some(release) = format.read_with(&pattern, tag) {
+                        seen.insert(&tag.name);
                         out.push(release);
                     }
                 }
