@@ -251,6 +251,7 @@ fn done_line(kind: &StepKind) -> (&'static str, String) {
         StepKind::WriteFiles => ("Wrote", "the manifests and the changelog".into()),
         StepKind::Commit => ("Committed", "the release".into()),
         StepKind::MoveBranch => ("Merged", "the release commit into the release branch (fast-forward)".into()),
+        StepKind::Package => ("Packaged", "the crates to publish, from the release commit".into()),
         StepKind::Tag(tag) => ("Tagged", format!("`{tag}`")),
         StepKind::Push(refs) => ("Pushed", refs.join(" ")),
         StepKind::Publish(name) => ("Published", format!("`{name}`")),
@@ -292,6 +293,10 @@ fn step_plan(journal: &Journal, kind: &StepKind) -> String {
             Some(branch) => format!("create `{}` at the release commit", branch.name),
             None => kind.describe(),
         },
+        StepKind::Package => {
+            let crates: Vec<String> = journal.publish.iter().map(|c| format!("`{}` {}", c.name, c.version)).collect();
+            format!("cargo package {} from a checkout of the release commit", crates.join(", "))
+        }
         StepKind::Tag(tag) => format!("tag `{tag}` (annotated, the release notes as its message)"),
         StepKind::Push(refs) => format!("git push --atomic {} {}", journal.remote, refs.join(" ")),
         StepKind::Publish(name) => {

@@ -92,6 +92,8 @@ pub enum Problem {
     FetchFailed { remote: String, branch: String, message: String },
     #[error("`{upstream}` has commits `{branch}` lacks: the push would be refused")]
     Behind { branch: String, upstream: String },
+    #[error("`{name}` cannot be published on crates.io: its manifest has no {}", fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and no "))]
+    MissingMetadata { name: String, manifest: PathBuf, fields: Vec<&'static str> },
     #[error("nothing to release: no crate has changes since its last release")]
     NothingToRelease,
     #[error("`{name}` has no `version` and is not published: cargo-patch does not release it")]
@@ -128,6 +130,10 @@ impl crate::ops::Problem for Problem {
             Self::NoRemote { remote } => {
                 format!("add it (`git remote add {remote} <url>`), or set `remote` in the config to the one to push to")
             }
+            Self::MissingMetadata { manifest, .. } => format!(
+                "add them to `{}` (`license = \"MIT OR Apache-2.0\"`, say), set `publish = false`, or release with `--no-publish`",
+                manifest.display()
+            ),
             Self::NothingToRelease => {
                 "commit a change first (`fix: ...`, `feat: ...`), or name the crate to release with `-p`".into()
             }
@@ -190,6 +196,21 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
             break;
         }
     }
+    if options.publish && options.registry.is_none() {
+        // crates.io refuses these at the upload, after the tag is pushed: found now.
+        let mut named: Vec<&String> = tags.iter().flat_map(|t| &t.crates).collect();
+        named.sort();
+        named.dedup();
+        for member in named.into_iter().filter_map(|name| ws.member(name)) {
+            if member.publish && !member.missing_metadata.is_empty() {
+                problems.push(Problem::MissingMetadata {
+                    name: member.name.clone(),
+                    manifest: member.manifest_path.strip_prefix(&ws.root).unwrap_or(&member.manifest_path).to_owned(),
+                    fields: member.missing_metadata.clone(),
+                });
+            }
+        }
+    }
     let remote = ws.config.remote.clone();
     let pushed = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str()).to_owned();
     if crate::git::run(&ws.root, &["remote", "get-url", &remote]).is_err() {
@@ -239,6 +260,11 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         push_refs,
         registry: options.registry.clone(),
         publish: if options.publish { publish } else { Vec::new() },
+        workspace_dir: crate::fs::canonical(&ws.root)
+            .strip_prefix(crate::fs::canonical(repo.workdir()))
+            .map(Path::to_owned)
+            .unwrap_or_default(),
+        target_dir: Some(ws.target_dir.clone()),
         fix_commits: fixes.into_iter().map(|c| c.id).collect(),
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
         steps,
@@ -415,6 +441,10 @@ fn steps(
     steps.extend([StepKind::WriteFiles, StepKind::Commit]);
     if moves_release_branch {
         steps.push(StepKind::MoveBranch);
+    }
+    if publish.is_some_and(|crates| !crates.is_empty()) {
+        // Before the tags: a crate that cannot be published undoes the release instead.
+        steps.push(StepKind::Package);
     }
     steps.extend(tags.iter().map(|tag| StepKind::Tag(tag.name.clone())));
     // The branch goes with the first batch of tags; each push carries at most

@@ -147,7 +147,7 @@ fn retrospective(
             let Some(at) = step.done_at else { continue };
             let what = match &step.kind {
                 StepKind::Verify(command) => format!("verified: `{command}`"),
-                StepKind::WriteFiles => continue,
+                StepKind::WriteFiles | StepKind::Package => continue,
                 StepKind::Commit => "release commit".into(),
                 StepKind::MoveBranch => "merged into the release branch".into(),
                 StepKind::Tag(tag) => format!("tagged `{tag}`"),

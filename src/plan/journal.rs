@@ -104,6 +104,9 @@ pub enum StepKind {
     WriteFiles,
     Commit,
     MoveBranch,
+    /// `cargo package` of every crate to publish, from a checkout of the release commit: a crate
+    /// that cannot be published stops the release before anything is tagged.
+    Package,
     Tag(String),
     /// One atomic push: the branch with the first tags, then the other tags, at most
     /// `max-tags-per-push` each (forges drop the push events of larger pushes).
@@ -124,6 +127,7 @@ impl StepKind {
             Self::WriteFiles => "write the manifests and the changelog".into(),
             Self::Commit => "make the release commit".into(),
             Self::MoveBranch => "move the release branch".into(),
+            Self::Package => "package the crates to publish".into(),
             Self::Tag(tag) => format!("tag `{tag}`"),
             // The push of the branch (with the first tags) is "the push"; later batches name their tags.
             Self::Push(refs) if refs.iter().any(|r| !r.starts_with("refs/tags/")) => "push".into(),
@@ -169,6 +173,12 @@ pub struct Journal {
     pub push_refs: Vec<String>,
     pub registry: Option<String>,
     pub publish: Vec<CrateRecord>,
+    /// The workspace root, relative to `workdir` (where cargo runs in the release tree).
+    #[serde(default)]
+    pub workspace_dir: PathBuf,
+    /// cargo's target directory, shared with the release tree's builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_dir: Option<PathBuf>,
     /// The commits the release carries (no release commit, no merge), oldest first.
     pub fix_commits: Vec<String>,
     pub critical: bool,
@@ -213,6 +223,12 @@ impl Store {
     /// Returns the path of the journal of the release in progress.
     pub fn journal_path(&self) -> PathBuf {
         self.dir.join("release.json")
+    }
+
+    /// Returns where the release tree (a checkout of the release commit, for `cargo package` and
+    /// `cargo publish`) is made.
+    pub fn tree_path(&self) -> PathBuf {
+        self.dir.join("tree")
     }
 
     /// Returns the path of the record of the finished release `tag`.

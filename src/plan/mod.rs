@@ -7,6 +7,7 @@ pub mod apply;
 pub mod journal;
 pub mod render;
 pub mod transaction;
+pub mod tree;
 
 use std::path::PathBuf;
 

@@ -121,7 +121,7 @@ pub fn run(
             return Ok(Outcome::PausedBeforePush);
         }
         on(Event::Started(&kind));
-        match injected_failure(&kind).map_or_else(|| run_step(journal, &kind, options.cargo, on), Err) {
+        match injected_failure(&kind).map_or_else(|| run_step(store, journal, &kind, options.cargo, on), Err) {
             Ok(note) => {
                 journal.steps[index].done_at = Some(now());
                 journal.steps[index].note = note;
@@ -129,7 +129,7 @@ pub fn run(
                 on(Event::Done(&kind, journal.steps[index].note.as_deref()));
             }
             Err(cause) if kind.is_local() => {
-                let (undone, not_undone) = undo(journal, on);
+                let (undone, not_undone) = undo(store, journal, on);
                 store.discard()?;
                 return Err(Failure::Undone { step: kind, undone, not_undone, cause: cause.into() });
             }
@@ -140,6 +140,8 @@ pub fn run(
             }
         }
     }
+    // Nothing is left to package or publish from it.
+    let _ = super::tree::remove(&journal.workdir, &store.tree_path());
     store.finish(journal)?;
     Ok(Outcome::Finished)
 }
@@ -150,7 +152,7 @@ pub fn abort(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) ->
     if let Some(step) = journal.steps.iter().find(|s| !s.kind.is_local() && s.done_at.is_some()) {
         return Err(Failure::Pushed { step: step.kind.clone() });
     }
-    let (undone, not_undone) = undo(journal, on);
+    let (undone, not_undone) = undo(store, journal, on);
     if !not_undone.is_empty() {
         return Err(Failure::AbortIncomplete { undone, not_undone });
     }
@@ -166,6 +168,7 @@ pub fn now() -> i64 {
 
 /// Runs one step; `Ok(Some(note))` when it turned out to be done already or was skipped.
 fn run_step(
+    store: &Store,
     journal: &mut Journal,
     kind: &StepKind,
     cargo: &std::ffi::OsStr,
@@ -184,7 +187,8 @@ fn run_step(
             git::run(&dir, &args)?;
             Ok(None)
         }
-        StepKind::Publish(name) => publish(&dir, journal, name, cargo, on),
+        StepKind::Package => package(store, journal, cargo, on),
+        StepKind::Publish(name) => publish(store, journal, name, cargo, on),
     }
 }
 
@@ -324,17 +328,59 @@ fn tag_message(dir: &Path, reference: &str) -> Option<String> {
     git::run(dir, &["cat-file", "tag", reference]).ok()
 }
 
+/// Returns `cargo SUBCOMMAND` run in the workspace of the release tree (checked out at the
+/// release commit first), with the journal's registry and the work tree's target directory.
+fn cargo_in_tree(
+    store: &Store,
+    journal: &Journal,
+    cargo: &std::ffi::OsStr,
+    subcommand: &str,
+) -> anyhow::Result<Command> {
+    let tree = super::tree::checkout(&journal.workdir, &store.tree_path(), release_commit(journal)?)?;
+    let mut command = Command::new(cargo);
+    command.arg(subcommand).current_dir(tree.join(&journal.workspace_dir));
+    if let Some(registry) = &journal.registry {
+        command.args(["--registry", registry]);
+    }
+    if let Some(target) = &journal.target_dir {
+        // The work tree's builds are reused; the tree itself stays source only.
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    Ok(command)
+}
+
+/// Packages (and so builds) every crate to publish, together, so crates that depend on each other
+/// at their new versions are verified against each other.
+fn package(
+    store: &Store,
+    journal: &Journal,
+    cargo: &std::ffi::OsStr,
+    on: &mut dyn FnMut(Event<'_>),
+) -> anyhow::Result<Option<String>> {
+    let mut command = cargo_in_tree(store, journal, cargo, "package")?;
+    for krate in &journal.publish {
+        command.args(["--package", &krate.name]);
+    }
+    let (status, printed) = run_streamed(command, "cargo package", on)?;
+    if status.success() {
+        return Ok(None);
+    }
+    anyhow::bail!("`cargo package` failed ({status}):\n{}", last_lines(&printed))
+}
+
 fn publish(
-    dir: &Path,
+    store: &Store,
     journal: &Journal,
     name: &str,
     cargo: &std::ffi::OsStr,
     on: &mut dyn FnMut(Event<'_>),
 ) -> anyhow::Result<Option<String>> {
-    let mut command = Command::new(cargo);
-    command.args(["publish", "--package", name]).current_dir(dir);
-    if let Some(registry) = &journal.registry {
-        command.args(["--registry", registry]);
+    let mut command = cargo_in_tree(store, journal, cargo, "publish")?;
+    command.args(["--package", name]);
+    let packaged = journal.steps.iter().any(|s| s.kind == StepKind::Package && s.done_at.is_some());
+    if packaged {
+        // The package step built this very tree already.
+        command.arg("--no-verify");
     }
     let what = format!("cargo publish -p {name}");
     let (status, printed) = run_streamed(command, &what, on)?;
@@ -346,9 +392,13 @@ fn publish(
     if printed.contains("already exists") || printed.contains("already uploaded") {
         return Ok(Some("already in the registry; skipped".into()));
     }
-    let last_lines: Vec<&str> = printed.lines().rev().take(5).collect();
-    let last_lines: Vec<&str> = last_lines.into_iter().rev().collect();
-    anyhow::bail!("`{what}` failed ({status}):\n{}", last_lines.join("\n"))
+    anyhow::bail!("`{what}` failed ({status}):\n{}", last_lines(&printed))
+}
+
+/// Returns the last lines a command printed, where cargo says what went wrong.
+fn last_lines(printed: &str) -> String {
+    let skip = printed.lines().count().saturating_sub(5);
+    printed.lines().skip(skip).collect::<Vec<_>>().join("\n")
 }
 
 fn rev_parse(dir: &Path, rev: &str) -> anyhow::Result<String> {
@@ -356,16 +406,19 @@ fn rev_parse(dir: &Path, rev: &str) -> anyhow::Result<String> {
 }
 
 /// Undoes the local steps done so far, newest first; returns what was undone and what was not.
-fn undo(journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec<String>, Vec<String>) {
+fn undo(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec<String>, Vec<String>) {
     let (mut undone, mut not_undone) = (Vec::new(), Vec::new());
     let dir = journal.workdir.as_path();
+    if let Err(err) = super::tree::remove(dir, &store.tree_path()) {
+        not_undone.push(format!("remove the release tree: {err:#}"));
+    }
     for step in journal.steps.iter().rev().filter(|s| s.kind.is_local()) {
         let partial = step.done_at.is_none() && matches!(step.kind, StepKind::WriteFiles | StepKind::Commit);
         if step.done_at.is_none() && !partial {
             continue;
         }
         let result = match &step.kind {
-            StepKind::Verify(_) => continue,
+            StepKind::Verify(_) | StepKind::Package => continue,
             StepKind::Tag(name) => undo_tag(dir, journal, name),
             StepKind::MoveBranch => undo_branch(dir, journal),
             StepKind::Commit => undo_commit(dir, journal),

@@ -75,6 +75,19 @@ pub enum VersioningMode {
     Independent,
 }
 
+/// Returns the fields crates.io refuses a crate without that `package` lacks: a `description`,
+/// and a `license` or a `license-file`.
+fn missing_metadata(package: &cargo_metadata::Package) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if package.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        missing.push("description");
+    }
+    if package.license.as_deref().is_none_or(|l| l.trim().is_empty()) && package.license_file.is_none() {
+        missing.push("license");
+    }
+    missing
+}
+
 /// One workspace member.
 #[derive(Debug, Clone)]
 pub struct Member {
@@ -95,6 +108,8 @@ pub struct Member {
     pub tag_format: Option<String>,
     /// Whether this is the package of the root manifest.
     pub is_root: bool,
+    /// The fields crates.io requires that the manifest lacks (`description`, `license`).
+    pub missing_metadata: Vec<&'static str>,
 }
 
 impl Member {
@@ -130,6 +145,8 @@ pub struct Selection {
 pub struct Workspace {
     pub root: PathBuf,
     pub root_manifest_path: PathBuf,
+    /// cargo's target directory (`build.target-dir`, else `<root>/target`).
+    pub target_dir: PathBuf,
     /// Sorted by name.
     pub members: Vec<Member>,
     pub config: Config,
@@ -185,6 +202,7 @@ impl Workspace {
                 release: own.release.unwrap_or(publish),
                 tag_format: own.tag_format,
                 manifest_path: manifest_path.clone(),
+                missing_metadata: missing_metadata(package),
             });
             manifests.insert(manifest_path, manifest);
         }
@@ -207,7 +225,19 @@ impl Workspace {
         } else {
             members.iter().map(|m| m.name.clone()).collect()
         };
-        Ok(Self { root, root_manifest_path, members, config, mode, default_members, current, manifests, units })
+        let target_dir = PathBuf::from(metadata.target_directory.clone());
+        Ok(Self {
+            root,
+            root_manifest_path,
+            target_dir,
+            members,
+            config,
+            mode,
+            default_members,
+            current,
+            manifests,
+            units,
+        })
     }
 
     /// Returns the parsed manifests: the root's and every member's.

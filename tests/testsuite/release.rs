@@ -588,27 +588,6 @@ fn a_git_revert_the_hook_accepts_also_passes_check() {
 }
 
 #[test]
-fn resume_takes_the_flags_of_the_first_run_and_can_finish_without_publishing() {
-    let r = Release::new();
-    let hook = r.refuse_pushes();
-    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
-    assert_code(&output, 1, "refused push");
-    std::fs::remove_file(hook).unwrap();
-    // A CI script passes the same flags to every run: a different registry is refused, naming
-    // the recorded one; the same one is accepted.
-    let output = r.run(&["release", "--resume", "--registry", "crates-io"], &[]);
-    assert_code(&output, 1, "another registry");
-    assert!(stderr(&output).contains("`ktra`"), "{}", describe(&output));
-    // `--no-publish` finishes the pushed release without publishing, and says so.
-    let output = r.ok(&["release", "--resume", "--registry", "ktra", "--no-publish"]);
-    assert!(stderr(&output).contains("not published (--no-publish)"), "{}", describe(&output));
-    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
-    assert!(!r.journal().exists(), "the release is finished");
-    let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
-    assert!(record.contains("not published (--no-publish)"), "{record}");
-}
-
-#[test]
 fn a_branch_behind_its_remote_is_refused_before_verify_runs() {
     let r = Release::with("verify = [\"touch verified\"]\n", "");
     // A teammate pushed the release line meanwhile, from their own clone.
@@ -657,4 +636,27 @@ fn a_missing_git_identity_is_found_before_verify_runs() {
     assert!(err.contains("git config user.name"), "{}", describe(&output));
     assert!(!r.project.root().join("verified").exists(), "verify never ran");
     assert_eq!(r.state(), before);
+}
+
+#[test]
+fn a_crate_crates_io_would_refuse_is_found_in_the_plan() {
+    let r = Release::new();
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("a/Cargo.toml", "[package]\nname = \"a\"\nversion.workspace = true\nedition.workspace = true\n");
+    r.project.git(&["commit", "-q", "-am", "fix(a): drop the metadata"]);
+    let before = r.state();
+    // Publishing to crates.io (no `--registry`): refused before verify, the commit or the tag.
+    let output = r.run(&["release", "--dry-run"], &[]);
+    assert_code(&output, 1, "no description, no license");
+    let err = stderr(&output);
+    assert!(
+        err.contains("`a` cannot be published on crates.io: its manifest has no `description` and no `license`"),
+        "{}",
+        describe(&output)
+    );
+    assert!(err.contains("add them to `a/Cargo.toml`"), "{err}");
+    assert!(!err.contains("`b` cannot be published"), "b has both: {err}");
+    assert_eq!(r.state(), before);
+    // Not publishing, nothing is missing.
+    r.ok(&["release", "--dry-run", "--no-publish"]);
 }

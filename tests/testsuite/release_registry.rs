@@ -122,3 +122,86 @@ fn rollback_of_a_release_stopped_before_its_publish_yanks_from_its_registry() {
         describe(&output)
     );
 }
+
+/// Returns the file names in the `.crate` (a gzipped tar) at `path`, and its `.cargo_vcs_info.json`.
+fn crate_contents(path: &std::path::Path) -> (Vec<String>, String) {
+    let list = std::process::Command::new("tar").arg("-tzf").arg(path).output().unwrap();
+    assert_code(&list, 0, "tar -t");
+    let names: Vec<String> = text(&list.stdout).lines().map(str::to_owned).collect();
+    let info = names.iter().find(|n| n.ends_with("/.cargo_vcs_info.json")).expect("a .cargo_vcs_info.json").clone();
+    let read = std::process::Command::new("tar").arg("-xzOf").arg(path).arg(&info).output().unwrap();
+    assert_code(&read, 0, "tar -x");
+    (names, text(&read.stdout))
+}
+
+#[test]
+fn a_crate_that_cannot_be_packaged_is_never_tagged() {
+    let (r, registry, _dir) = with_registry();
+    // On the main line: `a` includes a file its `exclude` leaves out of the package. It builds
+    // (and passes verify) in the work tree; only `cargo package` shows the package cannot.
+    r.project.git(&["switch", "-q", "main"]);
+    r.project
+        .write("a/notes.txt", "notes\n")
+        .write(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion.workspace = true\nedition.workspace = true\ndescription = \"a\"\nlicense = \"MIT\"\nexclude = [\"notes.txt\"]\n",
+        )
+        .write("a/src/lib.rs", "/// The notes.\npub const NOTES: &str = include_str!(\"../notes.txt\");\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "fix(a): ship the notes"]);
+    let before = r.state();
+    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
+    assert_code(&output, 1, "unpackageable crate");
+    let err = text(&output.stderr);
+    assert!(err.contains("could not package the crates to publish; the release was undone"), "{}", describe(&output));
+    assert!(err.contains("notes.txt"), "cargo's reason is shown: {err}");
+    assert_eq!(r.state(), before, "no tag, no commit, nothing pushed");
+    assert!(!r.journal().exists(), "nothing is left to resume or abort");
+    assert!(registry.versions("a").is_empty() && registry.versions("b").is_empty());
+}
+
+#[test]
+fn resume_publishes_the_tagged_tree_not_the_work_tree() {
+    let (r, mut registry, _dir) = with_registry();
+    registry.stop();
+    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
+    assert_code(&output, 1, "registry down");
+    // Meanwhile the branch moves on, and the work tree holds a file the tag does not.
+    r.project.write("a/later.txt", "after the tag\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "--no-verify", "-m", "docs(a): a note written after the tag"]);
+    r.project.write("a/untracked.txt", "never committed\n");
+    registry.restart();
+    let output = r.ok(&["release", "--resume"]);
+    assert!(text(&output.stderr).contains("Published `a`"), "{}", describe(&output));
+    let tagged = r.project.git(&["rev-parse", "v1.0.1^{commit}"]).trim().to_owned();
+    for krate in ["a", "b"] {
+        let (names, vcs_info) = crate_contents(&registry.crate_file(krate, "1.0.1"));
+        assert!(vcs_info.contains(&format!("\"sha1\": \"{tagged}\"")), "{krate} is built from the tag: {vcs_info}");
+        assert!(!vcs_info.contains("\"dirty\""), "{krate} from a clean tree: {vcs_info}");
+        assert!(!names.iter().any(|n| n.contains("later.txt") || n.contains("untracked.txt")), "{names:?}");
+    }
+    assert!(!r.project.root().join(".git/cargo-patch/tree").exists(), "the release tree is removed");
+}
+
+#[test]
+fn resume_takes_the_flags_of_the_first_run_and_can_finish_without_publishing() {
+    let (r, mut registry, _dir) = with_registry();
+    registry.stop();
+    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
+    assert_code(&output, 1, "registry down");
+    registry.restart();
+    // A CI script passes the same flags to every run: a different registry is refused, naming
+    // the recorded one; the same one is accepted.
+    let output = r.run(&["release", "--resume", "--registry", "crates-io"], &[]);
+    assert_code(&output, 1, "another registry");
+    assert!(text(&output.stderr).contains("`ktra`"), "{}", describe(&output));
+    // `--no-publish` finishes the pushed release without publishing, and says so.
+    let output = r.ok(&["release", "--resume", "--registry", "ktra", "--no-publish"]);
+    assert!(text(&output.stderr).contains("not published (--no-publish)"), "{}", describe(&output));
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
+    assert!(!r.journal().exists(), "the release is finished");
+    assert!(registry.versions("a").is_empty(), "nothing was published");
+    let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
+    assert!(record.contains("not published (--no-publish)"), "{record}");
+}

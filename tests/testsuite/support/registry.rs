@@ -176,6 +176,14 @@ impl Registry {
             .collect()
     }
 
+    /// Returns the `.crate` file the registry received for `krate` `version` (ktra keeps each
+    /// upload as `<dl dir>/<crate>/<version>/download`); panics when there is none.
+    pub(crate) fn crate_file(&self, krate: &str, version: &str) -> PathBuf {
+        let path = self.dir.join("ktra/crates").join(krate).join(version).join("download");
+        assert!(path.is_file(), "the registry has no upload of {krate} {version} at {}", path.display());
+        path
+    }
+
     fn index_dir(&self) -> PathBuf {
         self.dir.join("index.git")
     }
