@@ -46,6 +46,7 @@ typed_errors!(
     ops::check::Refused,
     ops::hook::BadPushLine,
     ops::release::Refused,
+    ops::release_pr::Refused,
     cli::release::NotConfirmed,
     cli::demo::NotEmpty,
     cli::completions::NoManPage,
@@ -76,6 +77,7 @@ mod tests {
     const NOT_LISTED: &[(&str, &str)] = &[
         ("ops::bump::Problem", "reported inside `ops::bump::Refused`"),
         ("ops::release::Problem", "reported inside `ops::release::Refused`"),
+        ("ops::release_pr::Problem", "reported inside `ops::release_pr::Refused`"),
         ("conventional::ParseError", "reported as a rule violation, never as an error"),
         ("workspace::CargoMessage", "cargo's own text, the cause under `workspace::Error`, whose help covers it"),
     ];

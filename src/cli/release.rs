@@ -8,6 +8,7 @@ use crate::cli::bump::BumpTarget;
 use crate::error::CliResult;
 use crate::git::history::Repository;
 use crate::ops::release::{self, Level, ReleaseOptions, ReleasePlan};
+use crate::ops::release_pr;
 use crate::plan::journal::{self, Journal, StepKind, Store};
 use crate::plan::transaction::{self, Event, Outcome, RunOptions};
 use crate::shell::Shell;
@@ -73,6 +74,17 @@ pub struct ReleaseArgs {
     /// Never release the unit of this crate (can be repeated)
     #[arg(long, value_name = "SPEC", conflicts_with_all = ["resume", "abort"])]
     pub exclude: Vec<String>,
+
+    /// Commit the release on a branch `release-pr/<tag>`, push only that branch, and open a pull
+    /// request (with `gh` when it is logged in, else print the page that opens it); after the
+    /// merge, `--finish` tags and publishes
+    #[arg(long, conflicts_with_all = ["resume", "abort", "no_push", "finish"])]
+    pub pr: bool,
+
+    /// Tag the merged release commit of a `--pr` release (HEAD, or the merge of it), push the
+    /// tags and publish
+    #[arg(long, conflicts_with_all = ["resume", "abort", "level", "package", "exclude"])]
+    pub finish: bool,
 }
 
 /// Runs `release`.
@@ -81,7 +93,8 @@ pub fn exec(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: 
 }
 
 fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> anyhow::Result<()> {
-    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, abort, registry, package, exclude } = args;
+    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, abort, registry, package, exclude, pr, finish } =
+        args;
     let root = Layout::read(manifest_path, cwd)?.root;
     let store = Store::new(Repository::discover(&root)?.common_dir());
     if resume || abort {
@@ -129,7 +142,14 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
     // The lock first: a second release started meanwhile must hear "running", not plan.
     let lock = if dry_run { None } else { Some(store.lock()?) };
     refuse_unfinished(&store)?;
-    let plan = release::plan(manifest_path, cwd, &options)?;
+    let (plan, pull_request) = if pr {
+        let release_pr::PrPlan { release, pr } = release_pr::plan_pr(manifest_path, cwd, &options)?;
+        (release, Some(pr))
+    } else if finish {
+        (release_pr::plan_finish(manifest_path, cwd, &options)?, None)
+    } else {
+        (release::plan(manifest_path, cwd, &options)?, None)
+    };
     print_plan(&plan, shell)?;
     if dry_run {
         shell.diff(&crate::plan::render::unified_diff(&plan.files, &plan.root))?;
@@ -147,8 +167,46 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         }
     }
     let mut journal = plan.journal;
-    let result = run(&store, &mut journal, no_push, shell);
+    let result = match &pull_request {
+        Some(pr) => run_pr(&store, &mut journal, pr, shell),
+        None => run(&store, &mut journal, no_push, shell),
+    };
     drop(lock);
+    result
+}
+
+/// Runs the `--pr` transaction on the pull request's branch, puts the user back on their branch,
+/// and opens the pull request (or says where to).
+fn run_pr(store: &Store, journal: &mut Journal, pr: &release_pr::PullRequest, shell: &mut Shell) -> anyhow::Result<()> {
+    let dir = journal.workdir.clone();
+    release_pr::enter_branch(&dir, pr)?;
+    let result = run(store, journal, false, shell);
+    match &result {
+        // Undone: the branch holds nothing of the release.
+        Err(err)
+            if err
+                .downcast_ref::<transaction::Failure>()
+                .is_some_and(|f| matches!(f, transaction::Failure::Undone { .. })) =>
+        {
+            release_pr::leave_branch(&dir, pr, true)?;
+        }
+        // Stopped at the push: `--resume` pushes it from this branch.
+        Err(_) => {}
+        Ok(()) => {
+            release_pr::leave_branch(&dir, pr, false)?;
+            shell.status("Pushed", format!("`{}` (the release commit of {})", pr.branch, journal.tag_names()))?;
+            match release_pr::open(&dir, &journal.remote, pr) {
+                release_pr::Opened::ByGh(url) => shell.status("Opened", format!("the pull request: {url}"))?,
+                release_pr::Opened::Url(url) => {
+                    shell.note(format!("open the pull request from `{}` into `{}`: {url}", pr.branch, pr.base))?;
+                }
+                release_pr::Opened::Manual => {
+                    shell.note(format!("open a pull request from `{}` into `{}` on your forge", pr.branch, pr.base))?
+                }
+            }
+            shell.note("once it is merged, `cargo patch release --finish` on the merged branch tags and publishes")?;
+        }
+    }
     result
 }
 
@@ -231,6 +289,8 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
                 journal.push_refs.join(" ")
             ))?;
         }
+        // `--pr` made no tag: the release is not out yet (its caller says what comes next).
+        Outcome::Finished if !journal.steps.iter().any(|s| matches!(s.kind, StepKind::Tag(_))) => {}
         Outcome::Finished => {
             shell.status("Released", journal.tag_names())?;
             for tag in &journal.tags {

@@ -20,6 +20,7 @@ use crate::plan::journal::{BranchRecord, CrateRecord, FileRecord, Journal, StepK
 use crate::plan::{Plan, Step};
 use crate::release_window::ReleaseWindow;
 use crate::version::{BumpLevel, TargetVersion};
+use crate::workspace::units::Unit;
 use crate::workspace::{Member, Selection, Workspace};
 
 /// How far the new version moves.
@@ -172,7 +173,9 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         return Err(Refused { problems }.into());
     }
     let bump = bump_plan(&ws, chosen)?;
-    let tags = tags_of(&ws, &crate::ops::unreleased::visible_tags(&ws, &repo, &head)?, &bump);
+    let new_version =
+        |unit: &Unit| bump.versions.iter().find(|v| unit.has(&v.name) && v.new != v.old).map(|v| v.new.clone());
+    let tags = tags_of(&ws, &crate::ops::unreleased::visible_tags(&ws, &repo, &head)?, &new_version);
     if tags.is_empty() {
         problems.push(Problem::NothingToRelease);
         return Err(Refused { problems }.into());
@@ -189,13 +192,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Other => None,
     };
     // The commit needs an identity: found now, not after `verify` ran.
-    for ident in ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"] {
-        if let Err(err) = crate::git::run(repo.workdir(), &["var", ident]) {
-            let message = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
-            problems.push(Problem::NoIdentity { message });
-            break;
-        }
-    }
+    problems.extend(identity_problem(&repo));
     if options.publish && options.registry.is_none() {
         // crates.io refuses these at the upload, after the tag is pushed: found now.
         let mut named: Vec<&String> = tags.iter().flat_map(|t| &t.crates).collect();
@@ -260,10 +257,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         push_refs,
         registry: options.registry.clone(),
         publish: if options.publish { publish } else { Vec::new() },
-        workspace_dir: crate::fs::canonical(&ws.root)
-            .strip_prefix(crate::fs::canonical(repo.workdir()))
-            .map(Path::to_owned)
-            .unwrap_or_default(),
+        workspace_dir: workspace_dir(&ws, &repo),
         target_dir: Some(ws.target_dir.clone()),
         fix_commits: fixes.into_iter().map(|c| c.id).collect(),
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
@@ -447,19 +441,25 @@ fn steps(
         steps.push(StepKind::Package);
     }
     steps.extend(tags.iter().map(|tag| StepKind::Tag(tag.name.clone())));
-    // The branch goes with the first batch of tags; each push carries at most
-    // `max-tags-per-push` tags, so every tag gets its push event (GitHub sends none for a push of
-    // more than three tags; GitLab's default hook limit is three).
     let (branch, tag_refs) = push_refs.split_at(1.min(push_refs.len()));
+    steps.extend(pushes(ws, branch, tag_refs));
+    steps.extend(publish.unwrap_or_default().iter().map(|c| StepKind::Publish(c.name.clone())));
+    steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect()
+}
+
+/// Returns the pushes of `branch` (none, or the one branch ref) and `tag_refs`: the branch goes
+/// with the first batch of tags; each push carries at most `max-tags-per-push` tags, so every tag
+/// gets its push event (GitHub sends none for a push of more than three tags; GitLab's default
+/// hook limit is three).
+pub fn pushes(ws: &Workspace, branch: &[String], tag_refs: &[String]) -> Vec<StepKind> {
     let per_push = usize::try_from(ws.config.max_tags_per_push).unwrap_or(usize::MAX).max(1);
     let mut batches: Vec<Vec<String>> = tag_refs.chunks(per_push).map(<[String]>::to_vec).collect();
     match batches.first_mut() {
         Some(first) => first.splice(0..0, branch.iter().cloned()).for_each(drop),
-        None => batches.push(branch.to_vec()),
+        None if !branch.is_empty() => batches.push(branch.to_vec()),
+        None => {}
     }
-    steps.extend(batches.into_iter().map(StepKind::Push));
-    steps.extend(publish.unwrap_or_default().iter().map(|c| StepKind::Publish(c.name.clone())));
-    steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect()
+    batches.into_iter().map(StepKind::Push).collect()
 }
 
 /// Returns whether `branch` is a hotfix branch (by name, or by the base `start` recorded), and
@@ -551,17 +551,42 @@ fn bump_plan(ws: &Workspace, chosen: Vec<Chosen>) -> anyhow::Result<BumpPlan> {
     bump::plan_following_dependents(ws, &options)
 }
 
-/// Returns the tags of the units `bump` moves, each with the crates it names.
-fn tags_of(ws: &Workspace, visible: &[crate::git::history::Tag], bump: &BumpPlan) -> Vec<NewTag> {
+/// Returns the workspace root relative to the repository's work tree (where cargo runs in the
+/// release tree).
+pub fn workspace_dir(ws: &Workspace, repo: &Repository) -> PathBuf {
+    crate::fs::canonical(&ws.root)
+        .strip_prefix(crate::fs::canonical(repo.workdir()))
+        .map(Path::to_owned)
+        .unwrap_or_default()
+}
+
+/// Returns the problem when git has no identity to commit or tag with.
+pub fn identity_problem(repo: &Repository) -> Option<Problem> {
+    for ident in ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"] {
+        if let Err(err) = crate::git::run(repo.workdir(), &["var", ident]) {
+            let message = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+            return Some(Problem::NoIdentity { message });
+        }
+    }
+    None
+}
+
+/// Returns the tags of the units `new_version` moves (to the version it returns), each with the
+/// crates it names.
+pub fn tags_of(
+    ws: &Workspace,
+    visible: &[crate::git::history::Tag],
+    new_version: &dyn Fn(&Unit) -> Option<Version>,
+) -> Vec<NewTag> {
     let one_unit = ws.units().len() == 1;
     let mut out = Vec::new();
     for unit in ws.units() {
-        let Some(change) = bump.versions.iter().find(|v| unit.has(&v.name) && v.new != v.old) else { continue };
+        let Some(new) = new_version(unit) else { continue };
         if unit.released_crates.is_empty() {
             continue;
         }
         let published = |name: &String| ws.member(name).is_some_and(|m| m.publish);
-        let names = unit.tags_after(unit.latest_release(visible, false).as_ref(), &change.new);
+        let names = unit.tags_after(unit.latest_release(visible, false).as_ref(), &new);
         let per_crate = unit.formats[0].names_crate();
         for (i, name) in names.into_iter().enumerate() {
             let crates: Vec<String> = if per_crate {
@@ -578,7 +603,7 @@ fn tags_of(ws: &Workspace, visible: &[crate::git::history::Tag], bump: &BumpPlan
             };
             out.push(NewTag {
                 name,
-                version: change.new.clone(),
+                version: new.clone(),
                 crates: crates.into_iter().filter(|c| published(c)).collect(),
                 scope,
             });
@@ -651,7 +676,7 @@ fn changelog_and_manifests(
 
 /// Returns the notes of each new tag, from HEAD (the release commit adds no change to them),
 /// each since its unit's latest release.
-fn release_notes(
+pub fn release_notes(
     ws: &Workspace,
     repo: &Repository,
     head: &str,
@@ -689,7 +714,7 @@ fn release_notes(
 
 /// Returns the crates the new tags name (released and publishable), each after the workspace
 /// crates it depends on.
-fn publish_order(ws: &Workspace, tags: &[NewTag]) -> Vec<(String, Version)> {
+pub fn publish_order(ws: &Workspace, tags: &[NewTag]) -> Vec<(String, Version)> {
     let mut left: Vec<(&str, &Version, Vec<String>)> = tags
         .iter()
         .flat_map(|t| t.crates.iter().map(move |c| (c, &t.version)))

@@ -257,9 +257,11 @@ impl Store {
         remove(&self.journal_path())
     }
 
-    /// Moves the journal of a finished release to its record.
+    /// Moves the journal of a finished release to its record, one per tag it made (`release
+    /// --pr` makes none: its release is not out until `--finish` tags it).
     pub fn finish(&self, journal: &Journal) -> Result<(), Error> {
-        for tag in &journal.tags {
+        let made = |name: &str| journal.steps.iter().any(|s| matches!(&s.kind, StepKind::Tag(t) if t == name));
+        for tag in journal.tags.iter().filter(|t| made(&t.name)) {
             write(&self.record_path(&tag.name), journal)?;
         }
         remove(&self.journal_path())
