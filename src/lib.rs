@@ -51,6 +51,7 @@ pub mod plan;
 pub mod release_commit;
 pub mod release_tag;
 pub mod release_window;
+pub mod replace;
 pub mod shell;
 pub mod version;
 pub mod workspace;

@@ -11,6 +11,7 @@ pub mod notes;
 pub mod release;
 pub mod release_pr;
 pub mod released;
+pub mod replace;
 pub mod rollback;
 pub mod start;
 pub mod status;

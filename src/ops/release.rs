@@ -101,6 +101,8 @@ pub enum Problem {
     NotVersioned { name: String },
     #[error("`{name}` is not released (`release = false` or `release-exclude`)")]
     NotReleased { name: String },
+    #[error("{0}")]
+    Replacement(crate::ops::replace::Mismatch),
 }
 
 impl crate::ops::Problem for Problem {
@@ -144,6 +146,9 @@ impl crate::ops::Problem for Problem {
             Self::NotReleased { name } => {
                 format!("remove `release = false` from `{name}` (or it from `release-exclude`) to release it")
             }
+            Self::Replacement(_) => "fix the file or the replacement's `search`, or set its `min`, `max` or \
+                                     `exactly` (`min = 0` lets it match nothing)"
+                .into(),
         }
     }
 }
@@ -216,11 +221,15 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         // Found now, not after `verify` ran and the release was committed and tagged.
         problems.push(problem);
     }
+    // STEP 4: the file writes; a replacement matching the wrong number of times is refused now.
+    let mut writes = changelog_and_manifests(cwd, &ws, &repo, &bump, &tags)?;
+    let mismatches = crate::ops::replace::plan(&ws, &bump, &tags, options.now, &mut writes)?;
+    problems.extend(mismatches.into_iter().map(Problem::Replacement));
     if !problems.is_empty() {
         return Err(Refused { problems }.into());
     }
-    // STEP 4: changelog, notes, and what is published.
-    let files = changelog_and_manifests(cwd, &ws, &repo, &bump, &tags)?;
+    let files = file_records(writes);
+    // STEP 5: notes, and what is published.
     let notes = release_notes(&ws, &repo, &head, &tags, options.now)?;
     let pushed_branch = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str());
     let mut push_refs = vec![format!("refs/heads/{pushed_branch}")];
@@ -622,7 +631,7 @@ fn changelog_and_manifests(
     repo: &Repository,
     bump: &BumpPlan,
     tags: &[NewTag],
-) -> anyhow::Result<Vec<(FileRecord, Step)>> {
+) -> anyhow::Result<Vec<Step>> {
     // The sections each changelog receives, oldest first: (tag, the crates whose commits it holds).
     type Sections<'t> = Vec<(&'t str, Vec<String>)>;
     let mut changelogs: Vec<(PathBuf, Sections<'_>)> = Vec::new();
@@ -663,7 +672,12 @@ fn changelog_and_manifests(
             steps.push(Step::WriteFile { path, before, after: text });
         }
     }
-    Ok(steps
+    Ok(steps)
+}
+
+/// Returns each write with its journal record.
+fn file_records(steps: Vec<Step>) -> Vec<(FileRecord, Step)> {
+    steps
         .into_iter()
         .map(|step| {
             let Step::WriteFile { path, before, after } = &step;
@@ -671,7 +685,7 @@ fn changelog_and_manifests(
                 FileRecord { path: path.clone(), before: path.exists().then(|| before.clone()), after: after.clone() };
             (record, step)
         })
-        .collect())
+        .collect()
 }
 
 /// Returns the notes of each new tag, from HEAD (the release commit adds no change to them),

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use toml_edit::{Item, TableLike, Value};
 
 use super::manifest::Manifest;
+use crate::replace::{Count, Origin, Replacement};
 
 /// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,10 @@ pub enum Error {
     WrongType { path: PathBuf, line: usize, table: String, key: String, expected: &'static str },
     #[error("`{table}.{key}` in `{}` (line {line}): `{glob}` is not a valid glob: {message}", path.display())]
     InvalidGlob { path: PathBuf, line: usize, table: String, key: String, glob: String, message: &'static str },
+    #[error("`{table}.search` in `{}` (line {line}) is not a valid regular expression: {message}", path.display())]
+    InvalidRegex { path: PathBuf, line: usize, table: String, message: String },
+    #[error("`{table}` in `{}` (line {line}) {problem}", path.display())]
+    BadReplacement { path: PathBuf, line: usize, table: String, problem: &'static str },
 }
 
 impl crate::error::Help for Error {
@@ -32,6 +37,14 @@ impl crate::error::Help for Error {
             Self::InvalidGlob { .. } => {
                 Some("write globs as `.github/**` or `src/*.rs`; `[`, `]` and `**` must be complete".into())
             }
+            Self::InvalidRegex { .. } => Some(
+                "write `search` in the `regex` crate's syntax, in a literal string ('...') so backslashes stay as typed"
+                    .into(),
+            ),
+            Self::BadReplacement { .. } => Some(
+                "give each replacement `file`, `search` and `replace`, and at most `exactly` or `min`/`max` (min <= max)"
+                    .into(),
+            ),
             Self::WrongType { .. } => {
                 Some("see the Configuration section of cargo-patch's README for every key, its type and default".into())
             }
@@ -86,6 +99,8 @@ pub struct Config {
     pub release_exclude: Vec<String>,
     /// The most tags one push carries (a release of more pushes in batches).
     pub max_tags_per_push: u64,
+    /// `[[...patch-release.replace]]`: version strings the release rewrites, once, from the root.
+    pub replace: Vec<Replacement>,
     pub hotfix: HotfixConfig,
 }
 
@@ -150,6 +165,9 @@ pub struct MemberConfig {
     pub tag_format: Option<String>,
     /// `release = false`: versioned, never tagged or published.
     pub release: Option<bool>,
+    /// `[[package.metadata.patch-release.replace]]`: rewritten when this crate is released, from
+    /// its directory.
+    pub replace: Vec<Replacement>,
 }
 
 impl MemberConfig {
@@ -163,6 +181,7 @@ impl MemberConfig {
         Ok(Self {
             tag_format: reader.string(name, table, "tag-format")?,
             release: reader.bool(name, table, "release")?,
+            replace: reader.replacements(name, table)?,
         })
     }
 }
@@ -187,6 +206,7 @@ impl Default for Config {
             allowed_types: ALLOWED_TYPES.map(String::from).to_vec(),
             release_exclude: Vec::new(),
             max_tags_per_push: 3,
+            replace: Vec::new(),
             hotfix: HotfixConfig::default(),
         }
     }
@@ -264,6 +284,19 @@ pub const DOCUMENTED_HOTFIX: &[Documented] = &[
     },
 ];
 
+/// `[[...patch-release.replace]]`, as `init` writes it: an example, commented out (there is none
+/// by default).
+const REPLACE_EXAMPLE: &str = "
+# Version strings outside the manifests, rewritten in the release commit; repeat the table for each
+# (a crate's own go in its manifest's `package.metadata.patch-release.replace`, files from its directory)
+# [[{table}.metadata.patch-release.replace]]
+# file = \"README.md\"                # a glob, from the workspace root; each file it matches is checked
+# search = 'engine = \"[0-9.]+\"'     # a regular expression (`regex` crate syntax)
+# replace = 'engine = \"{version}\"'  # also {prev_version} {crate} {tag} {date}; $1 is a capture group
+# min = 1                           # matches each file must hold; or max = N, or exactly = N
+# prerelease = false                # true: also rewrite for pre-releases (1.1.0-rc.1)
+";
+
 /// Returns the commented configuration `init` appends under `table` (`workspace` or `package`).
 pub fn documented_toml(table: &str) -> String {
     let mut out = format!("[{table}.metadata.{TABLE_KEY}]\n");
@@ -273,6 +306,7 @@ pub fn documented_toml(table: &str) -> String {
         }
     };
     render(&mut out, DOCUMENTED);
+    out.push_str(&REPLACE_EXAMPLE.replace("{table}", table));
     out.push_str(&format!("\n[{table}.metadata.{TABLE_KEY}.hotfix]\n"));
     render(&mut out, DOCUMENTED_HOTFIX);
     out
@@ -291,6 +325,7 @@ const TOP_KEYS: &[&str] = &[
     "allowed-types",
     "release-exclude",
     "max-tags-per-push",
+    "replace",
     "hotfix",
 ];
 const HOTFIX_KEYS: &[&str] = &[
@@ -310,7 +345,9 @@ pub const TABLE_KEY: &str = "patch-release";
 /// patch files) reads `[package.metadata.patch]` too, with a sub-table per patched crate.
 const LEGACY_KEY: &str = "patch";
 /// The keys a member's own table may hold.
-const MEMBER_KEYS: &[&str] = &["tag-format", "release"];
+const MEMBER_KEYS: &[&str] = &["tag-format", "release", "replace"];
+/// The keys of one replacement.
+const REPLACE_KEYS: &[&str] = &["file", "search", "replace", "min", "max", "exactly", "prerelease"];
 
 /// The configuration table found under `[<parent>.metadata]`.
 #[derive(Debug)]
@@ -381,6 +418,7 @@ impl Config {
             allowed_types: reader.strings(&name, table, "allowed-types")?.unwrap_or(defaults.allowed_types),
             release_exclude: reader.strings(&name, table, "release-exclude")?.unwrap_or(defaults.release_exclude),
             max_tags_per_push: reader.count(&name, table, "max-tags-per-push")?.unwrap_or(defaults.max_tags_per_push),
+            replace: reader.replacements(&name, table)?,
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {
@@ -552,6 +590,82 @@ impl<'a> Reader<'a> {
         Ok(Some(globs))
     }
 
+    /// Returns the replacements of `replace`: an array of tables (`[[<name>.replace]]`) or an
+    /// inline array of inline tables, each checked whole (its regex compiled, its glob parsed).
+    fn replacements(&self, name: &str, table: &dyn TableLike) -> Result<Vec<Replacement>, Error> {
+        let Some(item) = table.get("replace") else { return Ok(Vec::new()) };
+        let entries: Vec<(&dyn TableLike, usize)> = match item {
+            Item::ArrayOfTables(tables) => {
+                tables.iter().map(|t| (t as &dyn TableLike, t.span().map_or(0, |s| s.start))).collect()
+            }
+            Item::Value(Value::Array(array)) => array
+                .iter()
+                .map(|v| match v {
+                    Value::InlineTable(t) => Ok((t as &dyn TableLike, t.span().map_or(0, |s| s.start))),
+                    _ => Err(self.wrong_type(name, "replace", item, "an array of tables")),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err(self.wrong_type(name, "replace", item, "an array of tables")),
+        };
+        let name = format!("{name}.replace");
+        entries.into_iter().map(|(entry, offset)| self.replacement(&name, entry, offset)).collect()
+    }
+
+    fn replacement(&self, name: &str, table: &dyn TableLike, offset: usize) -> Result<Replacement, Error> {
+        self.check_keys(name, table, REPLACE_KEYS)?;
+        let line = self.manifest.line_of(offset);
+        let bad = |problem| Error::BadReplacement {
+            path: self.manifest.path().to_owned(),
+            line,
+            table: name.to_owned(),
+            problem,
+        };
+        let (Some(file), Some(search), Some(replace)) = (
+            self.string(name, table, "file")?,
+            self.string(name, table, "search")?,
+            self.string(name, table, "replace")?,
+        ) else {
+            return Err(bad("needs `file`, `search` and `replace`"));
+        };
+        if let Err(err) = regex::Regex::new(&search) {
+            let message = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+            return Err(Error::InvalidRegex {
+                path: self.manifest.path().to_owned(),
+                line,
+                table: name.to_owned(),
+                message,
+            });
+        }
+        if let Err(err) = glob::Pattern::new(&file) {
+            return Err(Error::InvalidGlob {
+                path: self.manifest.path().to_owned(),
+                line,
+                table: name.to_owned(),
+                key: "file".into(),
+                glob: file,
+                message: err.msg,
+            });
+        }
+        let (min, max, exactly) =
+            (self.count(name, table, "min")?, self.count(name, table, "max")?, self.count(name, table, "exactly")?);
+        let count = match (exactly, min, max) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => return Err(bad("sets `exactly` with `min` or `max`")),
+            (Some(n), None, None) => Count { min: n, max: Some(n) },
+            (None, min, max) => Count { min: min.unwrap_or(if max == Some(0) { 0 } else { 1 }), max },
+        };
+        if count.max.is_some_and(|max| max < count.min) {
+            return Err(bad("sets `max` below `min`"));
+        }
+        Ok(Replacement {
+            file,
+            search,
+            replace,
+            count,
+            prerelease: self.bool(name, table, "prerelease")?.unwrap_or(false),
+            origin: Origin { manifest: self.manifest.path().to_owned(), line },
+        })
+    }
+
     fn strings(&self, name: &str, table: &dyn TableLike, key: &str) -> Result<Option<Vec<String>>, Error> {
         let Some(item) = table.get(key) else {
             return Ok(None);
@@ -612,6 +726,39 @@ mod tests {
         assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
         let err = config("[workspace.metadata.patch]\ntag-fromat = \"v{version}\"\n").unwrap_err();
         assert!(matches!(&err, Error::UnknownKey { key, .. } if key == "tag-fromat"), "{err:?}");
+    }
+
+    #[test]
+    fn reads_replacements_and_refuses_bad_ones_by_line() {
+        let c = config(concat!(
+            "[workspace.metadata.patch-release]\n",
+            "replace = [{ file = \"Dockerfile\", search = '--version \\S+', replace = '--version {version}', exactly = 1 }]\n",
+        ))
+        .unwrap();
+        assert_eq!(c.replace[0].count, Count { min: 1, max: Some(1) });
+        assert_eq!((c.replace[0].search.as_str(), c.replace[0].origin.line), ("--version \\S+", 2));
+        let c = config(concat!(
+            "[workspace]\n\n[[workspace.metadata.patch-release.replace]]\nfile = \"*.md\"\nsearch = 'x'\nreplace = 'y'\n",
+            "[[workspace.metadata.patch-release.replace]]\nfile = \"a\"\nsearch = 'x'\nreplace = 'y'\nmax = 0\nprerelease = true\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            (c.replace[0].count, c.replace[0].origin.line, c.replace[0].prerelease),
+            (Count::default(), 3, false)
+        );
+        assert_eq!(
+            (c.replace[1].count, c.replace[1].origin.line, c.replace[1].prerelease),
+            (Count { min: 0, max: Some(0) }, 7, true)
+        );
+        let table = "[workspace]\n[[workspace.metadata.patch-release.replace]]\nfile = \"a\"\nreplace = 'y'\n";
+        let bad = |extra: &str| config(&format!("{table}{extra}")).unwrap_err();
+        assert!(matches!(bad("search = '(x'\n"), Error::InvalidRegex { line: 2, .. }), "{:?}", bad("search = '(x'\n"));
+        assert!(matches!(bad(""), Error::BadReplacement { line: 2, .. }));
+        assert!(matches!(bad("search = 'x'\nexactly = 1\nmin = 0\n"), Error::BadReplacement { .. }));
+        assert!(matches!(bad("search = 'x'\nmin = 3\nmax = 2\n"), Error::BadReplacement { .. }));
+        assert!(matches!(bad("search = 'x'\nmni = 3\n"), Error::UnknownKey { line: 6, .. }));
+        let err = config("[workspace.metadata.patch-release]\nreplace = \"README.md\"\n").unwrap_err();
+        assert!(matches!(err, Error::WrongType { line: 2, .. }), "{err:?}");
     }
 
     #[test]

@@ -106,6 +106,8 @@ pub struct Member {
     pub release: bool,
     /// The crate's own `tag-format`, if it sets one.
     pub tag_format: Option<String>,
+    /// The crate's own replacements, run from its directory when it is released.
+    pub replace: Vec<crate::replace::Replacement>,
     /// Whether this is the package of the root manifest.
     pub is_root: bool,
     /// The fields crates.io requires that the manifest lacks (`description`, `license`).
@@ -201,6 +203,7 @@ impl Workspace {
                 // with `release = true` (an application, say).
                 release: own.release.unwrap_or(publish),
                 tag_format: own.tag_format,
+                replace: own.replace,
                 manifest_path: manifest_path.clone(),
                 missing_metadata: missing_metadata(package),
             });

@@ -18,6 +18,7 @@ mod release;
 mod release_history;
 mod release_pr;
 mod release_registry;
+mod release_replace;
 mod release_units;
 mod repository;
 mod robustness;

@@ -32,12 +32,10 @@ impl Release {
         Self::with_files(config, dependency, &[])
     }
 
-    /// Returns [`Release::with`] whose first commit also holds `files` (path, contents).
+    /// Returns [`Release::with`] whose first commit also holds `files` (path, contents), written
+    /// over the standard ones (a crate's manifest with its own table, say).
     pub(crate) fn with_files(config: &str, dependency: &str, files: &[(&str, String)]) -> Self {
         let project = Project::new();
-        for (path, contents) in files {
-            project.write(path, contents);
-        }
         let remote = project.home().join("remote.git");
         project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
         project
@@ -55,6 +53,9 @@ impl Release {
                 ),
             )
             .write("b/src/lib.rs", "/// Twice.\npub fn twice(x: i32) -> i32 {\n    a::add(x, x)\n}\n");
+        for (path, contents) in files {
+            project.write(path, contents);
+        }
         project.generate_lockfile();
         project.commit_all();
         project.git(&["tag", "v1.0.0"]);
