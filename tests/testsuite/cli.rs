@@ -187,26 +187,40 @@ fn bash_completions_load_and_complete_subcommands() {
     let output = project.command(crate::support::bin()).args(["completions", "bash"]).output().unwrap();
     assert!(output.status.success());
     project.write("completions.bash", &String::from_utf8(output.stdout).unwrap());
+    // Bash calls the function `complete -p WORD` names with the command, the current word and the
+    // one before, COMP_WORDS and COMP_CWORD set; this does the same for each line. Cargo's own
+    // completion is loaded first (a stand-in: the real one needs bash-completion), so the
+    // wrapper for `cargo patch` must leave every other `cargo ...` to it.
     let script = r#"
+_cargo() { COMPREPLY=("cargo's own completion"); }
+complete -F _cargo cargo
+source ./completions.bash
 source ./completions.bash
 complete -p cargo-patch >/dev/null || exit 3
 complete_words() {
     COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
     COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-    "$(complete -p cargo-patch | sed -n 's/.*-F \([^ ]*\).*/\1/p')" cargo-patch "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    "$(complete -p "$1" | sed -n 's/.*-F \([^ ]*\).*/\1/p')" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
     echo "${COMPREPLY[*]}"
 }
 complete_words cargo-patch ch
 complete_words cargo-patch hooks ""
 complete_words cargo-patch changelog --unr
+complete_words cargo patch ch
+complete_words cargo patch hooks ""
+complete_words cargo patch changelog --unr
+complete_words cargo build --rel
 "#;
     let output = project.command("bash").args(["-c", script]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines[0], "changelog check");
-    assert!(lines[1].contains("install uninstall status"), "{stdout}");
-    assert_eq!(lines[2], "--unreleased");
+    for form in [0, 3] {
+        assert_eq!(lines[form], "changelog check", "{stdout}");
+        assert!(lines[form + 1].contains("install uninstall status"), "{stdout}");
+        assert_eq!(lines[form + 2], "--unreleased", "{stdout}");
+    }
+    assert_eq!(lines[6], "cargo's own completion", "{stdout}");
 }
 
 #[test]
