@@ -160,8 +160,11 @@ pub fn abort(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) ->
     Ok(undone)
 }
 
-/// Returns the Unix time now.
+/// Returns the Unix time now (in debug builds, `CARGO_PATCH_NOW` when set: see [`test_clock`]).
 pub fn now() -> i64 {
+    if let Some(fixed) = test_clock() {
+        return fixed;
+    }
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
@@ -508,5 +511,18 @@ fn injected_failure(kind: &StepKind) -> Option<anyhow::Error> {
 
 #[cfg(not(debug_assertions))]
 fn injected_failure(_kind: &StepKind) -> Option<anyhow::Error> {
+    None
+}
+
+/// Test hook, debug builds only: `CARGO_PATCH_NOW=<Unix seconds>` is the time every release
+/// judges its window at and journals, so a window test cannot race midnight UTC.
+#[cfg(debug_assertions)]
+#[expect(clippy::disallowed_methods, reason = "a debug-only test clock, read where the time is taken")]
+fn test_clock() -> Option<i64> {
+    std::env::var("CARGO_PATCH_NOW").ok()?.parse().ok()
+}
+
+#[cfg(not(debug_assertions))]
+fn test_clock() -> Option<i64> {
     None
 }

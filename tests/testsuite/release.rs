@@ -214,19 +214,19 @@ fn dry_run_and_refusals_change_nothing() {
 
 #[test]
 fn a_closed_release_window_refuses() {
-    // Every day but today (UTC).
-    let today =
-        (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 86_400 + 3) % 7;
-    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let other_days: Vec<&str> = (0..7).filter(|d| *d != today).map(|d| days[d as usize]).collect();
-    // A release started just before midnight could see "tomorrow"; the window is tested again then.
-    let window = format!("{QUICK}release-window = \"{} 00:00-24:00 UTC\"\n", other_days.join(","));
+    // Wednesday 2026-12-02 23:59:59 UTC, one second before the window opens (the debug build's
+    // test clock): a clock read twice, or in local time, would see Thursday.
+    let wednesday_night = [("CARGO_PATCH_NOW", "1796255999")];
+    let window = format!("{QUICK}release-window = \"Thu-Sun 00:00-24:00 UTC\"\n");
     let r = Release::with(&window, "");
     let before = r.state();
-    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    let output = r.run(&["release", "--yes", "--no-publish"], &wednesday_night);
     assert_code(&output, 1, "closed window");
     assert!(stderr(&output).contains("outside the release window"), "{}", describe(&output));
     assert_eq!(r.state(), before);
+    // One second later it is open.
+    let output = r.run(&["release", "--dry-run"], &[("CARGO_PATCH_NOW", "1796256000")]);
+    assert_code(&output, 0, "open window");
 }
 
 #[test]
