@@ -49,6 +49,7 @@ pub mod ops;
 pub mod parallel;
 pub mod plan;
 pub mod release_commit;
+pub mod release_hook;
 pub mod release_tag;
 pub mod release_window;
 pub mod replace;

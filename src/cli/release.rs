@@ -255,9 +255,18 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
     let options = RunOptions { cargo: &cargo, stop_before_push };
     let mut report = |event: Event<'_>| {
         let _ = match event {
-            Event::Started(kind @ (StepKind::Verify(_) | StepKind::Push(_) | StepKind::Publish(_))) => {
+            Event::Started(
+                kind @ (StepKind::Verify(_)
+                | StepKind::Push(_)
+                | StepKind::Publish(_)
+                | StepKind::PreReleaseCommit(_)
+                | StepKind::PostRelease(_)),
+            ) => {
                 let (verb, what) = match kind {
                     StepKind::Verify(command) => ("Running", format!("`{command}`")),
+                    StepKind::PreReleaseCommit(hook) | StepKind::PostRelease(hook) => {
+                        ("Running", format!("`{}`", hook.command))
+                    }
                     StepKind::Publish(name) => ("Publishing", format!("`{name}`")),
                     _ => ("Pushing", "the branch and the tags (atomic)".to_owned()),
                 };
@@ -315,6 +324,10 @@ fn done_line(kind: &StepKind) -> (&'static str, String) {
         StepKind::Tag(tag) => ("Tagged", format!("`{tag}`")),
         StepKind::Push(refs) => ("Pushed", refs.join(" ")),
         StepKind::Publish(name) => ("Published", format!("`{name}`")),
+        StepKind::PreReleaseCommit(hook) => {
+            ("Ran", format!("`{}` (its changes join the release commit)", hook.command))
+        }
+        StepKind::PostRelease(hook) => ("Ran", format!("`{}`", hook.command)),
     }
 }
 
@@ -365,5 +378,8 @@ fn step_plan(journal: &Journal, kind: &StepKind) -> String {
             format!("cargo publish `{name}` {version}{registry} (skipped if already there)")
         }
         StepKind::Verify(_) => kind.describe(),
+        StepKind::PreReleaseCommit(hook) | StepKind::PostRelease(hook) => {
+            format!("{} ({})", kind.describe(), hook.env_line())
+        }
     }
 }

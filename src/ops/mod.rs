@@ -9,6 +9,7 @@ pub mod hook;
 pub mod init;
 pub mod notes;
 pub mod release;
+pub mod release_hooks;
 pub mod release_pr;
 pub mod released;
 pub mod replace;

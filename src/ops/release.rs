@@ -243,7 +243,9 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         BranchKind::Other => None,
     };
     let fixes = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
-    let steps = steps(&ws, release_branch.is_some(), &push_refs, &tags, options.publish.then_some(publish.as_slice()));
+    let mut steps =
+        steps(&ws, release_branch.is_some(), &push_refs, &tags, options.publish.then_some(publish.as_slice()));
+    crate::ops::release_hooks::add(&ws, &bump, &tags, options.now, &mut steps);
     let branch_started = crate::git::branch_created(repo.workdir(), &branch)
         .or_else(|| repo.config_string(&format!("branch.{branch}.patchStarted")).and_then(|t| t.parse().ok()));
     let journal = Journal {

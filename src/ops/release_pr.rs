@@ -124,7 +124,9 @@ pub fn plan_pr(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOption
     journal.release_branch = None;
     journal.push_refs = vec![reference];
     journal.publish.clear();
-    journal.steps.retain(|s| matches!(s.kind, StepKind::Verify(_) | StepKind::WriteFiles | StepKind::Commit));
+    journal.steps.retain(|s| {
+        matches!(s.kind, StepKind::Verify(_) | StepKind::WriteFiles | StepKind::PreReleaseCommit(_) | StepKind::Commit)
+    });
     journal.steps.push(StepRecord { kind: StepKind::Push(journal.push_refs.clone()), done_at: None, note: None });
     Ok(PrPlan { release: plan, pr })
 }

@@ -48,17 +48,8 @@ pub fn plan(
 ) -> anyhow::Result<Vec<Mismatch>> {
     let mut mismatches = Vec::new();
     let date = crate::date::ymd(now);
-    let prev = |name: &str| bump.versions.iter().find(|v| v.name == name).map(|v| v.old.to_string());
     // The workspace's: once, with the first tag's values (the one tag of a unified workspace).
-    if let Some(first) = tags.first() {
-        let name = first.crates.first().or(first.scope.first()).cloned().unwrap_or_default();
-        let values = Values {
-            version: first.version.clone(),
-            prev_version: prev(&name).unwrap_or_default(),
-            crate_name: name,
-            tag: first.name.clone(),
-            date: date.clone(),
-        };
+    if let Some(values) = release_values(bump, tags, now) {
         for replacement in &ws.config.replace {
             apply(ws, &ws.root, replacement, &values, steps, &mut mismatches)?;
         }
@@ -83,6 +74,22 @@ pub fn plan(
         }
     }
     Ok(mismatches)
+}
+
+/// Returns what a release's placeholders stand for, workspace-wide: the first new tag's version,
+/// name and first crate (the only tag of a one-version workspace), that crate's previous version,
+/// and the date; the one home of these values, for the replacements and the release hooks.
+pub fn release_values(bump: &BumpPlan, tags: &[NewTag], now: i64) -> Option<Values> {
+    let first = tags.first()?;
+    let name = first.crates.first().or(first.scope.first()).cloned().unwrap_or_default();
+    let prev = bump.versions.iter().find(|v| v.name == name).or(bump.versions.first()).map(|v| v.old.to_string());
+    Some(Values {
+        version: first.version.clone(),
+        prev_version: prev.unwrap_or_default(),
+        crate_name: name,
+        tag: first.name.clone(),
+        date: crate::date::ymd(now),
+    })
 }
 
 /// Applies one replacement to each file its glob matches under `base`.

@@ -153,6 +153,8 @@ fn retrospective(
                 StepKind::Tag(tag) => format!("tagged `{tag}`"),
                 StepKind::Push(_) => format!("pushed to `{}`", record.remote),
                 StepKind::Publish(name) => format!("published `{name}`"),
+                StepKind::PreReleaseCommit(hook) => format!("pre-release-commit hook: `{}`", hook.command),
+                StepKind::PostRelease(hook) => format!("post-release hook: `{}`", hook.command),
             };
             timeline.push((at, what));
         }

@@ -112,12 +112,16 @@ pub enum StepKind {
     /// `max-tags-per-push` each (forges drop the push events of larger pushes).
     Push(Vec<String>),
     Publish(String),
+    /// A `pre-release-commit` command, after the files are written: its changes join the commit.
+    PreReleaseCommit(crate::release_hook::HookRun),
+    /// A `post-release` command, after the push and the publish.
+    PostRelease(crate::release_hook::HookRun),
 }
 
 impl StepKind {
     /// Returns whether the step changes only this repository (and can be undone).
     pub fn is_local(&self) -> bool {
-        !matches!(self, Self::Push(_) | Self::Publish(_))
+        !matches!(self, Self::Push(_) | Self::Publish(_) | Self::PostRelease(_))
     }
 
     /// Returns the step as a sentence fragment: "commit", "publish `a`"...
@@ -133,6 +137,8 @@ impl StepKind {
             Self::Push(refs) if refs.iter().any(|r| !r.starts_with("refs/tags/")) => "push".into(),
             Self::Push(refs) => format!("push of {}", refs.iter().map(|r| short_ref(r)).collect::<Vec<_>>().join(" ")),
             Self::Publish(name) => format!("publish `{name}`"),
+            Self::PreReleaseCommit(hook) => format!("run the pre-release-commit hook `{}`", hook.command),
+            Self::PostRelease(hook) => format!("run the post-release hook `{}`", hook.command),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! out. The dry-run decision is taken once, in the CLI, so no step can forget to honour it.
 
 pub mod apply;
+mod hook_step;
 pub mod journal;
 pub mod render;
 pub mod transaction;

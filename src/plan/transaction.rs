@@ -14,6 +14,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use super::hook_step::{self, Stage};
 use super::journal::{Journal, StepKind, Store};
 use super::{Plan, Step};
 use crate::{fs, git};
@@ -192,6 +193,8 @@ fn run_step(
         }
         StepKind::Package => package(store, journal, cargo, on),
         StepKind::Publish(name) => publish(store, journal, name, cargo, on),
+        StepKind::PreReleaseCommit(hook) => hook_step::run(&dir, hook, Stage::PreReleaseCommit, on).map(|()| None),
+        StepKind::PostRelease(hook) => hook_step::run(&dir, hook, Stage::PostRelease, on).map(|()| None),
     }
 }
 
@@ -209,7 +212,7 @@ fn verify(dir: &Path, command: &str, on: &mut dyn FnMut(Event<'_>)) -> anyhow::R
 /// Runs `command` with nothing on its stdin (a release never waits for a keyboard), handing each
 /// line it prints (stdout or stderr) to `on` as it comes, so the CLI can stream it above a
 /// progress indicator; returns its exit status and everything it printed.
-fn run_streamed(
+pub(super) fn run_streamed(
     mut command: Command,
     what: &str,
     on: &mut dyn FnMut(Event<'_>),
@@ -416,7 +419,8 @@ fn undo(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec
         not_undone.push(format!("remove the release tree: {err:#}"));
     }
     for step in journal.steps.iter().rev().filter(|s| s.kind.is_local()) {
-        let partial = step.done_at.is_none() && matches!(step.kind, StepKind::WriteFiles | StepKind::Commit);
+        let partial = step.done_at.is_none()
+            && matches!(step.kind, StepKind::WriteFiles | StepKind::PreReleaseCommit(_) | StepKind::Commit);
         if step.done_at.is_none() && !partial {
             continue;
         }
@@ -426,7 +430,8 @@ fn undo(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec
             StepKind::MoveBranch => undo_branch(dir, journal),
             StepKind::Commit => undo_commit(dir, journal),
             StepKind::WriteFiles => undo_files(dir, journal),
-            StepKind::Push(_) | StepKind::Publish(_) => continue,
+            StepKind::PreReleaseCommit(_) => hook_step::undo(journal),
+            StepKind::Push(_) | StepKind::Publish(_) | StepKind::PostRelease(_) => continue,
         };
         match result {
             Ok(true) => {

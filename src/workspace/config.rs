@@ -101,6 +101,10 @@ pub struct Config {
     pub max_tags_per_push: u64,
     /// `[[...patch-release.replace]]`: version strings the release rewrites, once, from the root.
     pub replace: Vec<Replacement>,
+    /// Commands run after the release's files are written; their changes join the release commit.
+    pub pre_release_commit: Vec<String>,
+    /// Commands run after the release is pushed and published.
+    pub post_release: Vec<String>,
     pub hotfix: HotfixConfig,
 }
 
@@ -207,6 +211,8 @@ impl Default for Config {
             release_exclude: Vec::new(),
             max_tags_per_push: 3,
             replace: Vec::new(),
+            pre_release_commit: Vec::new(),
+            post_release: Vec::new(),
             hotfix: HotfixConfig::default(),
         }
     }
@@ -260,6 +266,14 @@ pub const DOCUMENTED: &[Documented] = &[
     Documented {
         line: "max-tags-per-push = 3",
         doc: "The most tags one push carries; more go in further pushes (forges send no events for larger pushes)",
+    },
+    Documented {
+        line: "pre-release-commit = []",
+        doc: "Commands run after the release's files are written (env NEW_VERSION PREV_VERSION CRATE_NAME TAG DRY_RUN); their changes join the release commit",
+    },
+    Documented {
+        line: "post-release = []",
+        doc: "Commands run after the release is pushed and published (same environment)",
     },
 ];
 
@@ -326,6 +340,8 @@ const TOP_KEYS: &[&str] = &[
     "release-exclude",
     "max-tags-per-push",
     "replace",
+    "pre-release-commit",
+    "post-release",
     "hotfix",
 ];
 const HOTFIX_KEYS: &[&str] = &[
@@ -419,6 +435,8 @@ impl Config {
             release_exclude: reader.strings(&name, table, "release-exclude")?.unwrap_or(defaults.release_exclude),
             max_tags_per_push: reader.count(&name, table, "max-tags-per-push")?.unwrap_or(defaults.max_tags_per_push),
             replace: reader.replacements(&name, table)?,
+            pre_release_commit: reader.strings(&name, table, "pre-release-commit")?.unwrap_or_default(),
+            post_release: reader.strings(&name, table, "post-release")?.unwrap_or_default(),
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {

@@ -16,6 +16,7 @@ mod hotfix;
 mod init;
 mod release;
 mod release_history;
+mod release_hooks;
 mod release_pr;
 mod release_registry;
 mod release_replace;

@@ -1,0 +1,21 @@
+//! A release's hook steps, from `pre-release-commit` and `post-release`, each with the release's
+//! values in its environment (the same ones the replacements fill in).
+
+use crate::ops::bump::BumpPlan;
+use crate::ops::release::NewTag;
+use crate::plan::journal::{StepKind, StepRecord};
+use crate::release_hook::HookRun;
+use crate::workspace::Workspace;
+
+/// Adds the release hooks to `steps`: each `pre-release-commit` command right after the files are
+/// written (before the commit), each `post-release` command at the end.
+pub fn add(ws: &Workspace, bump: &BumpPlan, tags: &[NewTag], now: i64, steps: &mut Vec<StepRecord>) {
+    let Some(values) = crate::ops::replace::release_values(bump, tags, now) else { return };
+    let record = |kind| StepRecord { kind, done_at: None, note: None };
+    let run = |command: &String| HookRun::new(command, &values, &ws.root);
+    let at = steps.iter().position(|s| s.kind == StepKind::WriteFiles).map_or(steps.len(), |i| i + 1);
+    let pre: Vec<StepRecord> =
+        ws.config.pre_release_commit.iter().map(|c| record(StepKind::PreReleaseCommit(run(c)))).collect();
+    steps.splice(at..at, pre);
+    steps.extend(ws.config.post_release.iter().map(|c| record(StepKind::PostRelease(run(c)))));
+}
