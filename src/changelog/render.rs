@@ -41,7 +41,8 @@ pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
         }
     }
     let body = Template::new("body", config.changelog.body.clone(), trim).map_err(render_error)?;
-    let bodies = render_bodies(&body, &changelog.releases, &context, postprocessors)?;
+    let remote_data = texts.iter().any(|t| reads_remote_data(t));
+    let bodies = render_bodies(&body, &changelog.releases, &context, postprocessors, remote_data)?;
 
     let whole = |text: &Option<String>| text.as_deref().is_some_and(reads_commits);
     if !whole(&config.changelog.header) && !whole(&config.changelog.footer) {
@@ -50,10 +51,21 @@ pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
         }
     }
     let releases = Releases { releases: &changelog.releases };
+    let with_remote_data = if remote_data {
+        let all: Vec<serde_json::Value> =
+            changelog.releases.iter().map(with_empty_remote_data).collect::<Result<_, _>>()?;
+        Some(serde_json::json!({ "releases": all }))
+    } else {
+        None
+    };
+    let render_whole = |template: &Template| match &with_remote_data {
+        Some(releases) => template.render(releases, Some(&context), postprocessors),
+        None => template.render(&releases, Some(&context), postprocessors),
+    };
     let mut output = String::new();
     if let Some(header) = &config.changelog.header {
         let template = Template::new("header", header.clone(), trim).map_err(render_error)?;
-        output.push_str(&template.render(&releases, Some(&context), postprocessors).map_err(render_error)?);
+        output.push_str(&render_whole(&template).map_err(render_error)?);
         output.push('\n');
         let marker = &config.changelog.header_marker;
         if !template.variables.is_empty() && !marker.is_empty() {
@@ -64,7 +76,7 @@ pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
     bodies.iter().for_each(|b| output.push_str(b));
     if let Some(footer) = &config.changelog.footer {
         let template = Template::new("footer", footer.clone(), trim).map_err(render_error)?;
-        output.push_str(&template.render(&releases, Some(&context), postprocessors).map_err(render_error)?);
+        output.push_str(&render_whole(&template).map_err(render_error)?);
         output.push('\n');
     }
     if config.changelog.format {
@@ -73,16 +85,60 @@ pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
     Ok(output)
 }
 
-/// Renders each release's body, in order, on all cores.
+/// Renders each release's body, in order, on all cores; with `remote_data`, each release carries
+/// the empty remote data git-cliff `--offline` gives it.
 fn render_bodies(
     body: &Template,
     releases: &[Release<'_>],
     context: &HashMap<String, serde_json::Value>,
     postprocessors: &[git_cliff_core::config::TextProcessor],
+    remote_data: bool,
 ) -> Result<Vec<String>, Error> {
     crate::parallel::try_map(releases, 1, |release| {
-        body.render(release, Some(context), postprocessors).map_err(|e| Error::Render(e.to_string()))
+        let rendered = if remote_data {
+            body.render(&with_empty_remote_data(release)?, Some(context), postprocessors)
+        } else {
+            body.render(release, Some(context), postprocessors)
+        };
+        rendered.map_err(|e| Error::Render(e.to_string()))
     })
+}
+
+/// The forges git-cliff's released binary is built for (its `github`, `gitlab`, `gitea`,
+/// `bitbucket` and `azure_devops` features): each adds `<forge>.contributors` to every release
+/// and `<forge>` (a contributor) to every commit. git-cliff-core without those features (ours:
+/// they pull in an HTTP client) has neither field, so a template that names one would fail.
+const FORGES: [&str; 5] = ["github", "gitlab", "gitea", "bitbucket", "azure_devops"];
+
+/// Returns `release` as its template sees it in git-cliff `--offline`: every forge's remote data
+/// present and empty, in the release, its commits and its `previous` copy.
+fn with_empty_remote_data(release: &Release<'_>) -> Result<serde_json::Value, Error> {
+    let to_value = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::Render(e.to_string()));
+    let contributor = to_value(serde_json::to_value(git_cliff_core::contributor::RemoteContributor::default()))?;
+    let mut value = to_value(serde_json::to_value(release))?;
+    let fill = |release: &mut serde_json::Value| {
+        let Some(fields) = release.as_object_mut() else { return };
+        for forge in FORGES {
+            fields.entry(forge).or_insert_with(|| serde_json::json!({ "contributors": [] }));
+        }
+        for commit in fields.get_mut("commits").and_then(serde_json::Value::as_array_mut).into_iter().flatten() {
+            if let Some(commit) = commit.as_object_mut() {
+                for forge in FORGES {
+                    commit.entry(forge).or_insert_with(|| contributor.clone());
+                }
+            }
+        }
+    };
+    if let Some(previous) = value.get_mut("previous") {
+        fill(previous);
+    }
+    fill(&mut value);
+    Ok(value)
+}
+
+/// Whether a template may read a forge's remote data.
+fn reads_remote_data(text: &str) -> bool {
+    dumps_context(text) || FORGES.iter().any(|forge| text.contains(forge))
 }
 
 /// The context git-cliff-core adds to every template (`Changelog::build` and

@@ -6,6 +6,7 @@
 mod bump;
 mod bump_auto;
 mod changelog;
+mod changelog_examples;
 mod cli;
 mod commit_msg;
 mod conventional;
