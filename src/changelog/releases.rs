@@ -52,14 +52,21 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
     let range = selection.range.as_deref().map(|r| parse_range(repo, r, head.commit())).transpose()?;
     let described = range.as_ref().map_or(head.commit(), |r| r.tip.as_str()).to_owned();
 
-    // Tags matching `tag_pattern`, reachable from the described commit, oldest commit first.
+    // Tags matching `tag_pattern`, reachable from the described commit, oldest commit first (by
+    // name with `topo_order`).
     let pattern = config.git.tag_pattern.as_ref();
     let every_tag = repo.tags()?;
     let (matching, unmatched_tags): (Vec<Tag>, Vec<Tag>) =
         every_tag.iter().cloned().partition(|t| pattern.is_none_or(|p| p.is_match(&t.name)));
     let reachable = repo.reachable(&described)?;
     let mut tags: Vec<Tag> = matching.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
-    tags.sort_by_key(|t| t.commit_time);
+    if config.git.topo_order {
+        // git-cliff keeps the order git lists tags in (by ref name) instead of sorting them by
+        // commit time; that order picks the range of `--latest` and `--unreleased`.
+        tags.sort_by(|a, b| a.name.cmp(&b.name));
+    } else {
+        tags.sort_by_key(|t| t.commit_time);
+    }
     let all_tags = TagMap::from(tags);
 
     let range = match range {

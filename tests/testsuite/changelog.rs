@@ -53,6 +53,7 @@ crate::support::cases::fixture_tests!(super::output_equals_git_cliff, "changelog
     h12_reachability_head_tagged: "12-reachability-head-tagged",
     h13_embedded_defaults: "13-embedded-defaults",
     h14_blame_ignore_revs: "14-blame-ignore-revs",
+    h15_topo_order: "15-topo-order",
 });
 
 fn output_equals_git_cliff(fixture: &Path) {
