@@ -102,6 +102,9 @@ pub struct Request {
     pub selection: Selection,
     /// Extra path filters (`-p CRATE` adds the crate's directory).
     pub include_paths: Vec<Pattern>,
+    /// The current directory's files, when run below the repository root: git-cliff's include
+    /// path when neither the config nor `include_paths` names one.
+    pub current_dir: Option<Pattern>,
     /// The release tags, for the default configuration (a `cliff.toml` sets its own).
     pub tag_pattern: Option<regex::Regex>,
     /// Render the sections only (for `--prepend`, which keeps the file's own header).
@@ -136,6 +139,9 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
     let mut release_list = built.releases;
     let mut include = config.git.include_paths.clone();
     include.extend(request.include_paths.iter().cloned());
+    if include.is_empty() {
+        include.extend(request.current_dir.clone());
+    }
     if !include.is_empty() || !config.git.exclude_paths.is_empty() {
         let kept = releases::commits_touching(repo, &built.commits, &include, &config.git.exclude_paths)?;
         releases::filter_commits(&mut release_list, |id| kept.contains(id));

@@ -70,6 +70,7 @@ pub fn exec(args: ChangelogArgs, manifest_path: Option<&Path>, cwd: &Path, shell
         config,
         output,
         prepend,
+        current_dir_only: true,
     };
     let outcome = changelog::run(manifest_path, cwd, &options)?;
     if let ConfigSource::Cliff(path) = &outcome.config {

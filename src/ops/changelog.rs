@@ -25,6 +25,9 @@ pub struct ChangelogOptions {
     pub output: Option<PathBuf>,
     /// Insert the new section into this file under its header.
     pub prepend: Option<PathBuf>,
+    /// Run below the repository root with a git-cliff configuration that names no paths (and no
+    /// `-p`), describe only the commits under the current directory, as git-cliff does.
+    pub current_dir_only: bool,
 }
 
 /// The changelog, and the file writes it asks for.
@@ -182,7 +185,12 @@ pub fn render_section(
         Some(unit) => unit.tag_pattern(),
         None => format.pattern(None),
     });
-    let request = Request { selection, include_paths, tag_pattern, without_header_and_footer: section_only };
+    let current_dir = match &source {
+        ConfigSource::Cliff(_) if options.current_dir_only && members.is_empty() => current_dir_pattern(repo, cwd)?,
+        _ => None,
+    };
+    let request =
+        Request { selection, include_paths, current_dir, tag_pattern, without_header_and_footer: section_only };
     changelog::render(repo, &source, &request)
 }
 
@@ -195,15 +203,29 @@ fn load_workspace(manifest_path: Option<&Path>, cwd: &Path, required: bool) -> a
     }
 }
 
+/// Returns git-cliff's include path for a run below the repository root: `<dir>/**/*`, `dir`
+/// being `cwd` relative to the root; `None` at the root.
+fn current_dir_pattern(repo: &Repository, cwd: &Path) -> anyhow::Result<Option<Pattern>> {
+    let root = crate::fs::canonical(repo.workdir());
+    let here = crate::fs::canonical(cwd);
+    match here.strip_prefix(&root) {
+        Ok(relative) if !relative.as_os_str().is_empty() => {
+            Ok(Some(Pattern::new(&format!("{}/**/*", glob_of(relative)))?))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Returns the glob of every file under `dir`, relative to the repository root.
 fn crate_dir_pattern(repo_root: &Path, dir: &Path) -> anyhow::Result<Pattern> {
     let root = crate::fs::canonical(repo_root);
     let dir = crate::fs::canonical(dir);
     let relative = dir.strip_prefix(&root).unwrap_or(&dir);
-    let text = if relative.as_os_str().is_empty() {
-        "**".to_owned()
-    } else {
-        format!("{}/**", Pattern::escape(&relative.to_string_lossy().replace('\\', "/")))
-    };
+    let text = if relative.as_os_str().is_empty() { "**".to_owned() } else { format!("{}/**", glob_of(relative)) };
     Ok(Pattern::new(&text)?)
+}
+
+/// Returns a relative path as a glob matching exactly it (`/`-separated, metacharacters escaped).
+fn glob_of(relative: &Path) -> String {
+    Pattern::escape(&relative.to_string_lossy().replace('\\', "/"))
 }

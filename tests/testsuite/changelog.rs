@@ -161,6 +161,29 @@ fn a_crate_changelog_keeps_every_release_boundary() {
 }
 
 #[test]
+fn run_from_a_member_directory_it_describes_that_directory_as_git_cliff_does() {
+    let project = build_history(&boundaries().join("per-crate.sh"));
+    let config = boundaries().join("cliff.toml");
+    let config = config.to_str().unwrap();
+    let member = project.root().join("crates/a");
+    for args in [&[][..], &["--latest"], &["--unreleased"]] {
+        let here: Vec<&str> = ["--config", config].iter().chain(args).copied().collect();
+        let from_member = ours(&project, &member, &here);
+        // What `-p a` describes from the root, which equals git-cliff's bug-free view (above).
+        let crate_a: Vec<&str> = ["--config", config, "-p", "a"].iter().chain(args).copied().collect();
+        assert_eq!(from_member, ours(&project, project.root(), &crate_a), "{args:?}");
+        // git-cliff restricts itself to the directory too (and, its path bug, loses the tags).
+        let theirs = theirs(&project, &member, &here);
+        assert!(!theirs.contains("render output") && !from_member.contains("render output"), "{theirs}");
+    }
+    let whole = ours(&project, &member, &["--config", config]);
+    assert!(whole.contains("parse input") && whole.contains("## v0.2.0"), "{whole}");
+    // Our own template (no cliff.toml) describes the workspace's releases from anywhere in it.
+    let default = ours(&project, &member, &[]);
+    assert!(default.contains("Render output"), "{default}");
+}
+
+#[test]
 fn bad_input_gets_an_error_that_names_it() {
     let project = Project::new();
     project.cargo_patch().arg("changelog").assert().code(1).stderr_eq(snapbox::str![[r#"
