@@ -57,16 +57,29 @@ impl crate::error::Help for Error {
 }
 
 /// Returns the configuration file to use: `explicit`, else the first of git-cliff's file names
-/// found in `root`.
-pub fn find_config(explicit: Option<&Path>, root: &Path) -> ConfigSource {
+/// found in `root`, else, as git-cliff looks next, a `Cargo.toml` holding git-cliff tables
+/// (`[workspace.metadata.git-cliff.*]` or `[package.metadata.git-cliff.*]`): the one in `cwd`
+/// (git-cliff reads only that one), else the root's.
+pub fn find_config(explicit: Option<&Path>, root: &Path, cwd: &Path) -> ConfigSource {
     if let Some(path) = explicit {
         return ConfigSource::Cliff(path.to_owned());
     }
-    git_cliff_core::CONFIG_FILES
-        .iter()
-        .map(|name| root.join(name))
-        .find(|path| path.is_file())
-        .map_or(ConfigSource::Default, ConfigSource::Cliff)
+    let files = git_cliff_core::CONFIG_FILES.iter().map(|name| root.join(name)).find(|path| path.is_file());
+    let manifest =
+        || [cwd, root].into_iter().map(|dir| dir.join("Cargo.toml")).find(|path| manifest_config(path).is_some());
+    files.or_else(manifest).map_or(ConfigSource::Default, ConfigSource::Cliff)
+}
+
+/// Returns the git-cliff configuration a manifest holds, as git-cliff reads it: the whole file
+/// with every `[workspace.metadata.git-cliff.` / `[package.metadata.git-cliff.` table header
+/// turned into a top-level one (`[changelog]`, `[git]`); `None` when it has no such table or
+/// cannot be read.
+fn manifest_config(path: &Path) -> Option<String> {
+    static TABLES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?m)^\[(?:workspace|package)\.metadata\.git\-cliff\.").expect("a valid regex")
+    });
+    let contents = crate::fs::read_bounded(path, "a manifest", crate::fs::TEXT_LIMIT).ok()?;
+    TABLES.is_match(&contents).then(|| TABLES.replace_all(&contents, "[").into_owned())
 }
 
 /// Reads `source` as git-cliff does (its defaults, the file, then `GIT_CLIFF__*` variables).
@@ -84,7 +97,12 @@ pub fn load_config(source: &ConfigSource) -> Result<Config, Error> {
                 };
                 return Err(Error::Config { path: path.clone(), message });
             }
-            Config::load(path).map_err(|err| Error::Config { path: path.clone(), message: err.to_string() })
+            let is_manifest = path.file_name().is_some_and(|name| name == "Cargo.toml");
+            is_manifest
+                .then(|| manifest_config(path).map(|contents| Config::from_str(&contents)))
+                .flatten()
+                .unwrap_or_else(|| Config::load(path))
+                .map_err(|err| Error::Config { path: path.clone(), message: err.to_string() })
         }
         ConfigSource::Default => {
             let mut config = Config::from_str(DEFAULT_CONFIG)

@@ -88,7 +88,7 @@ pub fn render_in(
     options: &ChangelogOptions,
 ) -> anyhow::Result<ChangelogOutcome> {
     let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
-    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root);
+    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root, cwd);
 
     let rendered = render_section(ws, repo, cwd, options, options.prepend.is_some())?;
     let mut plan = Plan::default();
@@ -153,7 +153,7 @@ pub fn render_section(
     section_only: bool,
 ) -> anyhow::Result<changelog::Rendered> {
     let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
-    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root);
+    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root, cwd);
     let members = match ws {
         Some(ws) if !options.packages.is_empty() => {
             ws.select(&workspace::Selection { packages: options.packages.clone(), ..Default::default() })?

@@ -78,7 +78,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, parts: InitParts) -> anyho
 /// The changelog of the history so far, with the default template (or the workspace's
 /// cliff.toml); just the header when there is no history yet.
 fn changelog_text(root: &Path) -> anyhow::Result<String> {
-    let source = changelog::find_config(None, root);
+    let source = changelog::find_config(None, root, root);
     let repo = Repository::discover(root).ok().filter(|repo| repo.head().is_ok());
     let Some(repo) = repo else {
         // No history yet: the header, and the sections come with the first release.

@@ -184,6 +184,28 @@ fn run_from_a_member_directory_it_describes_that_directory_as_git_cliff_does() {
 }
 
 #[test]
+fn a_git_cliff_config_in_the_manifest_is_read_as_git_cliff_reads_it() {
+    let project = build_history(&boundaries().join("per-crate.sh"));
+    let tables = "\n[workspace.metadata.git-cliff.changelog]\nbody = \"\"\"\n## {{ version | default(value=\"next\") }}\n{% for commit in commits %}- {{ commit.message }} ({{ commit.group }})\n{% endfor %}\"\"\"\n\n[workspace.metadata.git-cliff.git]\ncommit_parsers = [{ message = \"^feat\", group = \"added\" }, { message = \"^fix\", group = \"fixed\" }, { message = \".*\", skip = true }]\n";
+    let manifest = project.read("Cargo.toml");
+    project.write("Cargo.toml", &format!("{manifest}{tables}"));
+    for args in [&[][..], &["--latest"], &["--unreleased"]] {
+        let ours = ours(&project, project.root(), args);
+        assert_eq!(ours, theirs(&project, project.root(), args), "{args:?}");
+        assert!(ours.contains(" (fixed)") || args == ["--unreleased"], "{args:?}: {ours}");
+    }
+    // A member's own `[package.metadata.git-cliff.*]`, read from its directory as git-cliff does.
+    let member = project.root().join("crates/b");
+    let member_manifest = project.read("crates/b/Cargo.toml");
+    project.write("Cargo.toml", &manifest);
+    project.write("crates/b/Cargo.toml", &format!("{member_manifest}{}", tables.replace("workspace.", "package.")));
+    // Both read it (git-cliff's path filter then loses the tags: rule 2 of the README).
+    let from_b = ours(&project, &member, &[]);
+    assert!(from_b.contains("## v0.1.0\n- render output (added)\n"), "{from_b}");
+    assert!(theirs(&project, &member, &[]).contains("- render output (added)\n"));
+}
+
+#[test]
 fn bad_input_gets_an_error_that_names_it() {
     let project = Project::new();
     project.cargo_patch().arg("changelog").assert().code(1).stderr_eq(snapbox::str![[r#"
