@@ -102,7 +102,7 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         let mut journal =
             store.unfinished()?.ok_or_else(|| journal::Error::NothingToResume { path: store.journal_path() })?;
         if abort {
-            return abort_release(&store, &journal, shell);
+            return abort_release(&store, &mut journal, shell);
         }
         // CI passes the same flags to every run: the same registry is fine, another is refused.
         if let Some(given) = registry
@@ -211,7 +211,7 @@ fn run_pr(store: &Store, journal: &mut Journal, pr: &release_pr::PullRequest, sh
 }
 
 /// Undoes the local steps of a release that stopped before its push.
-fn abort_release(store: &Store, journal: &Journal, shell: &mut Shell) -> anyhow::Result<()> {
+fn abort_release(store: &Store, journal: &mut Journal, shell: &mut Shell) -> anyhow::Result<()> {
     let mut report = |event: Event<'_>| {
         if let Event::Undone(kind) = event {
             let _ = shell.status("Undid", kind.describe());

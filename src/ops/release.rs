@@ -455,7 +455,7 @@ fn steps(
     let (branch, tag_refs) = push_refs.split_at(1.min(push_refs.len()));
     steps.extend(pushes(ws, branch, tag_refs));
     steps.extend(publish.unwrap_or_default().iter().map(|c| StepKind::Publish(c.name.clone())));
-    steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect()
+    steps.into_iter().map(StepRecord::new).collect()
 }
 
 /// Returns the pushes of `branch` (none, or the one branch ref) and `tag_refs`: the branch goes

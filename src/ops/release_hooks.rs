@@ -11,11 +11,10 @@ use crate::workspace::Workspace;
 /// written (before the commit), each `post-release` command at the end.
 pub fn add(ws: &Workspace, bump: &BumpPlan, tags: &[NewTag], now: i64, steps: &mut Vec<StepRecord>) {
     let Some(values) = crate::ops::replace::release_values(bump, tags, now) else { return };
-    let record = |kind| StepRecord { kind, done_at: None, note: None };
     let run = |command: &String| HookRun::new(command, &values, &ws.root);
     let at = steps.iter().position(|s| s.kind == StepKind::WriteFiles).map_or(steps.len(), |i| i + 1);
     let pre: Vec<StepRecord> =
-        ws.config.pre_release_commit.iter().map(|c| record(StepKind::PreReleaseCommit(run(c)))).collect();
+        ws.config.pre_release_commit.iter().map(|c| StepRecord::new(StepKind::PreReleaseCommit(run(c)))).collect();
     steps.splice(at..at, pre);
-    steps.extend(ws.config.post_release.iter().map(|c| record(StepKind::PostRelease(run(c)))));
+    steps.extend(ws.config.post_release.iter().map(|c| StepRecord::new(StepKind::PostRelease(run(c)))));
 }

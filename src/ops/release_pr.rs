@@ -127,7 +127,7 @@ pub fn plan_pr(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOption
     journal.steps.retain(|s| {
         matches!(s.kind, StepKind::Verify(_) | StepKind::WriteFiles | StepKind::PreReleaseCommit(_) | StepKind::Commit)
     });
-    journal.steps.push(StepRecord { kind: StepKind::Push(journal.push_refs.clone()), done_at: None, note: None });
+    journal.steps.push(StepRecord::new(StepKind::Push(journal.push_refs.clone())));
     Ok(PrPlan { release: plan, pr })
 }
 
@@ -293,7 +293,7 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         target_dir: Some(ws.target_dir.clone()),
         fix_commits: fixes.into_iter().map(|c| c.id).collect(),
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
-        steps: steps.into_iter().map(|kind| StepRecord { kind, done_at: None, note: None }).collect(),
+        steps: steps.into_iter().map(StepRecord::new).collect(),
     };
     let bump = BumpPlan { versions: Vec::new(), requirements: Vec::new(), plan: Plan::default() };
     Ok(ReleasePlan { journal, kind: BranchKind::Other, bump, files: Plan::default(), notes, root: ws.root.clone() })

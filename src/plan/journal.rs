@@ -148,6 +148,10 @@ impl StepKind {
 pub struct StepRecord {
     #[serde(flatten)]
     pub kind: StepKind,
+    /// When the step began to act (saved before it acts): a step started and not done may have
+    /// done its work before the process stopped, so undo and resume check before they act.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<i64>,
     pub done_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -189,6 +193,13 @@ pub struct Journal {
     pub fix_commits: Vec<String>,
     pub critical: bool,
     pub steps: Vec<StepRecord>,
+}
+
+impl StepRecord {
+    /// Returns `kind` as a step not started yet.
+    pub fn new(kind: StepKind) -> Self {
+        Self { kind, started_at: None, done_at: None, note: None }
+    }
 }
 
 impl Journal {

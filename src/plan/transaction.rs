@@ -37,22 +37,26 @@ pub enum Event<'a> {
 pub enum Failure {
     #[error("could not {}; the release was undone ({})", step.describe(), undone_list(undone))]
     Undone {
-        step: StepKind,
+        step: Box<StepKind>,
         undone: Vec<String>,
         not_undone: Vec<String>,
+        /// What to do before releasing again, when the cause says (a push refused as behind).
+        advice: Option<String>,
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+    #[error("cannot tell whether `{remote}` received the release's push: {why}")]
+    RemoteUnknown { remote: String, why: String },
     #[error("could not {}; done: {}; left: {}", step.describe(), done.join(", "), left.join(", "))]
     Stopped {
-        step: StepKind,
+        step: Box<StepKind>,
         done: Vec<String>,
         left: Vec<String>,
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("the release cannot be aborted: it has already done `{}`", step.describe())]
-    Pushed { step: StepKind },
+    Pushed { step: Box<StepKind> },
     #[error("the release was only partly undone ({})", undone_list(undone))]
     AbortIncomplete { undone: Vec<String>, not_undone: Vec<String> },
     #[error(transparent)]
@@ -75,12 +79,25 @@ impl crate::error::Help for Failure {
                 "these could not be undone and need a look by hand: {}; the journal is kept until then",
                 not_undone.join("; ")
             )],
+            Self::Undone { advice: Some(advice), .. } => {
+                vec![format!("the repository is as it was before the release; {advice}")]
+            }
             Self::Undone { .. } => {
                 vec!["the repository is as it was before the release; fix the cause and run it again".into()]
             }
+            Self::Stopped { step, .. } if matches!(**step, StepKind::Push(_)) => vec![
+                "the journal is kept; fix the cause, then finish with `cargo patch release --resume` (a push that \
+                 arrived after all is recognised), or undo it with `cargo patch release --abort` while the remote \
+                 has none of it"
+                    .into(),
+            ],
             Self::Stopped { .. } => {
                 vec!["the journal is kept; fix the cause, then finish with `cargo patch release --resume`".into()]
             }
+            Self::RemoteUnknown { remote, .. } => vec![format!(
+                "once `git ls-remote {remote}` answers, run the command again: it asks the remote before it \
+                 undoes or pushes anything"
+            )],
             Self::Pushed { .. } => vec![
                 "the remote has it; finish with `cargo patch release --resume`, or take it back with `cargo patch rollback`".into(),
             ],
@@ -122,22 +139,36 @@ pub fn run(
             return Ok(Outcome::PausedBeforePush);
         }
         on(Event::Started(&kind));
-        match injected_failure(&kind).map_or_else(|| run_step(store, journal, &kind, options.cargo, on), Err) {
+        // Saved before the step acts: a process killed while it acts leaves a step that may be done.
+        let resumed = journal.steps[index].started_at.is_some();
+        journal.steps[index].started_at = Some(now());
+        store.save(journal)?;
+        let result =
+            injected_failure(&kind).map_or_else(|| run_step(store, journal, &kind, resumed, options.cargo, on), Err);
+        let result = match (result, &kind) {
+            (Err(cause), StepKind::Push(refs)) => after_failed_push(journal, refs, cause),
+            (result, _) => result.map_err(PushFailed::Other),
+        };
+        match result {
             Ok(note) => {
+                injected_kill(&kind);
                 journal.steps[index].done_at = Some(now());
                 journal.steps[index].note = note;
                 store.save(journal)?;
                 on(Event::Done(&kind, journal.steps[index].note.as_deref()));
             }
-            Err(cause) if kind.is_local() => {
+            Err(PushFailed::NothingArrived(cause) | PushFailed::Other(cause))
+                if kind.is_local() || !pushed(journal) =>
+            {
+                let advice = behind_advice(&cause, journal);
                 let (undone, not_undone) = undo(store, journal, on);
                 store.discard()?;
-                return Err(Failure::Undone { step: kind, undone, not_undone, cause: cause.into() });
+                return Err(Failure::Undone { step: Box::new(kind), undone, not_undone, advice, cause: cause.into() });
             }
-            Err(cause) => {
+            Err(PushFailed::NothingArrived(cause) | PushFailed::Other(cause) | PushFailed::Unknown(cause)) => {
                 store.save(journal)?;
                 let (done, left) = journal.progress();
-                return Err(Failure::Stopped { step: kind, done, left, cause: cause.into() });
+                return Err(Failure::Stopped { step: Box::new(kind), done, left, cause: cause.into() });
             }
         }
     }
@@ -148,10 +179,30 @@ pub fn run(
 }
 
 /// Undoes an unfinished release that has not reached the remote (a process killed before its
-/// push), and discards its journal; returns what was undone.
-pub fn abort(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> Result<Vec<String>, Failure> {
-    if let Some(step) = journal.steps.iter().find(|s| !s.kind.is_local() && s.done_at.is_some()) {
-        return Err(Failure::Pushed { step: step.kind.clone() });
+/// push, or while it pushed), and discards its journal; returns what was undone. A push that was
+/// started is looked up on the remote first: one that arrived is recorded as done, and refuses.
+pub fn abort(store: &Store, journal: &mut Journal, on: &mut dyn FnMut(Event<'_>)) -> Result<Vec<String>, Failure> {
+    for index in 0..journal.steps.len() {
+        let step = &journal.steps[index];
+        if step.kind.is_local() || (step.done_at.is_none() && step.started_at.is_none()) {
+            continue;
+        }
+        let kind = step.kind.clone();
+        if step.done_at.is_none()
+            && let StepKind::Push(refs) = &kind
+        {
+            match remote_has(journal, refs) {
+                Ok(Landed::None) => continue,
+                Ok(Landed::All | Landed::Some) => {
+                    // The remote has it: the journal now says so, and `--resume` goes on from there.
+                    journal.steps[index].done_at = Some(now());
+                    journal.steps[index].note = Some("found on the remote".into());
+                    store.save(journal)?;
+                }
+                Err(why) => return Err(Failure::RemoteUnknown { remote: journal.remote.clone(), why }),
+            }
+        }
+        return Err(Failure::Pushed { step: Box::new(kind) });
     }
     let (undone, not_undone) = undo(store, journal, on);
     if !not_undone.is_empty() {
@@ -175,6 +226,7 @@ fn run_step(
     store: &Store,
     journal: &mut Journal,
     kind: &StepKind,
+    resumed: bool,
     cargo: &std::ffi::OsStr,
     on: &mut dyn FnMut(Event<'_>),
 ) -> anyhow::Result<Option<String>> {
@@ -186,6 +238,10 @@ fn run_step(
         StepKind::MoveBranch => move_branch(&dir, journal),
         StepKind::Tag(name) => tag(&dir, journal, name),
         StepKind::Push(refs) => {
+            // Started before and not recorded: it may have arrived before the process stopped.
+            if resumed && matches!(remote_has(journal, refs), Ok(Landed::All)) {
+                return Ok(Some("already on the remote".into()));
+            }
             let mut args = vec!["push", "--atomic", journal.remote.as_str()];
             args.extend(refs.iter().map(String::as_str));
             git::run(&dir, &args)?;
@@ -196,6 +252,84 @@ fn run_step(
         StepKind::PreReleaseCommit(hook) => hook_step::run(&dir, hook, Stage::PreReleaseCommit, on).map(|()| None),
         StepKind::PostRelease(hook) => hook_step::run(&dir, hook, Stage::PostRelease, on).map(|()| None),
     }
+}
+
+/// How a push step failed, by what the remote has of it.
+enum PushFailed {
+    /// The remote has none of its refs (asked with `git ls-remote`).
+    NothingArrived(anyhow::Error),
+    /// The remote could not be asked, or has only some of them.
+    Unknown(anyhow::Error),
+    /// Any other step's failure.
+    Other(anyhow::Error),
+}
+
+/// What the remote has of a push's refs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Landed {
+    All,
+    Some,
+    None,
+}
+
+/// Returns whether any push of the release is done.
+fn pushed(journal: &Journal) -> bool {
+    journal.steps.iter().any(|s| matches!(s.kind, StepKind::Push(_)) && s.done_at.is_some())
+}
+
+/// Asks the remote what became of a push that failed: all of it there is success after all (the
+/// connection broke after the remote updated its refs), none of it can be undone like a local step.
+fn after_failed_push(journal: &Journal, refs: &[String], cause: anyhow::Error) -> Result<Option<String>, PushFailed> {
+    match remote_has(journal, refs) {
+        Ok(Landed::All) => Ok(Some("on the remote, although `git push` failed".into())),
+        Ok(Landed::None) => Err(PushFailed::NothingArrived(cause)),
+        Ok(Landed::Some) => Err(PushFailed::Unknown(cause.context("the remote has only part of the push"))),
+        Err(why) => Err(PushFailed::Unknown(cause.context(format!("`git ls-remote` failed too: {why}")))),
+    }
+}
+
+/// Returns what the remote has of `refs` at the release commit (a tag counts by the commit it
+/// points at), from `git ls-remote`; `Err` says why the remote could not be asked.
+fn remote_has(journal: &Journal, refs: &[String]) -> Result<Landed, String> {
+    let commit = journal.commit.as_deref().unwrap_or_default();
+    // A pattern matches whole names only, so the peeled line of a tag needs its own.
+    let peeled: Vec<String> =
+        refs.iter().filter(|r| r.starts_with("refs/tags/")).map(|r| format!("{r}^{{}}")).collect();
+    let mut args = vec!["ls-remote", journal.remote.as_str()];
+    args.extend(refs.iter().chain(&peeled).map(String::as_str));
+    let listing = git::run(&journal.workdir, &args).map_err(|err| err.to_string())?;
+    let mut found: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for line in listing.lines() {
+        let Some((id, name)) = line.split_once('\t') else { continue };
+        // An annotated tag is listed twice: the tag object, then `^{}` with its commit.
+        match name.strip_suffix("^{}") {
+            Some(tag) => {
+                found.insert(tag, id);
+            }
+            None => {
+                found.entry(name).or_insert(id);
+            }
+        }
+    }
+    let arrived = refs.iter().filter(|r| found.get(r.as_str()) == Some(&commit)).count();
+    Ok(match arrived {
+        0 => Landed::None,
+        n if n == refs.len() => Landed::All,
+        _ => Landed::Some,
+    })
+}
+
+/// Returns the advice for a push refused because the remote branch moved on.
+fn behind_advice(cause: &anyhow::Error, journal: &Journal) -> Option<String> {
+    let text = format!("{cause:#}");
+    (text.contains("non-fast-forward") || text.contains("fetch first")).then(|| {
+        let branch = journal.release_branch.as_ref().map_or(journal.branch.as_str(), |b| b.name.as_str());
+        format!(
+            "`{remote}/{branch}` has commits this branch lacks: bring them in (`git pull --rebase {remote} {branch}`), \
+             then release again",
+            remote = journal.remote
+        )
+    })
 }
 
 /// Runs a verify command through `sh -c` in the workspace root, its output streamed to `on`.
@@ -273,12 +407,8 @@ fn commit(dir: &Path, journal: &mut Journal) -> anyhow::Result<Option<String>> {
         return Ok(Some("already done".into()));
     }
     if head != journal.head_before {
-        // Killed between `git commit` and saving the journal: the commit is ours if it sits right
-        // on the old HEAD with our message.
-        let parent = rev_parse(dir, "HEAD^").unwrap_or_default();
-        let message = git::run(dir, &["log", "-1", "--format=%B", "HEAD"])?;
-        if parent == journal.head_before && message.trim() == journal.commit_message.trim() {
-            journal.commit = Some(head);
+        if let Some(ours) = unrecorded_commit(dir, journal)? {
+            journal.commit = Some(ours);
             return Ok(Some("already done".into()));
         }
         anyhow::bail!("`{}` moved while the release ran (now at {head})", journal.branch);
@@ -291,6 +421,18 @@ fn commit(dir: &Path, journal: &mut Journal) -> anyhow::Result<Option<String>> {
     git::run(dir, &["commit", "--quiet", "--message", &journal.commit_message])?;
     journal.commit = Some(rev_parse(dir, "HEAD")?);
     Ok(None)
+}
+
+/// Returns HEAD when it is the release commit made by a process killed between `git commit` and
+/// saving the journal: right on the old HEAD, with the release's message.
+fn unrecorded_commit(dir: &Path, journal: &Journal) -> anyhow::Result<Option<String>> {
+    let head = rev_parse(dir, "HEAD")?;
+    let parent = rev_parse(dir, "HEAD^").unwrap_or_default();
+    if head == journal.head_before || parent != journal.head_before {
+        return Ok(None);
+    }
+    let message = git::run(dir, &["log", "-1", "--format=%B", "HEAD"])?;
+    Ok((message.trim() == journal.commit_message.trim()).then_some(head))
 }
 
 fn release_commit(journal: &Journal) -> anyhow::Result<&str> {
@@ -419,8 +561,9 @@ fn undo(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec
         not_undone.push(format!("remove the release tree: {err:#}"));
     }
     for step in journal.steps.iter().rev().filter(|s| s.kind.is_local()) {
-        let partial = step.done_at.is_none()
-            && matches!(step.kind, StepKind::WriteFiles | StepKind::PreReleaseCommit(_) | StepKind::Commit);
+        // A step started and not done may have acted; each undo checks what is really there.
+        let partial = step.started_at.is_some()
+            || matches!(step.kind, StepKind::WriteFiles | StepKind::PreReleaseCommit(_) | StepKind::Commit);
         if step.done_at.is_none() && !partial {
             continue;
         }
@@ -460,6 +603,10 @@ fn undo_tag(dir: &Path, journal: &Journal, name: &str) -> anyhow::Result<bool> {
 fn undo_branch(dir: &Path, journal: &Journal) -> anyhow::Result<bool> {
     let (Some(branch), Some(commit)) = (&journal.release_branch, &journal.commit) else { return Ok(false) };
     let reference = format!("refs/heads/{}", branch.name);
+    if rev_parse(dir, &reference).ok().as_ref() != Some(commit) {
+        // Not moved (the step was stopped before it acted).
+        return Ok(false);
+    }
     match &branch.before {
         Some(before) => git::run(dir, &["update-ref", "-m", "cargo patch release: undo", &reference, before, commit])?,
         None => git::run(dir, &["update-ref", "-d", &reference, commit])?,
@@ -468,8 +615,14 @@ fn undo_branch(dir: &Path, journal: &Journal) -> anyhow::Result<bool> {
 }
 
 fn undo_commit(dir: &Path, journal: &Journal) -> anyhow::Result<bool> {
-    let Some(commit) = &journal.commit else { return Ok(false) };
-    if rev_parse(dir, "HEAD")? != *commit {
+    let commit = match &journal.commit {
+        Some(commit) => commit.clone(),
+        None => match unrecorded_commit(dir, journal)? {
+            Some(commit) => commit,
+            None => return Ok(false),
+        },
+    };
+    if rev_parse(dir, "HEAD")? != commit {
         anyhow::bail!("HEAD is no longer the release commit {commit}; reset `{}` by hand", journal.branch);
     }
     // `--soft`: the branch goes back; the files are restored (and unstaged) by the next undo.
@@ -531,3 +684,19 @@ fn test_clock() -> Option<i64> {
 fn test_clock() -> Option<i64> {
     None
 }
+
+/// Test hook, debug builds only: `CARGO_PATCH_KILL_AFTER=<step>` ends the process (exit 137, as
+/// a SIGKILL would) right after that step acted and before the journal records it, the moment a
+/// crash leaves the most doubt.
+#[cfg(debug_assertions)]
+#[expect(clippy::disallowed_methods, reason = "a debug-only fault injection point, read where it acts")]
+fn injected_kill(kind: &StepKind) {
+    let Ok(wanted) = std::env::var("CARGO_PATCH_KILL_AFTER") else { return };
+    let name = serde_json::to_value(kind).ok().and_then(|v| v.get("step")?.as_str().map(str::to_owned));
+    if name.as_deref() == Some(wanted.as_str()) {
+        std::process::exit(137);
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn injected_kill(_kind: &StepKind) {}

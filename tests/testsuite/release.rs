@@ -230,7 +230,7 @@ fn a_closed_release_window_refuses() {
 }
 
 #[test]
-fn every_failure_before_the_push_undoes_every_local_step() {
+fn every_failure_up_to_the_push_undoes_every_local_step() {
     for step in ["verify", "write-files", "commit", "move-branch", "tag", "push"] {
         let r = Release::new();
         let before = r.state();
@@ -238,16 +238,7 @@ fn every_failure_before_the_push_undoes_every_local_step() {
         assert_code(&output, 1, step);
         let err = stderr(&output);
         assert!(err.contains("injected failure"), "{step}: {}", describe(&output));
-        if step == "push" {
-            // At the push the local steps stay, and the journal says what is left.
-            assert!(err.contains("--resume") && err.contains("left: push"), "{step}: {err}");
-            assert!(r.journal().exists(), "{step}: journal kept");
-            assert_eq!(
-                r.remote_refs(),
-                before[before.find("--- remote\n").unwrap() + 11..before.find("--- HEAD").unwrap()]
-            );
-            continue;
-        }
+        // A failed push the remote never received (asked with `git ls-remote`) is undone too.
         assert!(err.contains("the release was undone"), "{step}: {err}");
         assert_eq!(r.state(), before, "{step}: the repository must be exactly as it was");
         assert!(!r.journal().exists(), "{step}: no journal after an undo");
@@ -280,21 +271,27 @@ fn a_failing_verify_command_or_a_tag_that_appears_meanwhile_undoes_the_release()
 }
 
 #[test]
-fn a_push_refused_by_the_remote_is_finished_by_resume() {
+fn a_push_refused_by_the_remote_is_undone() {
     let r = Release::new();
     let hook = r.refuse_pushes();
-    let remote_before = r.remote_refs();
-
+    let before = r.state();
     let output = r.run(&["release", "--yes", "--no-publish"], &[]);
     assert_code(&output, 1, "refused push");
     let err = stderr(&output);
-    assert!(err.contains("could not push") && err.contains("remote says no"), "{err}");
-    assert!(err.contains("cargo patch release --resume"), "{err}");
-    assert_eq!(r.remote_refs(), remote_before, "an atomic push changes nothing on refusal");
-    assert!(r.journal().exists());
-    assert_eq!(r.project.git(&["cat-file", "-t", "v1.0.1"]).trim(), "tag", "local steps stay");
+    assert!(err.contains("could not push; the release was undone") && err.contains("remote says no"), "{err}");
+    // The remote has none of it (asked, not assumed): nothing is left half done.
+    assert_eq!(r.state(), before, "tag, commit, files and remote as they were");
+    assert!(!r.journal().exists());
+    std::fs::remove_file(&hook).unwrap();
+    let output = r.ok(&["release", "--yes", "--no-publish"]);
+    assert!(stderr(&output).contains("Pushed"), "{}", describe(&output));
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
+}
 
-    // `status` says so, and a new release is refused while this one is unfinished.
+#[test]
+fn an_unfinished_release_is_shown_and_blocks_another_until_resumed() {
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-push", "--no-publish"]);
     let output = r.ok(&["status"]);
     assert!(
         text(&output.stdout).contains("Unfinished release `v1.0.1`: left: push; run `cargo patch release --resume`"),
@@ -304,8 +301,6 @@ fn a_push_refused_by_the_remote_is_finished_by_resume() {
     let output = r.run(&["release", "--yes"], &[]);
     assert_code(&output, 1, "unfinished");
     assert!(stderr(&output).contains("release `v1.0.1` is unfinished (done: "), "{}", describe(&output));
-
-    std::fs::remove_file(&hook).unwrap();
     let output = r.ok(&["release", "--resume"]);
     assert!(stderr(&output).contains("Pushed"), "{}", describe(&output));
     assert!(r.remote_refs().contains("refs/tags/v1.0.1"));
@@ -552,11 +547,9 @@ fn a_release_killed_after_its_commit_resumes_without_committing_twice() {
 #[test]
 fn abort_undoes_a_release_that_stopped_before_its_push() {
     let r = Release::new();
-    r.refuse_pushes();
     let before = r.state();
-    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
-    assert_code(&output, 1, "refused push");
-    assert_ne!(r.state(), before, "the local steps stay after a failed push");
+    r.ok(&["release", "--yes", "--no-push", "--no-publish"]);
+    assert_ne!(r.state(), before, "the local steps stay until the push");
 
     let output = r.ok(&["release", "--abort"]);
     assert!(stderr(&output).contains("Aborted release `v1.0.1`"), "{}", describe(&output));
@@ -660,4 +653,103 @@ fn a_crate_crates_io_would_refuse_is_found_in_the_plan() {
     assert_eq!(r.state(), before);
     // Not publishing, nothing is missing.
     r.ok(&["release", "--dry-run", "--no-publish"]);
+}
+
+/// Returns `state` without the remote's refs (for a test where a teammate changes the remote).
+fn local_state(r: &Release) -> String {
+    let state = r.state();
+    let (local, rest) = state.split_once("--- remote\n").unwrap();
+    let head = rest.split_once("--- HEAD\n").unwrap().1;
+    format!("{local}--- HEAD\n{head}")
+}
+
+#[test]
+fn a_kill_after_the_commit_is_aborted_back_to_the_start() {
+    let r = Release::new();
+    let before = r.state();
+    // Killed after `git commit` returned, before the journal recorded the commit.
+    let output = r.run(&["release", "--yes", "--no-publish"], &[("CARGO_PATCH_KILL_AFTER", "commit")]);
+    assert_code(&output, 137, "killed after the commit");
+    assert_ne!(r.state(), before, "the release commit is there");
+    let output = r.ok(&["release", "--abort"]);
+    assert!(stderr(&output).contains("Undid make the release commit"), "{}", describe(&output));
+    assert_eq!(r.state(), before, "the commit is gone too, not only the files under it");
+    // And the next release takes the same version.
+    let output = r.ok(&["release", "--yes", "--no-publish"]);
+    assert!(stderr(&output).contains("Tagged `v1.0.1`"), "{}", describe(&output));
+}
+
+#[test]
+fn a_kill_after_the_push_arrived_is_finished_not_aborted() {
+    let r = Release::new();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[("CARGO_PATCH_KILL_AFTER", "push")]);
+    assert_code(&output, 137, "killed after the push");
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"), "the remote has the push");
+    // The journal never recorded the push; the remote is asked, and the abort refused.
+    let output = r.run(&["release", "--abort"], &[]);
+    assert_code(&output, 1, "abort after the push arrived");
+    let err = stderr(&output);
+    assert!(err.contains("cannot be aborted: it has already done `push`"), "{}", describe(&output));
+    assert!(err.contains("--resume"), "{err}");
+    assert!(r.project.git(&["tag", "--list", "v1.0.1"]).contains("v1.0.1"), "the local tag stays");
+    let output = r.ok(&["release", "--resume"]);
+    assert!(!stderr(&output).contains("Undid"), "{}", describe(&output));
+    assert!(!r.journal().exists(), "finished");
+    let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
+    assert!(record.contains("found on the remote"), "{record}");
+}
+
+#[test]
+fn a_resumed_push_that_had_arrived_is_not_pushed_again() {
+    let r = Release::new();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[("CARGO_PATCH_KILL_AFTER", "push")]);
+    assert_code(&output, 137, "killed after the push");
+    // The remote now refuses every push: a second push would fail, recognising it does not.
+    r.refuse_pushes();
+    let output = r.ok(&["release", "--resume"]);
+    assert!(stderr(&output).contains("already on the remote"), "{}", describe(&output));
+    assert!(!r.journal().exists());
+}
+
+#[test]
+fn an_abort_that_cannot_ask_the_remote_changes_nothing() {
+    let r = Release::new();
+    let output = r.run(&["release", "--yes", "--no-publish"], &[("CARGO_PATCH_KILL_AFTER", "push")]);
+    assert_code(&output, 137, "killed after the push");
+    let moved = r.project.home().join("moved.git");
+    std::fs::rename(&r.remote, &moved).unwrap();
+    let before = r.project.git(&["for-each-ref"]);
+    let output = r.run(&["release", "--abort"], &[]);
+    assert_code(&output, 1, "remote unreachable");
+    let err = stderr(&output);
+    assert!(err.contains("cannot tell whether `origin` received the release's push"), "{}", describe(&output));
+    assert!(err.contains("git ls-remote origin"), "{err}");
+    assert_eq!(r.project.git(&["for-each-ref"]), before, "nothing undone on a guess");
+    assert!(r.journal().exists());
+}
+
+#[test]
+fn a_push_refused_as_behind_is_undone_with_the_way_to_catch_up() {
+    // A teammate pushes the release line while `verify` runs: the preflight fetch saw nothing.
+    let r = Release::with("verify = [\"sh ../teammate.sh\"]\n", "");
+    let clone = r.project.home().join("teammate");
+    r.project.git(&["clone", "-q", r.remote.to_str().unwrap(), clone.to_str().unwrap()]);
+    let git = |args: &[&str]| {
+        let out = r.project.command("git").current_dir(&clone).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", describe(&out));
+    };
+    git(&["switch", "-q", "-c", "release/v1.0", "v1.0.0"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "fix: the teammate's fix"]);
+    let script = format!("git -C '{}' push -q --no-verify origin release/v1.0\n", clone.display());
+    std::fs::write(r.project.home().join("teammate.sh"), script).unwrap();
+    let before = local_state(&r);
+    let output = r.run(&["release", "--yes", "--no-publish"], &[]);
+    assert_code(&output, 1, "push refused");
+    let err = stderr(&output);
+    assert!(err.contains("could not push; the release was undone"), "{}", describe(&output));
+    assert!(err.contains("(`git pull --rebase origin release/v1.0`), then release again"), "{err}");
+    assert!(!err.contains("--resume"), "resuming would push a tag that is not on the branch: {err}");
+    assert_eq!(local_state(&r), before, "tag, commit and files undone");
+    assert!(!r.journal().exists());
+    assert!(!r.remote_refs().contains("v1.0.1"));
 }

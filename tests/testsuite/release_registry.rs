@@ -94,15 +94,14 @@ fn a_version_already_in_the_registry_is_skipped() {
 
 #[test]
 fn a_failure_before_the_push_publishes_nothing() {
-    for step in ["verify", "write-files", "commit", "move-branch", "tag", "push"] {
+    for step in ["verify", "write-files", "commit", "move-branch", "package", "tag", "push"] {
         let (r, registry, _dir) = with_registry();
         let before = r.state();
         let output = r.run(&["release", "--yes", "--registry", "ktra"], &[("CARGO_PATCH_FAIL_STEP", step)]);
         assert_code(&output, 1, step);
         assert!(registry.versions("a").is_empty() && registry.versions("b").is_empty(), "{step}: nothing published");
-        if step != "push" {
-            assert_eq!(r.state(), before, "{step}: files, refs, index and remote as they were");
-        }
+        assert_eq!(r.state(), before, "{step}: files, refs, index and remote as they were");
+        assert!(!r.project.root().join(".git/cargo-patch/tree").exists(), "{step}: no release tree left");
     }
 }
 
