@@ -73,6 +73,9 @@ pub fn exec(args: ChangelogArgs, manifest_path: Option<&Path>, cwd: &Path, shell
         current_dir_only: true,
     };
     let outcome = changelog::run(manifest_path, cwd, &options)?;
+    if let Some(why) = &outcome.cargo_failed {
+        shell.warn(format!("read the workspace from its manifests: `cargo metadata` failed ({why})"))?;
+    }
     if let ConfigSource::Cliff(path) = &outcome.config {
         shell.verbose("Using", format!("git-cliff configuration `{}`", path.display()))?;
     }

@@ -10,7 +10,8 @@ use crate::changelog::{self, ConfigSource, Request, Selection};
 use crate::git::history::Repository;
 use crate::plan::{Plan, Step};
 use crate::release_tag::TagFormat;
-use crate::workspace::{self, Workspace};
+use crate::workspace::layout::Layout;
+use crate::workspace::{self, Member, Unit, Workspace};
 
 /// What the user asked `changelog` to do, in domain terms.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +40,8 @@ pub struct ChangelogOutcome {
     pub root: PathBuf,
     pub unmatched_tags: Vec<String>,
     pub config: ConfigSource,
+    /// Why `cargo metadata` failed, when the workspace was read from its manifests instead.
+    pub cargo_failed: Option<String>,
 }
 
 /// A request that cannot be served.
@@ -74,23 +77,55 @@ pub fn run(manifest_path: Option<&Path>, cwd: &Path, options: &ChangelogOptions)
     {
         return Err(Refused::SameFile(prepend.clone()).into());
     }
-    let ws = load_workspace(manifest_path, cwd, !options.packages.is_empty())?;
-    let repo = Repository::discover(ws.as_ref().map_or(cwd, |w| w.root.as_path()))?;
-    render_in(ws.as_ref(), &repo, cwd, options)
+    let loaded = load_workspace(manifest_path, cwd, !options.packages.is_empty())?;
+    let root = match &loaded {
+        Loaded::Workspace(ws) => Some(ws.root.as_path()),
+        Loaded::Manifests(layout, _) => Some(layout.root.as_path()),
+        Loaded::Nothing => None,
+    };
+    let repo = Repository::discover(root.unwrap_or(cwd))?;
+    let (scope, cargo_failed) = match &loaded {
+        Loaded::Workspace(ws) => (Scope::of(ws, &options.packages)?, None),
+        Loaded::Manifests(layout, why) => {
+            (Scope { root: layout.root.clone(), units: &layout.units, members: Vec::new() }, Some(why.clone()))
+        }
+        Loaded::Nothing => (Scope { root: repo.workdir().to_owned(), units: &[], members: Vec::new() }, None),
+    };
+    let mut outcome = render_in(&scope, &repo, cwd, options)?;
+    outcome.cargo_failed = cargo_failed;
+    Ok(outcome)
 }
 
-/// Renders the changelog `options` ask for in an already loaded workspace (if any) and
-/// repository, and plans its writes.
-pub fn render_in(
-    ws: Option<&Workspace>,
+/// What a changelog reads of the workspace: its root, its release units (their tags mark the
+/// releases) and the members `-p` names.
+struct Scope<'w> {
+    root: PathBuf,
+    units: &'w [Unit],
+    members: Vec<&'w Member>,
+}
+
+impl<'w> Scope<'w> {
+    /// Returns the scope of `ws` with the members `packages` names.
+    fn of(ws: &'w Workspace, packages: &[String]) -> anyhow::Result<Self> {
+        let members = match packages {
+            [] => Vec::new(),
+            _ => ws.select(&workspace::Selection { packages: packages.to_vec(), ..Default::default() })?,
+        };
+        Ok(Self { root: ws.root.clone(), units: ws.units(), members })
+    }
+}
+
+/// Renders the changelog `options` ask for in `scope` and `repo`, and plans its writes.
+fn render_in(
+    scope: &Scope<'_>,
     repo: &Repository,
     cwd: &Path,
     options: &ChangelogOptions,
 ) -> anyhow::Result<ChangelogOutcome> {
-    let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
+    let root = scope.root.clone();
     let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root, cwd);
 
-    let rendered = render_section(ws, repo, cwd, options, options.prepend.is_some())?;
+    let rendered = render_scoped(scope, repo, cwd, options, options.prepend.is_some())?;
     let mut plan = Plan::default();
     if let Some(path) = &options.prepend {
         let path = cwd.join(path);
@@ -112,7 +147,14 @@ pub fn render_in(
         None => options.prepend.is_none(),
     };
     let stdout = if to_stdout { rendered.text } else { String::new() };
-    Ok(ChangelogOutcome { stdout, plan, root, unmatched_tags: rendered.unmatched_tags, config: source })
+    Ok(ChangelogOutcome {
+        stdout,
+        plan,
+        root,
+        unmatched_tags: rendered.unmatched_tags,
+        config: source,
+        cargo_failed: None,
+    })
 }
 
 /// Returns `existing` (a changelog's text; empty when the file is new, which then starts with the
@@ -146,26 +188,31 @@ fn read_target(flag: &'static str, path: &Path) -> anyhow::Result<String> {
 /// Returns the changelog `options.selection` asks for, rendered (without header and footer when
 /// `section_only`: the part a prepend inserts).
 pub fn render_section(
-    ws: Option<&Workspace>,
+    ws: &Workspace,
     repo: &Repository,
     cwd: &Path,
     options: &ChangelogOptions,
     section_only: bool,
 ) -> anyhow::Result<changelog::Rendered> {
-    let root = ws.map_or_else(|| repo.workdir().to_owned(), |w| w.root.clone());
-    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &root, cwd);
-    let members = match ws {
-        Some(ws) if !options.packages.is_empty() => {
-            ws.select(&workspace::Selection { packages: options.packages.clone(), ..Default::default() })?
-        }
-        _ => Vec::new(),
-    };
+    render_scoped(&Scope::of(ws, &options.packages)?, repo, cwd, options, section_only)
+}
+
+/// Returns [`render_section`] in `scope`.
+fn render_scoped(
+    scope: &Scope<'_>,
+    repo: &Repository,
+    cwd: &Path,
+    options: &ChangelogOptions,
+    section_only: bool,
+) -> anyhow::Result<changelog::Rendered> {
+    let source = changelog::find_config(options.config.as_deref().map(|c| cwd.join(c)).as_deref(), &scope.root, cwd);
+    let members = &scope.members;
     // The tags of the crates' unit mark the releases; without crates, the first unit's (the
     // shared version's, when there is one).
-    let unit = ws.and_then(|ws| match members.first() {
-        Some(member) => ws.unit_of(&member.name),
-        None => ws.units().first(),
-    });
+    let unit = match members.first() {
+        Some(member) => scope.units.iter().find(|u| u.has(&member.name)),
+        None => scope.units.first(),
+    };
     let format = TagFormat::new(unit.map_or("v{version}", |u| u.formats[0].as_str()));
     let mut selection = options.selection.clone();
     if section_only && !selection.unreleased && !selection.latest && selection.range.is_none() {
@@ -194,11 +241,31 @@ pub fn render_section(
     changelog::render(repo, &source, &request)
 }
 
-/// Loads the workspace when there is one; a plain git repository is fine unless a crate is named.
-fn load_workspace(manifest_path: Option<&Path>, cwd: &Path, required: bool) -> anyhow::Result<Option<Workspace>> {
+/// The workspace a changelog describes, as far as it could be loaded.
+enum Loaded {
+    Workspace(Workspace),
+    /// `cargo metadata` failed (the message says why): the manifests alone give the tag formats.
+    Manifests(Layout, String),
+    /// A plain git repository.
+    Nothing,
+}
+
+/// Loads the workspace when there is one; a plain git repository is fine, and so is a workspace
+/// `cargo metadata` fails on (a pinned toolchain that is not installed), unless a crate is named.
+fn load_workspace(manifest_path: Option<&Path>, cwd: &Path, required: bool) -> anyhow::Result<Loaded> {
     match Workspace::load(manifest_path, cwd) {
-        Ok(ws) => Ok(Some(ws)),
-        Err(workspace::Error::ManifestNotFound { .. }) if manifest_path.is_none() && !required => Ok(None),
+        Ok(ws) => Ok(Loaded::Workspace(ws)),
+        Err(workspace::Error::ManifestNotFound { .. }) if manifest_path.is_none() && !required => Ok(Loaded::Nothing),
+        Err(err @ (workspace::Error::Metadata { .. } | workspace::Error::CargoNotRun(_))) if !required => {
+            match Layout::read(manifest_path, cwd) {
+                Ok(layout) => {
+                    // cargo's own first line says why; the rest is its backtrace and advice.
+                    let why = anyhow::Error::from(err).root_cause().to_string();
+                    Ok(Loaded::Manifests(layout, why.lines().next().unwrap_or_default().trim().to_owned()))
+                }
+                Err(_) => Err(err.into()),
+            }
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -665,7 +665,7 @@ fn changelog_and_manifests(
                 packages: crates,
                 ..Default::default()
             };
-            let rendered = changelog_op::render_section(Some(ws), repo, cwd, &options, true)?;
+            let rendered = changelog_op::render_section(ws, repo, cwd, &options, true)?;
             if let Some(after) = changelog_op::insert_section(&text, &rendered) {
                 text = after;
             }

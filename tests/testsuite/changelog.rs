@@ -206,6 +206,29 @@ fn a_git_cliff_config_in_the_manifest_is_read_as_git_cliff_reads_it() {
 }
 
 #[test]
+fn a_workspace_cargo_cannot_load_still_gets_its_changelog_unless_a_crate_is_named() {
+    let project = build_history(&boundaries().join("per-crate.sh"));
+    // A cargo that fails, as one does for a pinned toolchain that is not installed.
+    let cargo = project.home().join("failing-cargo");
+    std::fs::write(&cargo, "#!/bin/sh\necho \"error: toolchain 'nightly-2099-01-01' is not installed\" >&2\nexit 1\n")
+        .unwrap();
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let run = |args: &[&str]| {
+        let mut command = project.command(crate::support::bin());
+        command.arg("changelog").args(args).env("CARGO", &cargo).output().unwrap()
+    };
+    let output = run(&[]);
+    let expected = ours(&project, project.root(), &[]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected, "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`cargo metadata` failed") && stderr.contains("is not installed"), "{stderr}");
+    // `-p` needs cargo's view of the members: refused, naming cargo's error.
+    let output = run(&["-p", "a"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not installed"));
+}
+
+#[test]
 fn bad_input_gets_an_error_that_names_it() {
     let project = Project::new();
     project.cargo_patch().arg("changelog").assert().code(1).stderr_eq(snapbox::str![[r#"
