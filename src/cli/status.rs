@@ -108,8 +108,19 @@ fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
         .collect();
     let _ = writeln!(out, "Hooks: {}", hooks.join(", "));
     if let Some((tags, left)) = &status.unfinished_release {
-        let _ =
-            writeln!(out, "Unfinished release {tags}: left: {}; run `cargo patch release --resume`", left.join(", "));
+        let left = left.join(", ");
+        let _ = match (status.release_running, status.release_pushed) {
+            (Some(pid), _) => {
+                writeln!(out, "Release {tags} is running (process {pid}): left: {left}; wait for it to finish")
+            }
+            (None, true) => {
+                writeln!(out, "Unfinished release {tags}: left: {left}; run `cargo patch release --resume`")
+            }
+            (None, false) => writeln!(
+                out,
+                "Unfinished release {tags}: left: {left}; run `cargo patch release --resume`, or `--abort` to undo it"
+            ),
+        };
     }
     shell.print(&out)
 }
@@ -139,6 +150,11 @@ fn to_json(status: &Status) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "hotfix_branches": status.hotfix_branches.iter().map(|b| json!({ "name": b.name, "base": b.base })).collect::<Vec<_>>(),
         "hooks": status.hooks.iter().map(|(hook, on)| json!({ "hook": hook, "installed": on })).collect::<Vec<_>>(),
-        "unfinished_release": status.unfinished_release.as_ref().map(|(tags, left)| json!({ "tags": tags, "left": left })),
+        "unfinished_release": status.unfinished_release.as_ref().map(|(tags, left)| json!({
+            "tags": tags,
+            "left": left,
+            "running_pid": status.release_running,
+            "pushed": status.release_pushed,
+        })),
     })
 }

@@ -46,6 +46,10 @@ pub struct Status {
     pub hooks: Vec<(&'static str, bool)>,
     /// A release whose journal is still there: its tags, and the steps left.
     pub unfinished_release: Option<(String, Vec<String>)>,
+    /// The process running that release right now (it holds the release lock), if one does.
+    pub release_running: Option<u32>,
+    /// Whether the unfinished release pushed anything (then only `--resume` finishes it).
+    pub release_pushed: bool,
 }
 
 /// The hooks `cargo patch hooks install` writes, and the text that marks them as ours.
@@ -82,8 +86,13 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
             }
         })
         .collect();
-    let journal = crate::plan::journal::Store::new(repo.common_dir()).unfinished()?;
+    let store = crate::plan::journal::Store::new(repo.common_dir());
+    let journal = store.unfinished()?;
     Ok(Status {
+        release_running: journal.as_ref().and(store.running()),
+        release_pushed: journal
+            .as_ref()
+            .is_some_and(|j| j.steps.iter().any(|s| !s.kind.is_local() && s.done_at.is_some())),
         unfinished_release: journal.map(|j| (j.tag_names(), j.progress().1)),
         hotfix_branches: hotfix_branches(&ws, &repo)?,
         hooks: HOOKS

@@ -289,7 +289,9 @@ impl Store {
         write(&self.record_path(tag), journal)
     }
 
-    /// Takes the release lock; it is released when the returned guard drops.
+    /// Takes the release lock; it is released when the returned guard drops. The lock file holds
+    /// the owner's pid and its start time, so a lock left by a dead process is taken over even
+    /// when its pid was reused since.
     pub fn lock(&self) -> Result<Lock, Error> {
         let path = self.dir.join("release.lock");
         let create_dir = std::fs::create_dir_all(&self.dir);
@@ -297,24 +299,63 @@ impl Store {
         for _ in 0..2 {
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
-                    let _ = write!(file, "{}", std::process::id());
+                    let me = std::process::id();
+                    let _ = write!(file, "{me} {}", start_time(me).unwrap_or_default());
                     return Ok(Lock { path });
                 }
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let owner = std::fs::read_to_string(&path).ok().and_then(|s| s.trim().parse::<u32>().ok());
-                    match owner {
-                        Some(pid) if process_alive(pid) => return Err(Error::Locked { pid, path }),
-                        // The owner died without releasing it (killed, power loss): take it over.
-                        _ => {
-                            let _ = std::fs::remove_file(&path);
-                        }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => match self.running() {
+                    Some(pid) => return Err(Error::Locked { pid, path }),
+                    // The owner died without releasing it (killed, power loss): take it over.
+                    None => {
+                        let _ = std::fs::remove_file(&path);
                     }
-                }
+                },
                 Err(source) => return Err(Error::Lock { path, source }),
             }
         }
         Err(Error::Lock { path, source: std::io::Error::other("the lock keeps reappearing") })
     }
+
+    /// Takes the release lock, waiting while a live process holds it (`bump` waits for a release
+    /// or another `bump` to finish rather than write under it); `waiting` is told once.
+    pub fn lock_waiting(&self, waiting: &mut dyn FnMut(u32)) -> Result<Lock, Error> {
+        let mut told = false;
+        loop {
+            match self.lock() {
+                Err(Error::Locked { pid, .. }) => {
+                    if !told {
+                        waiting(pid);
+                        told = true;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Returns the pid of the live process holding the release lock, if one does.
+    pub fn running(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.dir.join("release.lock")).ok()?;
+        let mut fields = text.split_whitespace();
+        let pid = fields.next()?.parse::<u32>().ok()?;
+        let started = fields.next().and_then(|t| t.parse::<u64>().ok());
+        // A pid reused by another process since has another start time.
+        let same = match (started, start_time(pid)) {
+            (Some(recorded), Some(now)) => recorded == now,
+            _ => true,
+        };
+        (process_alive(pid) && same).then_some(pid)
+    }
+}
+
+/// Returns when process `pid` started (clock ticks since boot, field 22 of `/proc/<pid>/stat`),
+/// where `/proc` tells.
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after the last `)`.
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// The release lock; dropping it releases it.

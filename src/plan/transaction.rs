@@ -45,6 +45,8 @@ pub enum Failure {
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+    #[error("cannot resume: {what}")]
+    Moved { what: String, pushed: bool },
     #[error("cannot tell whether `{remote}` received the release's push: {why}")]
     RemoteUnknown { remote: String, why: String },
     #[error("could not {}; done: {}; left: {}", step.describe(), done.join(", "), left.join(", "))]
@@ -94,6 +96,16 @@ impl crate::error::Help for Failure {
             Self::Stopped { .. } => {
                 vec!["the journal is kept; fix the cause, then finish with `cargo patch release --resume`".into()]
             }
+            Self::Moved { pushed: false, .. } => vec![
+                "undo the release with `cargo patch release --abort` (it says what it cannot undo), then release \
+                 again from the branch as it is now"
+                    .into(),
+            ],
+            Self::Moved { pushed: true, .. } => vec![
+                "the remote has the release: put the ref back where the journal says (`git reflog` shows where it \
+                 was), then `cargo patch release --resume`"
+                    .into(),
+            ],
             Self::RemoteUnknown { remote, .. } => vec![format!(
                 "once `git ls-remote {remote}` answers, run the command again: it asks the remote before it \
                  undoes or pushes anything"
@@ -129,6 +141,7 @@ pub fn run(
     options: &RunOptions<'_>,
     on: &mut dyn FnMut(Event<'_>),
 ) -> Result<Outcome, Failure> {
+    still_done(journal)?;
     store.save(journal)?;
     for index in 0..journal.steps.len() {
         if journal.steps[index].done_at.is_some() {
@@ -176,6 +189,58 @@ pub fn run(
     let _ = super::tree::remove(&journal.workdir, &store.tree_path());
     store.finish(journal)?;
     Ok(Outcome::Finished)
+}
+
+/// Checks that what the done steps made is still there before a resumed release builds on it:
+/// the release commit on the branch that is pushed, and each tag at the release commit. A branch
+/// rewritten meanwhile (`git pull --rebase`, an amend) would otherwise get pushed with tags that
+/// are not on it.
+fn still_done(journal: &Journal) -> Result<(), Failure> {
+    let done = |kind: &StepKind| journal.steps.iter().any(|s| &s.kind == kind && s.done_at.is_some());
+    let Some(commit) = journal.commit.as_deref() else { return Ok(()) };
+    let dir = journal.workdir.as_path();
+    let pushed = pushed(journal);
+    let moved = |what: String| Err(Failure::Moved { what, pushed });
+    let branch = match &journal.release_branch {
+        Some(branch) if done(&StepKind::MoveBranch) => Some(branch.name.as_str()),
+        Some(_) => None,
+        None => Some(journal.branch.as_str()),
+    };
+    if let Some(branch) = branch
+        && done(&StepKind::Commit)
+    {
+        let tip = rev_parse(dir, &format!("refs/heads/{branch}")).unwrap_or_default();
+        if git::run(dir, &["merge-base", "--is-ancestor", commit, &tip]).is_err() {
+            return moved(format!(
+                "`{branch}` no longer contains the release commit {} (rewritten since, by `git pull --rebase` or an \
+                 amend?): its tags would be pushed on a commit the branch lacks",
+                short(commit)
+            ));
+        }
+    }
+    for tag in &journal.tags {
+        if !done(&StepKind::Tag(tag.name.clone())) {
+            continue;
+        }
+        match rev_parse(dir, &format!("refs/tags/{}^{{commit}}", tag.name)) {
+            Ok(at) if at == commit => {}
+            Ok(at) => {
+                return moved(format!(
+                    "tag `{}` points at {}, not at the release commit {}",
+                    tag.name,
+                    short(&at),
+                    short(commit)
+                ));
+            }
+            Err(_) => return moved(format!("tag `{}` was deleted since the release made it", tag.name)),
+        }
+    }
+    Ok(())
+}
+
+/// Returns a commit id shortened for messages.
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
 }
 
 /// Undoes an unfinished release that has not reached the remote (a process killed before its

@@ -753,3 +753,54 @@ fn a_push_refused_as_behind_is_undone_with_the_way_to_catch_up() {
     assert!(!r.journal().exists());
     assert!(!r.remote_refs().contains("v1.0.1"));
 }
+
+#[test]
+fn resume_refuses_a_branch_rewritten_under_the_release() {
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-push", "--no-publish"]);
+    // The user rewrites the release commit (as `git pull --rebase` after a teammate's push would),
+    // and the release branch follows it.
+    r.project.git(&["commit", "-q", "--amend", "--no-verify", "-m", "chore(release): v1.0.1 (amended)"]);
+    r.project.git(&["branch", "-f", "release/v1.0", "HEAD"]);
+    let remote_before = r.remote_refs();
+    let output = r.run(&["release", "--resume"], &[]);
+    assert_code(&output, 1, "rewritten branch");
+    let err = stderr(&output);
+    assert!(
+        err.contains("cannot resume: `release/v1.0` no longer contains the release commit"),
+        "{}",
+        describe(&output)
+    );
+    assert!(err.contains("cargo patch release --abort"), "{err}");
+    assert_eq!(r.remote_refs(), remote_before, "the tag is not pushed on a commit the branch lacks");
+    assert!(r.journal().exists());
+    // A tag moved by hand is refused the same way.
+    r.project.git(&["branch", "-f", "release/v1.0", "HEAD@{1}"]);
+    r.project.git(&["tag", "-f", "-a", "-m", "moved", "v1.0.1", "HEAD"]);
+    let output = r.run(&["release", "--resume"], &[]);
+    assert_code(&output, 1, "moved tag");
+    assert!(stderr(&output).contains("tag `v1.0.1` points at"), "{}", describe(&output));
+    assert_eq!(r.remote_refs(), remote_before);
+}
+
+#[test]
+fn status_during_a_running_release_says_to_wait_not_to_resume() {
+    let r = Release::with("verify = [\"cargo-patch status > ../status.txt\"]\n", "");
+    r.ok(&["release", "--yes", "--no-publish"]);
+    let status = std::fs::read_to_string(r.project.home().join("status.txt")).unwrap();
+    assert!(status.contains("Release `v1.0.1` is running (process "), "{status}");
+    assert!(status.contains("wait for it to finish") && !status.contains("--resume"), "{status}");
+}
+
+#[test]
+fn a_lock_whose_pid_was_reused_is_taken_over() {
+    let r = Release::new();
+    // The lock of a release killed long ago: its pid now belongs to another live process (this
+    // test's), which started at another time.
+    let lock = r.project.root().join(".git/cargo-patch/release.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, format!("{} 1", std::process::id())).unwrap();
+    let output = r.ok(&["release", "--yes", "--no-publish"]);
+    assert!(stderr(&output).contains("Tagged `v1.0.1`"), "{}", describe(&output));
+    assert!(!lock.exists());
+}
