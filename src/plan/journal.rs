@@ -116,12 +116,19 @@ pub enum StepKind {
     PreReleaseCommit(crate::release_hook::HookRun),
     /// A `post-release` command, after the push and the publish.
     PostRelease(crate::release_hook::HookRun),
+    /// The webhook announcing a release (one step per tag); its failure is noted, not fatal.
+    NotifyWebhook(Box<crate::notify::Message>),
+    /// The e-mail announcing a release (one step per tag); its failure is noted, not fatal.
+    NotifyEmail(Box<crate::notify::Message>),
 }
 
 impl StepKind {
     /// Returns whether the step changes only this repository (and can be undone).
     pub fn is_local(&self) -> bool {
-        !matches!(self, Self::Push(_) | Self::Publish(_) | Self::PostRelease(_))
+        !matches!(
+            self,
+            Self::Push(_) | Self::Publish(_) | Self::PostRelease(_) | Self::NotifyWebhook(_) | Self::NotifyEmail(_)
+        )
     }
 
     /// Returns the step as a sentence fragment: "commit", "publish `a`"...
@@ -139,6 +146,9 @@ impl StepKind {
             Self::Publish(name) => format!("publish `{name}`"),
             Self::PreReleaseCommit(hook) => format!("run the pre-release-commit hook `{}`", hook.command),
             Self::PostRelease(hook) => format!("run the post-release hook `{}`", hook.command),
+            Self::NotifyWebhook(message) | Self::NotifyEmail(message) => {
+                format!("announce `{}` by {}", message.tag, message.describe())
+            }
         }
     }
 }

@@ -316,6 +316,11 @@ fn run_step(
         StepKind::Publish(name) => publish(store, journal, name, cargo, on),
         StepKind::PreReleaseCommit(hook) => hook_step::run(&dir, hook, Stage::PreReleaseCommit, on).map(|()| None),
         StepKind::PostRelease(hook) => hook_step::run(&dir, hook, Stage::PostRelease, on).map(|()| None),
+        // A notification that fails after its retries is noted and the release goes on: it is
+        // out, and `cargo patch notify` sends the message again.
+        StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
+            Ok(message.send(&crate::notify::env_var).err().map(|err| format!("{}{err}", crate::notify::NOT_SENT)))
+        }
     }
 }
 
@@ -639,7 +644,11 @@ fn undo(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec
             StepKind::Commit => undo_commit(dir, journal),
             StepKind::WriteFiles => undo_files(dir, journal),
             StepKind::PreReleaseCommit(_) => hook_step::undo(journal),
-            StepKind::Push(_) | StepKind::Publish(_) | StepKind::PostRelease(_) => continue,
+            StepKind::Push(_)
+            | StepKind::Publish(_)
+            | StepKind::PostRelease(_)
+            | StepKind::NotifyWebhook(_)
+            | StepKind::NotifyEmail(_) => continue,
         };
         match result {
             Ok(true) => {

@@ -26,6 +26,8 @@ pub enum Error {
     InvalidRegex { path: PathBuf, line: usize, table: String, message: String },
     #[error("`{table}` in `{}` (line {line}) {problem}", path.display())]
     BadReplacement { path: PathBuf, line: usize, table: String, problem: &'static str },
+    #[error("`{table}.{key}` in `{}` (line {line}) {problem}", path.display())]
+    BadNotify { path: PathBuf, line: usize, table: String, key: String, problem: &'static str, help: &'static str },
 }
 
 impl crate::error::Help for Error {
@@ -45,6 +47,7 @@ impl crate::error::Help for Error {
                 "give each replacement `file`, `search` and `replace`, and at most `exactly` or `min`/`max` (min <= max)"
                     .into(),
             ),
+            Self::BadNotify { help, .. } => Some((*help).to_owned()),
             Self::WrongType { .. } => {
                 Some("see the Configuration section of cargo-patch's README for every key, its type and default".into())
             }
@@ -105,6 +108,8 @@ pub struct Config {
     pub pre_release_commit: Vec<String>,
     /// Commands run after the release is pushed and published.
     pub post_release: Vec<String>,
+    /// `[...patch-release.notify]`: the webhook and the e-mail announcing a release.
+    pub notify: crate::notify::Config,
     pub hotfix: HotfixConfig,
 }
 
@@ -213,6 +218,7 @@ impl Default for Config {
             replace: Vec::new(),
             pre_release_commit: Vec::new(),
             post_release: Vec::new(),
+            notify: crate::notify::Config::default(),
             hotfix: HotfixConfig::default(),
         }
     }
@@ -311,6 +317,41 @@ const REPLACE_EXAMPLE: &str = "
 # prerelease = false                # true: also rewrite for pre-releases (1.1.0-rc.1)
 ";
 
+/// `[workspace.metadata.patch-release.notify]`, as `init` writes it: nothing is sent by default.
+pub const DOCUMENTED_NOTIFY: &[Documented] = &[
+    Documented {
+        line: "# webhook-url-env = \"RELEASE_WEBHOOK_URL\"",
+        doc: "The environment variable holding the webhook's URL (never the URL: it is a secret); unset: no webhook",
+    },
+    Documented {
+        line: "webhook-format = \"json\"",
+        doc: "\"json\": the `notes --format json` document with the crates; \"slack\": Slack's incoming-webhook `text` + `blocks`",
+    },
+    Documented { line: "email-to = []", doc: "Who gets the release notes by e-mail; empty: no e-mail" },
+    Documented {
+        line: "# email-from = \"Releases <releases@example.com>\"",
+        doc: "The sender (required with `email-to`)",
+    },
+    Documented {
+        line: "email-subject = \"{tag} released\"",
+        doc: "The subject; {tag}, {version} and {crate} are filled in",
+    },
+    Documented { line: "smtp-host = \"localhost\"", doc: "The SMTP server" },
+    Documented { line: "smtp-port = 587", doc: "Its port (default 465 with `smtp-tls = \"implicit\"`)" },
+    Documented {
+        line: "smtp-tls = \"opportunistic\"",
+        doc: "\"opportunistic\": STARTTLS when offered (required off this machine once credentials are set); \"starttls\": always; \"implicit\": TLS from the start",
+    },
+    Documented {
+        line: "smtp-username-env = \"SMTP_USERNAME\"",
+        doc: "The environment variable holding the SMTP user name; no login unless it and the password's are set",
+    },
+    Documented {
+        line: "smtp-password-env = \"SMTP_PASSWORD\"",
+        doc: "The environment variable holding the SMTP password",
+    },
+];
+
 /// Returns the commented configuration `init` appends under `table` (`workspace` or `package`).
 pub fn documented_toml(table: &str) -> String {
     let mut out = format!("[{table}.metadata.{TABLE_KEY}]\n");
@@ -323,6 +364,8 @@ pub fn documented_toml(table: &str) -> String {
     out.push_str(&REPLACE_EXAMPLE.replace("{table}", table));
     out.push_str(&format!("\n[{table}.metadata.{TABLE_KEY}.hotfix]\n"));
     render(&mut out, DOCUMENTED_HOTFIX);
+    out.push_str(&format!("\n[{table}.metadata.{TABLE_KEY}.notify]\n"));
+    render(&mut out, DOCUMENTED_NOTIFY);
     out
 }
 
@@ -342,7 +385,20 @@ const TOP_KEYS: &[&str] = &[
     "replace",
     "pre-release-commit",
     "post-release",
+    "notify",
     "hotfix",
+];
+const NOTIFY_KEYS: &[&str] = &[
+    "webhook-url-env",
+    "webhook-format",
+    "email-to",
+    "email-from",
+    "email-subject",
+    "smtp-host",
+    "smtp-port",
+    "smtp-tls",
+    "smtp-username-env",
+    "smtp-password-env",
 ];
 const HOTFIX_KEYS: &[&str] = &[
     "allowed-types",
@@ -437,6 +493,10 @@ impl Config {
             replace: reader.replacements(&name, table)?,
             pre_release_commit: reader.strings(&name, table, "pre-release-commit")?.unwrap_or_default(),
             post_release: reader.strings(&name, table, "post-release")?.unwrap_or_default(),
+            notify: match table.get("notify") {
+                Some(item) => reader.notify(&format!("{name}.notify"), item)?,
+                None => defaults.notify,
+            },
             hotfix: defaults.hotfix,
         };
         if let Some(item) = table.get("hotfix") {
@@ -608,6 +668,93 @@ impl<'a> Reader<'a> {
         Ok(Some(globs))
     }
 
+    /// Returns `[<name>]`, the notify table: a webhook when `webhook-url-env` names a variable, an
+    /// e-mail when `email-to` names someone.
+    fn notify(&self, name: &str, item: &Item) -> Result<crate::notify::Config, Error> {
+        use crate::notify::{EmailConfig, Smtp, SmtpTls, WebhookConfig, WebhookFormat};
+        let table = self.table(name, item)?;
+        let bad = |key: &str, problem, help| {
+            let offset = table.key(key).and_then(toml_edit::Key::span).map_or(0, |s| s.start);
+            Error::BadNotify {
+                path: self.manifest.path().to_owned(),
+                line: self.manifest.line_of(offset),
+                table: name.to_owned(),
+                key: key.to_owned(),
+                problem,
+                help,
+            }
+        };
+        if table.contains_key("webhook-url") {
+            return Err(bad(
+                "webhook-url",
+                "would put a secret in the manifest",
+                "put the URL in an environment variable and name it: `webhook-url-env = \"RELEASE_WEBHOOK_URL\"`",
+            ));
+        }
+        self.check_keys(name, table, NOTIFY_KEYS)?;
+        let one_of = |key: &str, values: &[&str]| -> Result<Option<String>, Error> {
+            match self.string(name, table, key)? {
+                Some(v) if !values.contains(&v.as_str()) => {
+                    let item = table.get(key).expect("the key was just read");
+                    Err(self.wrong_type(
+                        name,
+                        key,
+                        item,
+                        if values.len() == 2 {
+                            "\"json\" or \"slack\""
+                        } else {
+                            "\"opportunistic\", \"starttls\" or \"implicit\""
+                        },
+                    ))
+                }
+                other => Ok(other),
+            }
+        };
+        let format = match one_of("webhook-format", &["json", "slack"])?.as_deref() {
+            Some("slack") => WebhookFormat::Slack,
+            _ => WebhookFormat::Json,
+        };
+        let webhook = self
+            .string(name, table, "webhook-url-env")?
+            .filter(|v| !v.is_empty())
+            .map(|url_env| WebhookConfig { url_env, format });
+        let to = self.strings(name, table, "email-to")?.unwrap_or_default();
+        let tls = match one_of("smtp-tls", &["opportunistic", "starttls", "implicit"])?.as_deref() {
+            Some("starttls") => SmtpTls::Starttls,
+            Some("implicit") => SmtpTls::Implicit,
+            _ => SmtpTls::Opportunistic,
+        };
+        let port = match table.get("smtp-port") {
+            Some(item) => Some(
+                item.as_integer()
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or_else(|| self.wrong_type(name, "smtp-port", item, "a port number, 0 to 65535"))?,
+            ),
+            None => None,
+        };
+        let smtp = Smtp {
+            host: self.string(name, table, "smtp-host")?.unwrap_or_else(|| "localhost".into()),
+            port: port.unwrap_or(if tls == SmtpTls::Implicit { 465 } else { 587 }),
+            tls,
+            username_env: self.string(name, table, "smtp-username-env")?.unwrap_or_else(|| "SMTP_USERNAME".into()),
+            password_env: self.string(name, table, "smtp-password-env")?.unwrap_or_else(|| "SMTP_PASSWORD".into()),
+        };
+        let email = if to.is_empty() {
+            None
+        } else {
+            let Some(from) = self.string(name, table, "email-from")? else {
+                return Err(bad(
+                    "email-to",
+                    "needs `email-from` too",
+                    "set `email-from = \"Releases <releases@example.com>\"`",
+                ));
+            };
+            let subject = self.string(name, table, "email-subject")?.unwrap_or_else(|| "{tag} released".into());
+            Some(EmailConfig { to, from, subject, smtp })
+        };
+        Ok(crate::notify::Config { webhook, email })
+    }
+
     /// Returns the replacements of `replace`: an array of tables (`[[<name>.replace]]`) or an
     /// inline array of inline tables, each checked whole (its regex compiled, its glob parsed).
     fn replacements(&self, name: &str, table: &dyn TableLike) -> Result<Vec<Replacement>, Error> {
@@ -777,6 +924,35 @@ mod tests {
         assert!(matches!(bad("search = 'x'\nmni = 3\n"), Error::UnknownKey { line: 6, .. }));
         let err = config("[workspace.metadata.patch-release]\nreplace = \"README.md\"\n").unwrap_err();
         assert!(matches!(err, Error::WrongType { line: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn reads_the_notify_table_and_keeps_secrets_out_of_it() {
+        use crate::notify::{SmtpTls, WebhookFormat};
+        let c = config(concat!(
+            "[workspace.metadata.patch-release.notify]\nwebhook-url-env = \"HOOK\"\nwebhook-format = \"slack\"\n",
+            "email-to = [\"a@example.com\"]\nemail-from = \"r@example.com\"\nsmtp-tls = \"implicit\"\n",
+        ))
+        .unwrap();
+        let webhook = c.notify.webhook.unwrap();
+        assert_eq!((webhook.url_env.as_str(), webhook.format), ("HOOK", WebhookFormat::Slack));
+        let email = c.notify.email.unwrap();
+        assert_eq!(
+            (email.smtp.tls, email.smtp.port, email.subject.as_str()),
+            (SmtpTls::Implicit, 465, "{tag} released")
+        );
+        assert_eq!(
+            config("[workspace.metadata.patch-release.notify]\n").unwrap().notify,
+            crate::notify::Config::default()
+        );
+        let err = config("[workspace.metadata.patch-release.notify]\nwebhook-url = \"https://hooks/x\"\n").unwrap_err();
+        assert!(matches!(&err, Error::BadNotify { line: 2, key, .. } if key == "webhook-url"), "{err:?}");
+        let err = config("[workspace.metadata.patch-release.notify]\nemail-to = [\"a@example.com\"]\n").unwrap_err();
+        assert!(matches!(&err, Error::BadNotify { key, .. } if key == "email-to"), "{err:?}");
+        let err = config("[workspace.metadata.patch-release.notify]\nwebhook-format = \"xml\"\n").unwrap_err();
+        assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
+        let err = config("[workspace.metadata.patch-release.notify]\nsmtp-port = 70000\n").unwrap_err();
+        assert!(matches!(&err, Error::WrongType { line: 2, .. }), "{err:?}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ Commands:
   start         Cut `hotfix/<SLUG>` from the release line of the latest stable release
   check         Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
   release       Release the workspace: bump, changelog, commit, tag, push, publish
+  notify        Send a release's notifications (webhook, e-mail) again
   forward-port  Cherry-pick a release's fixes onto the default branch, with its changelog section
   rollback      Yank a bad release and start `hotfix/rollback-<tag>` with its fixes reverted
   hooks         Install, remove or show the commit-msg and pre-push hooks

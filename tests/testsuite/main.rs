@@ -18,6 +18,7 @@ mod init;
 mod release;
 mod release_history;
 mod release_hooks;
+mod release_notify;
 mod release_pr;
 mod release_registry;
 mod release_replace;

@@ -9,6 +9,7 @@ use tempfile::TempDir;
 
 pub(crate) mod cases;
 pub(crate) mod registry;
+pub(crate) mod servers;
 pub(crate) mod tools;
 
 /// Returns the path of the built binary under test.

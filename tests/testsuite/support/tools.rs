@@ -1,4 +1,5 @@
-//! The external tools the suite drives for real: git-cliff, pre-commit, zizmor, ktra and actionlint.
+//! The external tools the suite drives for real: git-cliff, pre-commit, zizmor, ktra, aiosmtpd and
+//! actionlint.
 //!
 //! `scripts/test.sh` installs each at its pinned version into `.tools/` and puts `.tools/bin` first
 //! on PATH; the tests find them there. A missing tool, or another version, fails the test that
@@ -27,6 +28,8 @@ pub(crate) static PRE_COMMIT: Tool = Tool::new("pre-commit", "4.7.0");
 pub(crate) static ZIZMOR: Tool = Tool::new("zizmor", "1.32.0");
 /// The release tests publish to it.
 pub(crate) static KTRA: Tool = Tool::new("ktra", "0.7.0");
+/// The notification tests mail to it.
+pub(crate) static AIOSMTPD: Tool = Tool::new("aiosmtpd", "1.4.6");
 
 impl Tool {
     const fn new(name: &'static str, version: &'static str) -> Self {
@@ -46,8 +49,9 @@ impl Tool {
                 .unwrap_or_else(|e| panic!("cannot run {}: {e}; {PROVISION}", path.display()));
             let printed = String::from_utf8_lossy(&output.stdout).trim().to_owned();
             let wanted = format!("{} {}", self.name, self.version);
+            // argparse prints its program as invoked: `/path/to/aiosmtpd 1.4.6`.
             assert!(
-                output.status.success() && printed == wanted,
+                output.status.success() && (printed == wanted || printed.ends_with(&format!("/{wanted}"))),
                 "{} --version printed {printed:?}, the suite pins {wanted:?}: {PROVISION}",
                 path.display()
             );
