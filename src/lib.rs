@@ -49,6 +49,7 @@ pub mod notify;
 pub mod ops;
 pub mod parallel;
 pub mod plan;
+pub mod published;
 pub mod release_commit;
 pub mod release_hook;
 pub mod release_tag;

@@ -49,6 +49,9 @@ typed_errors!(
     ops::release_pr::Refused,
     cli::release::NotConfirmed,
     cli::notify::NotSent,
+    cli::release::ReleasedWithProblems,
+    cli::verify_published::DoesNotBuild,
+    ops::verify_published::NothingPublished,
     ops::notify::NothingToSend,
     cli::demo::NotEmpty,
     cli::completions::NoManPage,
@@ -82,6 +85,7 @@ mod tests {
         ("ops::release_pr::Problem", "reported inside `ops::release_pr::Refused`"),
         ("conventional::ParseError", "reported as a rule violation, never as an error"),
         ("notify::Error", "reported inside `cli::notify::NotSent`, or as a release step's note"),
+        ("published::Error", "reported inside `cli::verify_published::DoesNotBuild`, or as a release step's note"),
         ("workspace::CargoMessage", "cargo's own text, the cause under `workspace::Error`, whose help covers it"),
     ];
 

@@ -18,6 +18,7 @@ pub mod release;
 pub mod rollback;
 pub mod start;
 pub mod status;
+pub mod verify_published;
 
 use std::ffi::OsString;
 
@@ -47,6 +48,7 @@ pub enum Command {
     Check(check::CheckArgs),
     Release(release::ReleaseArgs),
     Notify(notify::NotifyArgs),
+    VerifyPublished(verify_published::VerifyPublishedArgs),
     ForwardPort(forward_port::ForwardPortArgs),
     Rollback(rollback::RollbackArgs),
     Hooks(hooks::HooksArgs),
@@ -108,6 +110,7 @@ fn run(cli: Cli, shell: &mut Shell) -> error::CliResult {
         Command::Rollback(args) => rollback::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Release(args) => release::exec(args, global.manifest_path.as_deref(), &cwd, shell),
         Command::Notify(args) => notify::exec(args, global.manifest_path.as_deref(), &cwd, shell),
+        Command::VerifyPublished(args) => verify_published::exec(args, global.manifest_path.as_deref(), &cwd, shell),
     }
 }
 

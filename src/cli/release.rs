@@ -262,9 +262,13 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
                 | StepKind::PreReleaseCommit(_)
                 | StepKind::PostRelease(_)
                 | StepKind::NotifyWebhook(_)
-                | StepKind::NotifyEmail(_)),
+                | StepKind::NotifyEmail(_)
+                | StepKind::VerifyPublished(_)),
             ) => {
                 let (verb, what) = match kind {
+                    StepKind::VerifyPublished(_) => {
+                        ("Verifying", "that the published crates build for a dependent".into())
+                    }
                     StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
                         ("Notifying", format!("`{}` by {}", message.tag, message.describe()))
                     }
@@ -283,7 +287,13 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
             Event::Output(line) => shell.output_line(line),
             Event::Done(kind, note) => {
                 shell.stop_progress();
-                if let Some(reason) = note.and_then(|n| n.strip_prefix(crate::notify::NOT_SENT)) {
+                let failed = match kind {
+                    StepKind::VerifyPublished(_) => crate::published::FAILED,
+                    _ => crate::notify::NOT_SENT,
+                };
+                if let Some(reason) = note.and_then(|n| n.strip_prefix(failed)) {
+                    // The first line: a build failure's output was streamed just above.
+                    let reason = reason.lines().next().unwrap_or_default().trim_end_matches(':');
                     return drop(shell.warn(format!("could not {}: {reason}", kind.describe())));
                 }
                 let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
@@ -316,28 +326,73 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
             if journal.base.is_some() {
                 shell.note("carry the fix to the main line with `cargo patch forward-port`")?;
             }
-            not_sent(journal)?;
+            released_with_problems(journal)?;
         }
     }
     Ok(())
 }
 
-/// Returns an error when a notification of the finished release was not sent: the release is
-/// out, but not everything it said it would do happened.
-fn not_sent(journal: &Journal) -> Result<(), crate::cli::notify::NotSent> {
-    let (mut reasons, mut total) = (Vec::new(), 0);
+/// The release is out, but a step after the publish failed: the published crates do not build
+/// for a dependent, or a notification was not sent. Exit 0 would say everything happened.
+#[derive(Debug, thiserror::Error)]
+#[error("`{tag}` is released, but {}", problems.join("; "))]
+pub struct ReleasedWithProblems {
+    pub tag: String,
+    pub problems: Vec<String>,
+    pub broken: bool,
+    pub unsent: bool,
+}
+
+impl crate::error::Help for ReleasedWithProblems {
+    type Lines = Vec<String>;
+
+    fn help(&self) -> Self::Lines {
+        let tag = &self.tag;
+        let mut lines = Vec::new();
+        if self.broken {
+            lines.push(format!(
+                "if the release is broken, take it back with `cargo patch rollback {tag}` (it yanks the crates and starts the revert); check again with `cargo patch verify-published {tag}`"
+            ));
+        }
+        if self.unsent {
+            lines.push(format!("fix the cause, then send the notifications again with `cargo patch notify {tag}`"));
+        }
+        lines
+    }
+}
+
+/// Returns an error when the finished release's verification or a notification failed.
+fn released_with_problems(journal: &Journal) -> Result<(), ReleasedWithProblems> {
+    let tag = journal.tags.first().map(|t| t.name.clone()).unwrap_or_default();
+    let mut out = ReleasedWithProblems { tag, problems: Vec::new(), broken: false, unsent: false };
+    let (mut unsent, mut notifications) = (Vec::new(), 0);
     for step in &journal.steps {
-        let (StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message)) = &step.kind else { continue };
-        total += 1;
-        if let Some(reason) = step.note.as_deref().and_then(|n| n.strip_prefix(crate::notify::NOT_SENT)) {
-            reasons.push(format!("{}: {reason}", message.describe()));
+        let note = step.note.as_deref();
+        match &step.kind {
+            StepKind::VerifyPublished(_) => {
+                if let Some(reason) = note.and_then(|n| n.strip_prefix(crate::published::FAILED)) {
+                    out.problems.push(reason.to_owned());
+                    out.broken = true;
+                }
+            }
+            StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
+                notifications += 1;
+                if let Some(reason) = note.and_then(|n| n.strip_prefix(crate::notify::NOT_SENT)) {
+                    unsent.push(format!("{}: {reason}", message.describe()));
+                }
+            }
+            _ => {}
         }
     }
-    if reasons.is_empty() {
-        return Ok(());
+    if !unsent.is_empty() {
+        out.problems.push(format!(
+            "{} of {notifications} notification(s) not sent: {}",
+            unsent.len(),
+            unsent.join("; ")
+        ));
+        out.unsent = true;
     }
-    let tag = journal.tags.first().map(|t| t.name.clone()).unwrap_or_default();
-    Err(crate::cli::notify::NotSent { failed: reasons.len(), total, reasons, tag })
+    if out.problems.is_empty() { Ok(()) } else { Err(out) }
 }
 
 /// Returns the status line of a finished step: its verb and what it did.
@@ -358,6 +413,7 @@ fn done_line(kind: &StepKind) -> (&'static str, String) {
         StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
             ("Announced", format!("`{}` by {}", message.tag, message.describe()))
         }
+        StepKind::VerifyPublished(_) => ("Verified", "that the published crates build for a dependent".into()),
     }
 }
 
@@ -413,6 +469,11 @@ fn step_plan(journal: &Journal, kind: &StepKind) -> String {
         }
         StepKind::NotifyWebhook(_) | StepKind::NotifyEmail(_) => {
             format!("{} (a failure is reported; the release stays done)", kind.describe())
+        }
+        StepKind::VerifyPublished(timeout) => {
+            format!(
+                "wait (at most {timeout} s) for the index, then `cargo check` a project depending on `=` each published version"
+            )
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod rollback;
 pub mod start;
 pub mod status;
 pub mod unreleased;
+pub mod verify_published;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

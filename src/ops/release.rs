@@ -246,6 +246,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     let mut steps =
         steps(&ws, release_branch.is_some(), &push_refs, &tags, options.publish.then_some(publish.as_slice()));
     crate::ops::release_hooks::add(&ws, &bump, &tags, options.now, &mut steps);
+    crate::ops::verify_published::add_step(&ws, &mut steps);
     let published = if options.publish { publish.as_slice() } else { &[] };
     crate::ops::notify::add_steps(&ws.config.notify, &notes, published, options.registry.as_deref(), &mut steps);
     let branch_started = crate::git::branch_created(repo.workdir(), &branch)

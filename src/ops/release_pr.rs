@@ -271,6 +271,7 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
     let fixes = release::fix_commits(&repo, &commit, notes.first().and_then(|n| n.previous.as_deref()))?;
     let mut steps: Vec<StepRecord> = steps.into_iter().map(StepRecord::new).collect();
     // The release is out once `--finish` is done: that is when it is announced.
+    crate::ops::verify_published::add_step(&ws, &mut steps);
     let published = if options.publish { publish.as_slice() } else { &[] };
     crate::ops::notify::add_steps(&ws.config.notify, &notes, published, options.registry.as_deref(), &mut steps);
     let journal = Journal {

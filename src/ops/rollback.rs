@@ -155,6 +155,10 @@ fn retrospective(
                 StepKind::Publish(name) => format!("published `{name}`"),
                 StepKind::PreReleaseCommit(hook) => format!("pre-release-commit hook: `{}`", hook.command),
                 StepKind::PostRelease(hook) => format!("post-release hook: `{}`", hook.command),
+                StepKind::VerifyPublished(_) => match &step.note {
+                    Some(note) => format!("checked the published crates: {note}"),
+                    None => "checked the published crates: a dependent builds".into(),
+                },
                 StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => match &step.note {
                     Some(note) => format!("announced by {}: {note}", message.describe()),
                     None => format!("announced by {}", message.describe()),

@@ -120,6 +120,10 @@ pub enum StepKind {
     NotifyWebhook(Box<crate::notify::Message>),
     /// The e-mail announcing a release (one step per tag); its failure is noted, not fatal.
     NotifyEmail(Box<crate::notify::Message>),
+    /// Wait for the index to serve the published versions, then build a dependent of them; its
+    /// failure is noted, not fatal (the crates are out: the way back is `rollback`). It holds the
+    /// longest wait for the index, in seconds.
+    VerifyPublished(u64),
 }
 
 impl StepKind {
@@ -127,7 +131,12 @@ impl StepKind {
     pub fn is_local(&self) -> bool {
         !matches!(
             self,
-            Self::Push(_) | Self::Publish(_) | Self::PostRelease(_) | Self::NotifyWebhook(_) | Self::NotifyEmail(_)
+            Self::Push(_)
+                | Self::Publish(_)
+                | Self::PostRelease(_)
+                | Self::NotifyWebhook(_)
+                | Self::NotifyEmail(_)
+                | Self::VerifyPublished(_)
         )
     }
 
@@ -149,6 +158,7 @@ impl StepKind {
             Self::NotifyWebhook(message) | Self::NotifyEmail(message) => {
                 format!("announce `{}` by {}", message.tag, message.describe())
             }
+            Self::VerifyPublished(_) => "verify that the published crates build for a dependent".into(),
         }
     }
 }
@@ -213,6 +223,19 @@ impl StepRecord {
 }
 
 impl Journal {
+    /// Returns the crates the release published (or found in the registry already), in order;
+    /// not those skipped with `--no-publish`.
+    pub fn published(&self) -> Vec<&CrateRecord> {
+        let done = |name: &str| {
+            self.steps.iter().any(|s| {
+                s.kind == StepKind::Publish(name.to_owned())
+                    && s.done_at.is_some()
+                    && !s.note.as_deref().is_some_and(|n| n.starts_with("not published"))
+            })
+        };
+        self.publish.iter().filter(|c| done(&c.name)).collect()
+    }
+
     /// Marks every publish step not done yet as done without publishing, with `why` as its note
     /// (the record says so).
     pub fn skip_publishing(&mut self, why: &str) {

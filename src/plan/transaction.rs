@@ -321,6 +321,7 @@ fn run_step(
         StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => {
             Ok(message.send(&crate::notify::env_var).err().map(|err| format!("{}{err}", crate::notify::NOT_SENT)))
         }
+        StepKind::VerifyPublished(timeout) => Ok(verify_published(journal, *timeout, cargo, on)),
     }
 }
 
@@ -613,6 +614,32 @@ fn publish(
     anyhow::bail!("`{what}` failed ({status}):\n{}", last_lines(&printed))
 }
 
+/// Checks the published crates; returns the step's note: why nothing was checked, or why the
+/// check failed (the release is out either way; `rollback` takes it back).
+fn verify_published(
+    journal: &Journal,
+    timeout: u64,
+    cargo: &std::ffi::OsStr,
+    on: &mut dyn FnMut(Event<'_>),
+) -> Option<String> {
+    let crates: Vec<crate::published::Crate> = journal
+        .published()
+        .into_iter()
+        .map(|c| crate::published::Crate { name: c.name.clone(), version: c.version.clone() })
+        .collect();
+    if crates.is_empty() {
+        return Some("nothing was published".into());
+    }
+    let options = crate::published::Options {
+        cargo,
+        registry: journal.registry.as_deref(),
+        workspace: &journal.workdir.join(&journal.workspace_dir),
+        timeout: std::time::Duration::from_secs(timeout),
+    };
+    let result = crate::published::verify(&crates, &options, &mut |line| on(Event::Output(line)));
+    result.err().map(|err| format!("{}{err}", crate::published::FAILED))
+}
+
 /// Returns the last lines a command printed, where cargo says what went wrong.
 fn last_lines(printed: &str) -> String {
     let skip = printed.lines().count().saturating_sub(5);
@@ -648,7 +675,8 @@ fn undo(store: &Store, journal: &Journal, on: &mut dyn FnMut(Event<'_>)) -> (Vec
             | StepKind::Publish(_)
             | StepKind::PostRelease(_)
             | StepKind::NotifyWebhook(_)
-            | StepKind::NotifyEmail(_) => continue,
+            | StepKind::NotifyEmail(_)
+            | StepKind::VerifyPublished(_) => continue,
         };
         match result {
             Ok(true) => {

@@ -108,6 +108,10 @@ pub struct Config {
     pub pre_release_commit: Vec<String>,
     /// Commands run after the release is pushed and published.
     pub post_release: Vec<String>,
+    /// Whether a release checks that its published crates build for a dependent.
+    pub verify_published: bool,
+    /// The longest wait for the registry's index to serve a published version (seconds).
+    pub verify_published_timeout: u64,
     /// `[...patch-release.notify]`: the webhook and the e-mail announcing a release.
     pub notify: crate::notify::Config,
     pub hotfix: HotfixConfig,
@@ -218,6 +222,8 @@ impl Default for Config {
             replace: Vec::new(),
             pre_release_commit: Vec::new(),
             post_release: Vec::new(),
+            verify_published: true,
+            verify_published_timeout: 600,
             notify: crate::notify::Config::default(),
             hotfix: HotfixConfig::default(),
         }
@@ -280,6 +286,14 @@ pub const DOCUMENTED: &[Documented] = &[
     Documented {
         line: "post-release = []",
         doc: "Commands run after the release is pushed and published (same environment)",
+    },
+    Documented {
+        line: "verify-published = true",
+        doc: "After publishing, wait for the registry's index, then `cargo check` a scratch project depending on `=X.Y.Z` of each crate",
+    },
+    Documented {
+        line: "verify-published-timeout = 600",
+        doc: "The longest wait, in seconds, for the index to serve the new versions",
     },
 ];
 
@@ -385,6 +399,8 @@ const TOP_KEYS: &[&str] = &[
     "replace",
     "pre-release-commit",
     "post-release",
+    "verify-published",
+    "verify-published-timeout",
     "notify",
     "hotfix",
 ];
@@ -493,6 +509,10 @@ impl Config {
             replace: reader.replacements(&name, table)?,
             pre_release_commit: reader.strings(&name, table, "pre-release-commit")?.unwrap_or_default(),
             post_release: reader.strings(&name, table, "post-release")?.unwrap_or_default(),
+            verify_published: reader.bool(&name, table, "verify-published")?.unwrap_or(defaults.verify_published),
+            verify_published_timeout: reader
+                .count(&name, table, "verify-published-timeout")?
+                .unwrap_or(defaults.verify_published_timeout),
             notify: match table.get("notify") {
                 Some(item) => reader.notify(&format!("{name}.notify"), item)?,
                 None => defaults.notify,

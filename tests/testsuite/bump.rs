@@ -302,7 +302,7 @@ fn unknown_config_key_names_file_and_line() {
     );
     project.cargo_patch().args(["bump", "patch", "--workspace"]).assert().code(1).stderr_eq(str![[r#"
 error: unknown key `max-line` in `[workspace.metadata.patch-release]` of `[ROOT]/ws/Cargo.toml` (line 7)
-help: known keys: tag-format, release-branch, hotfix-branch, remote, changelog, changelog-per-crate, release-commit-message, verify, release-window, allowed-types, release-exclude, max-tags-per-push, replace, pre-release-commit, post-release, notify, hotfix
+help: known keys: tag-format, release-branch, hotfix-branch, remote, changelog, changelog-per-crate, release-commit-message, verify, release-window, allowed-types, release-exclude, max-tags-per-push, replace, pre-release-commit, post-release, verify-published, verify-published-timeout, notify, hotfix
 
 "#]]);
     project.write(

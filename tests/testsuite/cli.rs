@@ -12,23 +12,24 @@ Carry a Rust workspace through a disciplined patch and release process
 Usage: cargo patch [OPTIONS] <COMMAND>
 
 Commands:
-  bump          Set new versions and update every requirement and Cargo.lock to match
-  changelog     Write the changelog from conventional commits (git-cliff compatible)
-  notes         Print the release notes of one release (default: the latest)
-  start         Cut `hotfix/<SLUG>` from the release line of the latest stable release
-  check         Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
-  release       Release the workspace: bump, changelog, commit, tag, push, publish
-  notify        Send a release's notifications (webhook, e-mail) again
-  forward-port  Cherry-pick a release's fixes onto the default branch, with its changelog section
-  rollback      Yank a bad release and start `hotfix/rollback-<tag>` with its fixes reverted
-  hooks         Install, remove or show the commit-msg and pre-push hooks
-  hook          Run a hook's check (called by the installed hook scripts)
-  init          Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
-  demo          Show the whole patch process on a throwaway workspace, command by command
-  completions   Print shell completions for bash, zsh, fish, powershell or elvish
-  man           Print the man page (roff) of cargo-patch or of one of its commands
-  status        Show versions, the latest stable release, unreleased changes and the suggested next version
-  help          Print this message or the help of the given subcommand(s)
+  bump              Set new versions and update every requirement and Cargo.lock to match
+  changelog         Write the changelog from conventional commits (git-cliff compatible)
+  notes             Print the release notes of one release (default: the latest)
+  start             Cut `hotfix/<SLUG>` from the release line of the latest stable release
+  check             Judge the hotfix branch at HEAD by the hotfix policy (rules 1-9)
+  release           Release the workspace: bump, changelog, commit, tag, push, publish
+  notify            Send a release's notifications (webhook, e-mail) again
+  verify-published  Check that a release's published crates build for a dependent
+  forward-port      Cherry-pick a release's fixes onto the default branch, with its changelog section
+  rollback          Yank a bad release and start `hotfix/rollback-<tag>` with its fixes reverted
+  hooks             Install, remove or show the commit-msg and pre-push hooks
+  hook              Run a hook's check (called by the installed hook scripts)
+  init              Set up cargo-patch in this workspace: configuration, CHANGELOG.md, git hooks
+  demo              Show the whole patch process on a throwaway workspace, command by command
+  completions       Print shell completions for bash, zsh, fish, powershell or elvish
+  man               Print the man page (roff) of cargo-patch or of one of its commands
+  status            Show versions, the latest stable release, unreleased changes and the suggested next version
+  help              Print this message or the help of the given subcommand(s)
 
 Options:
       --manifest-path <PATH>  Path to Cargo.toml

@@ -23,6 +23,7 @@ mod release_pr;
 mod release_registry;
 mod release_replace;
 mod release_units;
+mod release_verify;
 mod repository;
 mod robustness;
 mod roundtrip;
