@@ -156,7 +156,8 @@ fn retrospective(
                 StepKind::PreReleaseCommit(hook) => format!("pre-release-commit hook: `{}`", hook.command),
                 StepKind::PostRelease(hook) => format!("post-release hook: `{}`", hook.command),
                 StepKind::VerifyPublished(_) => match &step.note {
-                    Some(note) => format!("checked the published crates: {note}"),
+                    // The first line: the rest is cargo's output, in the release's record.
+                    Some(note) => format!("checked the published crates: {}", note.lines().next().unwrap_or_default()),
                     None => "checked the published crates: a dependent builds".into(),
                 },
                 StepKind::NotifyWebhook(message) | StepKind::NotifyEmail(message) => match &step.note {

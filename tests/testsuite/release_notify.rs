@@ -68,9 +68,14 @@ fn a_release_announces_itself_once_by_webhook_and_once_by_email() {
     assert!(mail.contains("From: Releases <releases@example.com>"), "{mail}");
     assert!(mail.contains("Highlights:") && mail.contains("[CRITICAL]"), "{mail}");
 
-    // The retrospective's timeline records both.
+    // The record keeps both, and the retrospective's timeline (a critical fix) shows them.
     let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
     assert!(record.contains("notify-webhook") && record.contains("notify-email"), "{record}");
+    run(&r, &["rollback", "v1.0.1", "--no-yank", "--yes"], &env, &[]);
+    let retro = r.project.read("docs/retrospectives/v1.0.1.md");
+    assert!(retro.contains("announced by webhook (JSON, URL from `RELEASE_WEBHOOK_URL`)"), "{retro}");
+    assert!(retro.contains("announced by e-mail to team@example.com, ops@example.com"), "{retro}");
+    assert!(retro.contains("pre-release-commit hook: `echo"), "{retro}");
 }
 
 #[test]

@@ -75,4 +75,10 @@ fn a_crate_that_builds_only_inside_its_workspace_fails_with_the_rollback_hint() 
         describe(&output)
     );
     assert!(err.contains("cargo patch rollback v1.0.1"), "{err}");
+
+    // Taken back: the retrospective's timeline (a critical fix) says how the check went.
+    r.ok(&["rollback", "v1.0.1", "--yes"]);
+    assert_eq!(registry.versions("b"), [("1.0.1".to_owned(), true)]);
+    let retro = r.project.read("docs/retrospectives/v1.0.1.md");
+    assert!(retro.contains("checked the published crates: failed: a project depending on"), "{retro}");
 }
