@@ -219,8 +219,9 @@ pub fn install(dir: &Path, binary: &Path, options: InstallOptions) -> Result<Vec
     std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     for (index, hook) in planned.iter().enumerate() {
         if let Err(failure) = hook.apply() {
-            let left: Vec<String> = planned[..index]
+            let left: Vec<String> = planned
                 .iter()
+                .take(index)
                 .rev()
                 .filter(|done| done.undo().is_err())
                 .map(|done| done.name.to_owned())

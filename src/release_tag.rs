@@ -62,7 +62,7 @@ impl TagFormat {
         }
         pattern.push_str(&regex::escape(rest));
         pattern.push('$');
-        Regex::new(&pattern).unwrap_or_else(|_| Regex::new("^$").expect("the empty pattern is valid"))
+        Regex::new(&pattern).unwrap_or_else(|_| matches_nothing())
     }
 
     /// Reads `tag` as a release of this format (of `crate_name`, when given); `None` when the
@@ -102,6 +102,12 @@ pub fn releases(format: &TagFormat, tags: &[Tag], crate_name: Option<&str>) -> (
 /// Returns the latest stable release: the highest version without a pre-release part.
 pub fn latest_stable(releases: &[ReleaseTag]) -> Option<&ReleaseTag> {
     releases.iter().filter(|r| r.version.pre.is_empty()).max_by(|a, b| a.version.cmp(&b.version))
+}
+
+/// Returns a pattern no tag name matches (for a format that cannot be compiled).
+#[expect(clippy::expect_used, reason = "a constant pattern")]
+pub fn matches_nothing() -> Regex {
+    Regex::new("^$").expect("`^$` is a valid pattern")
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ impl ReleaseWindow {
         // 1970-01-01 was a Thursday (index 3 from Monday).
         let weekday = usize::try_from((days + 3).rem_euclid(7)).unwrap_or(0);
         let minute = u32::try_from(unix_seconds.rem_euclid(86_400) / 60).unwrap_or(0);
-        self.days[weekday] && (self.start..self.end).contains(&minute)
+        self.days.get(weekday).copied().unwrap_or(false) && (self.start..self.end).contains(&minute)
     }
 }
 
@@ -86,14 +86,20 @@ fn parse_days(text: &str) -> Option<[bool; 7]> {
                 let (from, to) = (day(from)?, day(to)?);
                 let mut d = from;
                 loop {
-                    days[d] = true;
+                    if let Some(slot) = days.get_mut(d) {
+                        *slot = true;
+                    }
                     if d == to {
                         break;
                     }
                     d = (d + 1) % 7;
                 }
             }
-            None => days[day(part)?] = true,
+            None => {
+                if let Some(slot) = days.get_mut(day(part)?) {
+                    *slot = true;
+                }
+            }
         }
     }
     Some(days)

@@ -179,6 +179,7 @@ pub fn next_number(current: &Version, n: u64, part: &'static str) -> Result<u64,
 
 /// Returns the next pre-release on `channel`; a backwards move (rc -> alpha) is left for the
 /// caller's downgrade check to refuse.
+#[expect(clippy::expect_used, reason = "`<alphanumeric id>.<number>` is always a valid pre-release")]
 fn next_pre_release(current: &Version, channel: PreRelease) -> Result<Version, Error> {
     let id = channel.identifier();
     let (patch, number) = if current.pre.is_empty() {
@@ -276,9 +277,9 @@ impl<'a> SingleComparator<'a> {
         if precision == 0 {
             return None;
         }
-        let mut out: Vec<String> = fields[..precision].iter().map(u64::to_string).collect();
+        let mut out: Vec<String> = fields.iter().take(precision).map(u64::to_string).collect();
         if let Some(at) = wildcard_at {
-            out.extend(parts[at..].iter().map(|p| (*p).to_owned()));
+            out.extend(parts.iter().skip(at).map(|p| (*p).to_owned()));
         }
         Some(out.join("."))
     }

@@ -75,6 +75,7 @@ pub fn find_config(explicit: Option<&Path>, root: &Path, cwd: &Path) -> ConfigSo
 /// turned into a top-level one (`[changelog]`, `[git]`); `None` when it has no such table or
 /// cannot be read.
 fn manifest_config(path: &Path) -> Option<String> {
+    #[expect(clippy::expect_used, reason = "a constant pattern")]
     static TABLES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?m)^\[(?:workspace|package)\.metadata\.git\-cliff\.").expect("a valid regex")
     });

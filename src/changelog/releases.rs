@@ -46,6 +46,11 @@ pub struct Releases {
 }
 
 /// Returns the releases of `selection` in `repo`, grouped as git-cliff groups them under `config`.
+#[expect(
+    clippy::indexing_slicing,
+    clippy::expect_used,
+    reason = "`releases` starts with one open release and only grows"
+)]
 pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Result<Releases, Error> {
     let head = repo.head()?;
     repo.require_full_history()?;
@@ -211,6 +216,7 @@ fn normalize_pattern(pattern: &Pattern) -> Pattern {
 /// git-cliff runs one revision walk per tag, hiding every older tag, which costs tags x history;
 /// here each walked commit is visited once. Reachability follows every walked commit, kept or
 /// not, and a path between two walked commits never leaves the walk.
+#[expect(clippy::indexing_slicing, reason = "every index is a position in `commits` (from `index`) or in `tags.order`")]
 fn in_release_order<'c>(commits: &'c [CommitInfo], kept: &[bool], tags: &TagMap) -> Vec<&'c CommitInfo> {
     let index: HashMap<&str, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
     let mut owner: Vec<Option<usize>> = vec![None; commits.len()];
@@ -283,7 +289,7 @@ impl TagMap {
     }
 
     fn position(&self, name: &str) -> Option<usize> {
-        self.order.iter().position(|c| self.by_commit[c].name == name)
+        self.order.iter().position(|c| self.by_commit.get(c).is_some_and(|t| t.name == name))
     }
 
     fn retain(&mut self, mut keep: impl FnMut(&Tag) -> bool) {

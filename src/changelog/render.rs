@@ -166,6 +166,7 @@ fn reads_commits(text: &str) -> bool {
 
 /// Whether a template may read the commits of a release's `previous` copy.
 fn reads_previous_commits(text: &str) -> bool {
+    #[expect(clippy::expect_used, reason = "a constant pattern")]
     static PREVIOUS: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"previous\W*commits|=\s*(release\s*\.\s*)?previous\b"#).expect("a valid regex"));
     dumps_context(text) || PREVIOUS.is_match(text)

@@ -437,11 +437,10 @@ impl<'r> ChangedPaths<'r> {
 
     /// Returns the files `commit` changes (see [`Repository::changed_paths`]), read once.
     pub fn paths(&mut self, commit: &CommitInfo) -> Result<&[String], Error> {
-        if !self.cache.contains_key(&commit.id) {
-            let paths = self.repo.changed_paths(commit)?;
-            self.cache.insert(commit.id.clone(), paths);
+        match self.cache.entry(commit.id.clone()) {
+            std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
+            std::collections::hash_map::Entry::Vacant(entry) => Ok(entry.insert(self.repo.changed_paths(commit)?)),
         }
-        Ok(&self.cache[&commit.id])
     }
 
     /// Returns the root the paths are relative to (canonical).
@@ -462,6 +461,10 @@ pub enum CommitOrder {
 /// Orders `commits` (newest commit time first) as libgit2's `GIT_SORT_TOPOLOGICAL` does: a
 /// commit is emitted once all its children in the set are, from a stack onto which its parents
 /// are pushed in order (so a merge's last parent is taken next, as `git rev-list --topo-order`).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "every index is a position in `commits`: `parents` and `children` are built from it"
+)]
 fn topological(commits: Vec<CommitInfo>) -> Vec<CommitInfo> {
     let index: HashMap<&str, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
     let parents: Vec<Vec<usize>> =

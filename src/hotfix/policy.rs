@@ -482,8 +482,8 @@ pub fn test_ranges(source: &str) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = source.lines().collect();
     let mut ranges = Vec::new();
     let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i].trim_start();
+    while let Some(line) = lines.get(i) {
+        let line = line.trim_start();
         let attribute = line.starts_with("#[") && (line.contains("test]") || line.contains("cfg(test)"));
         if attribute && let Some(end) = item_end(&lines, i) {
             ranges.push((i + 1, end + 1));
@@ -501,7 +501,7 @@ fn item_end(lines: &[&str], start: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut opened = false;
     let mut in_string = false;
-    for (offset, line) in lines[start..].iter().enumerate() {
+    for (offset, line) in lines.iter().skip(start).enumerate() {
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             match c {

@@ -213,7 +213,7 @@ fn render_scoped(
         Some(member) => scope.units.iter().find(|u| u.has(&member.name)),
         None => scope.units.first(),
     };
-    let format = TagFormat::new(unit.map_or("v{version}", |u| u.formats[0].as_str()));
+    let format = TagFormat::new(unit.map_or("v{version}", |u| u.format().as_str()));
     let mut selection = options.selection.clone();
     if section_only && !selection.unreleased && !selection.latest && selection.range.is_none() {
         selection.unreleased = true;

@@ -181,7 +181,8 @@ fn configuration_commits(
         if touched.by_commit.get(&commit.id).map(Vec::as_slice) != Some(std::slice::from_ref(&rel)) {
             continue;
         }
-        let before = repo.file_at(&commit.parents[0], &rel)?.unwrap_or_default();
+        let Some(parent) = commit.parents.first() else { continue };
+        let before = repo.file_at(parent, &rel)?.unwrap_or_default();
         let after = repo.file_at(&commit.id, &rel)?.unwrap_or_default();
         if crate::workspace::config::only_configuration_differs(&before, &after) {
             found.push(commit.id.clone());
@@ -332,7 +333,10 @@ impl CommitPaths {
                 only_releases &= name == "Cargo.lock"
                     || changelogs.iter().any(|c| c == path || c == name)
                     || (is_manifest(path) && {
-                        let before = repo.file_at(&commit.parents[0], path)?;
+                        let before = match commit.parents.first() {
+                            Some(parent) => repo.file_at(parent, path)?,
+                            None => None,
+                        };
                         let after = repo.file_at(&commit.id, path)?;
                         matches!((before, after), (Some(b), Some(a)) if only_versions_changed(&b, &a))
                     });
@@ -369,7 +373,8 @@ fn version_changes(
     let mut found = Vec::new();
     for commit in commits.iter().filter(|c| c.parents.len() == 1 && !exempt.contains(&c.id)) {
         for path in touched.by_commit.get(&commit.id).into_iter().flatten().filter(|p| is_manifest(p)) {
-            let before = version(repo.file_at(&commit.parents[0], path)?);
+            let Some(parent) = commit.parents.first() else { continue };
+            let before = version(repo.file_at(parent, path)?);
             let after = version(repo.file_at(&commit.id, path)?);
             if before.is_some() && after.is_some() && before != after {
                 found.push((commit.id.clone(), path.clone()));
@@ -400,7 +405,7 @@ fn outside_merges(
     }
     Ok(merges
         .into_iter()
-        .flat_map(|m| m.parents[1..].iter().filter(|p| !line.contains(*p)).map(|p| (m.id.clone(), p.clone())))
+        .flat_map(|m| m.parents.iter().skip(1).filter(|p| !line.contains(*p)).map(|p| (m.id.clone(), p.clone())))
         .collect())
 }
 

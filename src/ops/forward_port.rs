@@ -220,13 +220,17 @@ fn run(state: Stopped, resuming: bool, on: &mut dyn FnMut(Event<'_>)) -> anyhow:
                 on(Event::AlreadyThere { commit, subject });
             }
             Err(_) => {
-                let stopped = Stopped { picks: state.picks[index..].to_vec(), ..state.clone() };
+                let stopped = Stopped { picks: state.picks.get(index..).unwrap_or_default().to_vec(), ..state.clone() };
                 if let Some(dir) = saved.parent() {
                     std::fs::create_dir_all(dir).map_err(|source| fs::Error::Write { path: dir.to_owned(), source })?;
                 }
+                #[expect(
+                    clippy::expect_used,
+                    reason = "the state holds only strings and lists: serde_json cannot fail on it"
+                )]
                 let json = serde_json::to_string_pretty(&stopped).expect("the state always serialises");
                 fs::write_atomic(&saved, json.as_bytes())?;
-                let left = state.picks[index + 1..].iter().map(|(_, s)| s.clone()).collect();
+                let left = state.picks.iter().skip(index + 1).map(|(_, s)| s.clone()).collect();
                 let branch = state.branch.clone();
                 return Err(Refused::Conflict { commit: commit.clone(), subject: subject.clone(), branch, left }.into());
             }

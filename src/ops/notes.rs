@@ -53,8 +53,10 @@ pub fn notes(
     // The unit the notes are of: the named crate's, else the workspace's only (or shared) one.
     let unit = match package {
         Some(name) => {
-            let member = ws.select(&Selection { packages: vec![name.into()], ..Default::default() })?[0].clone();
-            ws.unit_of(&member.name).ok_or_else(|| Refused::NotVersioned { name: member.name.clone() })?
+            let selected = ws.select(&Selection { packages: vec![name.into()], ..Default::default() })?;
+            // `select` refuses a name that is not a member, so it found one.
+            let member = selected.first().map_or(name, |m| m.name.as_str());
+            ws.unit_of(member).ok_or_else(|| Refused::NotVersioned { name: member.to_owned() })?
         }
         None => match ws.units() {
             [one] => one,
@@ -62,7 +64,7 @@ pub fn notes(
             _ => return Err(Refused::NeedsCrate { format: ws.tag_format().into() }.into()),
         },
     };
-    let format = unit.formats[0].as_str();
+    let format = unit.format().as_str();
     let tags = crate::ops::unreleased::visible_tags(&ws, &repo, head.commit())?;
     let mut releases = unit.releases(&tags);
     if let Some(name) = package {
@@ -77,11 +79,11 @@ pub fn notes(
     // In a workspace of several units, only the unit's own commits belong in its notes.
     let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
     let scope_crates: Vec<String> = match package {
-        Some(name) if unit.formats[0].names_crate() => vec![name.to_owned()],
+        Some(name) if unit.format().names_crate() => vec![name.to_owned()],
         _ => unit.crates.clone(),
     };
     let scope = (ws.units().len() > 1).then(|| crate::changes::Scope { owners: &owners, crates: &scope_crates });
-    let crates = match (package, unit.formats[0].names_crate()) {
+    let crates = match (package, unit.format().names_crate()) {
         (Some(name), true) => vec![name.to_owned()],
         _ => unit.released_crates.iter().filter(|c| ws.member(c).is_some_and(|m| m.publish)).cloned().collect(),
     };

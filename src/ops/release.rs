@@ -545,6 +545,7 @@ fn behind_remote(repo: &Repository, remote: &str, branch: &str, head: &str) -> O
 /// Returns the bump of the `chosen` units; a unit whose dependency on a released crate moves
 /// to a version its requirement no longer accepts is released too (a patch), so no published
 /// manifest differs from its tag.
+#[expect(clippy::expect_used, reason = "`choose_units` names only units of `ws`")]
 fn bump_plan(ws: &Workspace, chosen: Vec<Chosen>) -> anyhow::Result<BumpPlan> {
     let mut options = BumpOptions {
         target: TargetVersion::Level(BumpLevel::Patch),
@@ -601,7 +602,7 @@ pub fn tags_of(
         }
         let published = |name: &String| ws.member(name).is_some_and(|m| m.publish);
         let names = unit.tags_after(unit.latest_release(visible, false).as_ref(), &new);
-        let per_crate = unit.formats[0].names_crate();
+        let per_crate = unit.format().names_crate();
         for (i, name) in names.into_iter().enumerate() {
             let crates: Vec<String> = if per_crate {
                 unit.released_crates.get(i).into_iter().cloned().collect()
@@ -708,8 +709,8 @@ pub fn release_notes(
     for tag in tags {
         let unit = tag.crates.first().or(tag.scope.first()).and_then(|c| ws.unit_of(c)).or(ws.units().first());
         let mut releases = unit.map(|u| u.releases(&visible)).unwrap_or_default();
-        if tag.scope.len() == 1 && unit.is_some_and(|u| u.formats[0].names_crate()) {
-            releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| c == tag.scope[0]));
+        if tag.scope.len() == 1 && unit.is_some_and(|u| u.format().names_crate()) {
+            releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| tag.scope.first().is_some_and(|s| c == s)));
         }
         let previous = crate::workspace::units::latest_at_most(
             releases.into_iter().filter(|r| r.version < tag.version).collect(),

@@ -69,7 +69,7 @@ pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::
     {
         releases.retain(|r| r.crate_name.as_deref() == Some(crate_name.as_str()));
     }
-    let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, unit.formats[0].as_str())?;
+    let (release, previous) = crate::ops::notes::locate(repo, &mut releases, wanted, unit.format().as_str())?;
     let store = Store::new(repo.common_dir());
     // A finished release's record, else the journal of an unfinished one that made this tag
     // (pushed, not all published): its registry and crates are what a rollback yanks.

@@ -119,10 +119,10 @@ fn apply(
     for path in files {
         let planned = steps.iter().position(|Step::WriteFile { path: p, .. }| crate::fs::same_file(p, &path));
         let text = match planned {
-            Some(index) => {
-                let Step::WriteFile { after, .. } = &steps[index];
-                after.clone()
-            }
+            Some(index) => match steps.get(index) {
+                Some(Step::WriteFile { after, .. }) => after.clone(),
+                None => crate::fs::read_to_string(&path)?,
+            },
             None => crate::fs::read_to_string(&path)?,
         };
         let (after, found) = replacement.apply(&text, values).map_err(|err| {
@@ -134,8 +134,9 @@ fn apply(
         }
         match planned {
             Some(index) => {
-                let Step::WriteFile { after: planned, .. } = &mut steps[index];
-                *planned = after;
+                if let Some(Step::WriteFile { after: planned, .. }) = steps.get_mut(index) {
+                    *planned = after;
+                }
             }
             None if after != text => steps.push(Step::WriteFile { path, before: text, after }),
             None => {}

@@ -421,6 +421,7 @@ fn read(path: &Path) -> Result<Option<Journal>, Error> {
         .map_err(|err| Error::Corrupt { path: path.to_owned(), message: err.to_string() })
 }
 
+#[expect(clippy::expect_used, reason = "a journal holds only strings, numbers and lists: serde_json cannot fail on it")]
 fn write(path: &Path, journal: &Journal) -> Result<(), Error> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| fs::Error::Write { path: dir.to_owned(), source })?;

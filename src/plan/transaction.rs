@@ -135,6 +135,7 @@ pub enum Outcome {
 }
 
 /// Runs every step of `journal` not yet done, saving it after each one.
+#[expect(clippy::indexing_slicing, reason = "`index` runs over `journal.steps`, which no step adds to or removes from")]
 pub fn run(
     store: &Store,
     journal: &mut Journal,
@@ -246,6 +247,7 @@ fn short(id: &str) -> &str {
 /// Undoes an unfinished release that has not reached the remote (a process killed before its
 /// push, or while it pushed), and discards its journal; returns what was undone. A push that was
 /// started is looked up on the remote first: one that arrived is recorded as done, and refuses.
+#[expect(clippy::indexing_slicing, reason = "`index` runs over `journal.steps`, which nothing here resizes")]
 pub fn abort(store: &Store, journal: &mut Journal, on: &mut dyn FnMut(Event<'_>)) -> Result<Vec<String>, Failure> {
     for index in 0..journal.steps.len() {
         let step = &journal.steps[index];

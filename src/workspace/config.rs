@@ -713,21 +713,18 @@ impl<'a> Reader<'a> {
         }
         self.check_keys(name, table, NOTIFY_KEYS)?;
         let one_of = |key: &str, values: &[&str]| -> Result<Option<String>, Error> {
-            match self.string(name, table, key)? {
-                Some(v) if !values.contains(&v.as_str()) => {
-                    let item = table.get(key).expect("the key was just read");
-                    Err(self.wrong_type(
-                        name,
-                        key,
-                        item,
-                        if values.len() == 2 {
-                            "\"json\" or \"slack\""
-                        } else {
-                            "\"opportunistic\", \"starttls\" or \"implicit\""
-                        },
-                    ))
-                }
-                other => Ok(other),
+            match (self.string(name, table, key)?, table.get(key)) {
+                (Some(v), Some(item)) if !values.contains(&v.as_str()) => Err(self.wrong_type(
+                    name,
+                    key,
+                    item,
+                    if values.len() == 2 {
+                        "\"json\" or \"slack\""
+                    } else {
+                        "\"opportunistic\", \"starttls\" or \"implicit\""
+                    },
+                )),
+                (other, _) => Ok(other),
             }
         };
         let format = match one_of("webhook-format", &["json", "slack"])?.as_deref() {

@@ -94,7 +94,7 @@ impl Layout {
 
     /// Returns the tag format of the first unit's new tags (see [`super::Workspace::tag_format`]).
     pub fn tag_format(&self) -> &str {
-        self.units.first().map_or_else(|| super::tag_format(&self.config, self.mode), |u| u.formats[0].as_str())
+        self.units.first().map_or_else(|| super::tag_format(&self.config, self.mode), |u| u.format().as_str())
     }
 
     /// Returns the member called `name`.

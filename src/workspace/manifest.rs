@@ -333,7 +333,7 @@ pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
 /// Returns the 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes().iter().take(end).filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Returns the line a parse error points at. `TomlError` keeps the input private and renders

@@ -209,12 +209,13 @@ impl Workspace {
             });
             manifests.insert(manifest_path, manifest);
         }
-        if !manifests.contains_key(&root_manifest_path) {
-            let manifest = load_manifest(&root_manifest_path)?;
-            manifests.insert(root_manifest_path.clone(), manifest);
-        }
+        let root_manifest = match manifests.remove(&root_manifest_path) {
+            Some(manifest) => manifest,
+            None => load_manifest(&root_manifest_path)?,
+        };
+        let config = Config::from_root_manifest(&root_manifest)?;
+        manifests.insert(root_manifest_path.clone(), root_manifest);
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        let config = Config::from_root_manifest(&manifests[&root_manifest_path])?;
         for member in &mut members {
             member.release &= !config.release_exclude.contains(&member.name);
         }
@@ -249,11 +250,13 @@ impl Workspace {
     }
 
     /// Returns the root manifest.
+    #[expect(clippy::indexing_slicing, reason = "`load` reads the root manifest and every member's into `manifests`")]
     pub fn root_manifest(&self) -> &Manifest {
         &self.manifests[&self.root_manifest_path]
     }
 
     /// Returns the manifest of `member`.
+    #[expect(clippy::indexing_slicing, reason = "`load` reads the root manifest and every member's into `manifests`")]
     pub fn manifest_of(&self, member: &Member) -> &Manifest {
         &self.manifests[&member.manifest_path]
     }
@@ -352,6 +355,6 @@ impl Workspace {
     /// Returns the tag format of the first unit's new tags (the shared version's, when there is
     /// one), for display; each unit has its own (see [`Unit::formats`]).
     pub fn tag_format(&self) -> &str {
-        self.units.first().map_or_else(|| tag_format(&self.config, self.mode), |u| u.formats[0].as_str())
+        self.units.first().map_or_else(|| tag_format(&self.config, self.mode), |u| u.format().as_str())
     }
 }

@@ -78,7 +78,13 @@ impl Unit {
     /// Returns the tags of `version` for this unit: one, or one per released crate when the format
     /// names the crate.
     pub fn tags(&self, version: &Version) -> Vec<String> {
-        self.tags_in(&self.formats[0], version)
+        self.tags_in(self.format(), version)
+    }
+
+    /// Returns the format that writes the unit's new tags (the first of `formats`).
+    #[expect(clippy::indexing_slicing, reason = "`units` gives every unit at least one format")]
+    pub fn format(&self) -> &TagFormat {
+        &self.formats[0]
     }
 
     /// Returns the tags of `version` in the convention of `previous` (the unit's latest release,
@@ -89,7 +95,7 @@ impl Unit {
             let crate_name = p.crate_name.clone().or_else(|| self.crates.first().cloned()).unwrap_or_default();
             self.formats.iter().find(|f| f.format(&crate_name, &p.version) == p.tag.name)
         });
-        self.tags_in(used.unwrap_or(&self.formats[0]), version)
+        self.tags_in(used.unwrap_or(self.format()), version)
     }
 
     fn tags_in(&self, format: &TagFormat, version: &Version) -> Vec<String> {
@@ -144,8 +150,7 @@ impl Unit {
             .iter()
             .map(|a| format!("(?:{})", a.replace("(?P<version>", "(?:").replace("(?P<crate>", "(?:")))
             .collect();
-        regex::Regex::new(&unnamed.join("|"))
-            .unwrap_or_else(|_| regex::Regex::new("^$").expect("the empty pattern is valid"))
+        regex::Regex::new(&unnamed.join("|")).unwrap_or_else(|_| crate::release_tag::matches_nothing())
     }
 
     /// Returns whether `name` is one of its crates.
@@ -175,7 +180,7 @@ pub fn units(members: &[UnitMember], tag_format: Option<&str>) -> Vec<Unit> {
     let lockstep = shared.is_empty()
         && own.len() > 1
         && tag_format.is_some_and(|f| !f.contains("{crate}"))
-        && own.iter().all(|m| m.version == own[0].version);
+        && own.iter().all(|m| own.first().is_some_and(|first| m.version == first.version));
     let mut out = Vec::new();
     if !shared.is_empty() || lockstep {
         let crates = if lockstep { &own } else { &shared };

@@ -1,6 +1,11 @@
 //! The one integration test binary: every test drives the built `cargo-patch` against real
 //! workspaces (and real git where it matters) in temp dirs.
-#![allow(clippy::unwrap_used, reason = "a test that cannot read its own fixture should stop right there")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test that cannot read its own fixture should stop right there"
+)]
 #![allow(clippy::disallowed_methods, reason = "tests build fixtures directly and read the environment freely")]
 
 mod bump;
