@@ -176,12 +176,33 @@ impl Shell {
     /// terminal (inside a git hook stdin is /dev/null while stderr may still be a terminal, and
     /// dialoguer would then prompt through /dev/tty: deps-notes), or `CI` is set.
     pub fn confirm(&mut self, prompt: &str) -> io::Result<Option<bool>> {
-        let attended = io::stdin().is_terminal() && io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-        if !attended {
+        if !attended() {
             return Ok(None);
         }
         let answer = dialoguer::Confirm::new().with_prompt(prompt).default(false).interact_opt();
         Ok(Some(answer.map_err(io::Error::other)?.unwrap_or(false)))
+    }
+
+    /// Returns `text` as the user left it in their editor (`$VISUAL`, else `$EDITOR`, else `vi`,
+    /// run through `sh` so `code --wait` works), the file named with `suffix`; `Ok(None)` when
+    /// nobody is at a terminal to edit it (as for [`Shell::confirm`]).
+    pub fn edit(&mut self, text: &str, suffix: &str) -> io::Result<Option<String>> {
+        if !attended() {
+            return Ok(None);
+        }
+        let editor = std::env::var_os("VISUAL")
+            .or_else(|| std::env::var_os("EDITOR"))
+            .filter(|e| !e.is_empty())
+            .unwrap_or_else(|| "vi".into());
+        let file = tempfile::Builder::new().prefix("cargo-patch-").suffix(suffix).tempfile()?;
+        std::io::Write::write_all(&mut file.as_file(), text.as_bytes())?;
+        let mut script = editor.clone();
+        script.push(" \"$1\"");
+        let status = std::process::Command::new("sh").arg("-c").arg(&script).arg("sh").arg(file.path()).status()?;
+        if !status.success() {
+            return Err(io::Error::other(format!("the editor `{}` exited with {status}", editor.to_string_lossy())));
+        }
+        std::fs::read_to_string(file.path()).map(Some)
     }
 
     /// Writes a result to stdout. A closed pipe is not an error (nobody reads the rest; the
@@ -278,4 +299,11 @@ fn color_allowed_by_env() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     !no_color && !dumb
+}
+
+/// Returns whether someone is at a terminal to answer: stdin and stderr are terminals (inside a
+/// git hook stdin is /dev/null while stderr may still be one, and dialoguer would then prompt
+/// through /dev/tty: deps-notes), and `CI` is unset.
+fn attended() -> bool {
+    io::stdin().is_terminal() && io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }

@@ -52,6 +52,7 @@ typed_errors!(
     cli::release::ReleasedWithProblems,
     cli::verify_published::DoesNotBuild,
     ops::verify_published::NothingPublished,
+    ops::release_edit::NotEditable,
     ops::notify::NothingToSend,
     cli::demo::NotEmpty,
     cli::completions::NoManPage,

@@ -85,6 +85,11 @@ pub struct ReleaseArgs {
     /// tags and publish
     #[arg(long, conflicts_with_all = ["resume", "abort", "level", "package", "exclude"])]
     pub finish: bool,
+
+    /// Open the new changelog section in $VISUAL or $EDITOR before the commit (a terminal only);
+    /// the edited text is what is committed, tagged and e-mailed
+    #[arg(long, conflicts_with_all = ["resume", "abort", "dry_run", "finish"])]
+    pub edit: bool,
 }
 
 /// Runs `release`.
@@ -93,8 +98,21 @@ pub fn exec(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: 
 }
 
 fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> anyhow::Result<()> {
-    let ReleaseArgs { level, yes, dry_run, no_push, no_publish, resume, abort, registry, package, exclude, pr, finish } =
-        args;
+    let ReleaseArgs {
+        level,
+        yes,
+        dry_run,
+        no_push,
+        no_publish,
+        resume,
+        abort,
+        registry,
+        package,
+        exclude,
+        pr,
+        finish,
+        edit,
+    } = args;
     let root = Layout::read(manifest_path, cwd)?.root;
     let store = Store::new(Repository::discover(&root)?.common_dir());
     if resume || abort {
@@ -167,12 +185,36 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         }
     }
     let mut journal = plan.journal;
+    if edit {
+        edit_section(manifest_path, cwd, &mut journal, shell)?;
+    }
     let result = match &pull_request {
         Some(pr) => run_pr(&store, &mut journal, pr, shell),
         None => run(&store, &mut journal, no_push, shell),
     };
     drop(lock);
     result
+}
+
+/// Opens the release's new changelog section in the user's editor and puts the edited text in
+/// the journal, before anything runs.
+fn edit_section(
+    manifest_path: Option<&Path>,
+    cwd: &Path,
+    journal: &mut Journal,
+    shell: &mut Shell,
+) -> anyhow::Result<()> {
+    use crate::ops::release_edit::{self, NotEditable};
+    let section = release_edit::section(manifest_path, cwd, journal)?;
+    let edited = shell
+        .edit(&section.text, ".md")
+        .map_err(|err| anyhow::anyhow!(err).context("failed to edit the release notes"))?
+        .ok_or(NotEditable::NoTerminal)?;
+    release_edit::apply(journal, &section, &edited)?;
+    if edited != section.text {
+        shell.status("Edited", "the release notes; the changelog, the tag and the e-mail carry them")?;
+    }
+    Ok(())
 }
 
 /// Runs the `--pr` transaction on the pull request's branch, puts the user back on their branch,

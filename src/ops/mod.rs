@@ -10,6 +10,7 @@ pub mod init;
 pub mod notes;
 pub mod notify;
 pub mod release;
+pub mod release_edit;
 pub mod release_hooks;
 pub mod release_pr;
 pub mod released;

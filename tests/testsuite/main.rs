@@ -21,6 +21,7 @@ mod hook_managers;
 mod hotfix;
 mod init;
 mod release;
+mod release_edit;
 mod release_history;
 mod release_hooks;
 mod release_notify;
