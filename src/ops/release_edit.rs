@@ -60,11 +60,11 @@ pub fn section(manifest_path: Option<&Path>, cwd: &Path, journal: &Journal) -> a
     }
     let path = ws.root.join(&ws.config.changelog);
     let no_section = || NotEditable::NoSection { path: path.clone() };
-    let file = journal.files.iter().position(|f| crate::fs::same_file(&f.path, &path)).ok_or_else(no_section)?;
-    let record = &journal.files[file];
+    let (file, record) =
+        journal.files.iter().enumerate().find(|(_, f)| crate::fs::same_file(&f.path, &path)).ok_or_else(no_section)?;
     let (before, after) = (record.before.as_deref().unwrap_or_default(), record.after.as_str());
     let (prefix, suffix) = inserted(before, after);
-    let text = after[prefix..after.len() - suffix].to_owned();
+    let text = after.get(prefix..after.len() - suffix).unwrap_or_default().to_owned();
     if text.trim().is_empty() {
         return Err(no_section().into());
     }
@@ -98,9 +98,11 @@ pub fn apply(journal: &mut Journal, section: &Section, edited: &str) -> Result<(
     if section.text.ends_with('\n') && !edited.ends_with('\n') {
         edited.push('\n');
     }
-    let record = &mut journal.files[section.file];
-    let after = &record.after;
-    record.after = format!("{}{edited}{}", &after[..section.prefix], &after[after.len() - section.suffix..]);
+    if let Some(record) = journal.files.get_mut(section.file) {
+        let after = &record.after;
+        let (head, tail) = (after.get(..section.prefix), after.get(after.len() - section.suffix..));
+        record.after = format!("{}{edited}{}", head.unwrap_or_default(), tail.unwrap_or_default());
+    }
     let notes = format!("{}\n", edited.trim_end());
     if let Some(tag) = journal.tags.first_mut() {
         tag.message = notes.clone();
