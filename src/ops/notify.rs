@@ -59,14 +59,7 @@ pub fn messages(manifest_path: Option<&Path>, cwd: &Path, wanted: &str) -> anyho
         .record
         .iter()
         .flat_map(|record| {
-            let done = |name: &str| {
-                record.steps.iter().any(|s| s.kind == StepKind::Publish(name.to_owned()) && s.done_at.is_some())
-            };
-            record
-                .publish
-                .iter()
-                .filter(move |c| done(&c.name))
-                .map(|c| Published::new(&c.name, &c.version, record.registry.as_deref()))
+            record.published().into_iter().map(|c| Published::new(&c.name, &c.version, record.registry.as_deref()))
         })
         .collect();
     let messages = notify::messages(&ws.config.notify, std::slice::from_ref(&notes), &published);
