@@ -327,6 +327,7 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
             }
             Event::Started(_) => Ok(()),
             Event::Output(line) => shell.output_line(line),
+            Event::Waiting(what) => shell.status("Waiting", what),
             Event::Done(kind, note) => {
                 shell.stop_progress();
                 let failed = match kind {
@@ -477,6 +478,15 @@ fn print_plan(plan: &ReleasePlan, shell: &mut Shell) -> std::io::Result<()> {
     shell.table(&["crate", "version", "why"], &rows)?;
     for (number, step) in journal.steps.iter().enumerate() {
         shell.status(&format!("{}.", number + 1), step_plan(journal, &step.kind))?;
+    }
+    if journal.registry.is_none()
+        && let Some((least, most)) = release::crates_io_wait(journal.publish.len())
+    {
+        shell.note(format!(
+            "crates.io takes a burst of 30 new versions (5 new crates), then one a minute (a new crate every 10 \
+             minutes): publishing {} crates may wait {least}-{most} min, which the release waits out",
+            journal.publish.len()
+        ))?;
     }
     Ok(())
 }

@@ -732,6 +732,14 @@ pub fn release_notes(
     Ok(out)
 }
 
+/// Returns the least and the most minutes crates.io's rate limits make a publish of `crates`
+/// crates wait (all new versions of existing crates; all new crates), when it waits at all.
+/// crates.io: new versions, a burst of 30 then one a minute; new crates, 5 then one per 10 minutes.
+pub fn crates_io_wait(crates: usize) -> Option<(usize, usize)> {
+    let (least, most) = (crates.saturating_sub(30), crates.saturating_sub(5) * 10);
+    (most > 0).then_some((least, most))
+}
+
 /// Returns the crates the new tags name (released and publishable), each after the workspace
 /// crates it depends on.
 pub fn publish_order(ws: &Workspace, tags: &[NewTag]) -> Vec<(String, Version)> {
@@ -767,4 +775,14 @@ pub fn fix_commits(repo: &Repository, head: &str, previous: Option<&str>) -> any
     };
     let commits = repo.commits(&[head.to_owned()], &hidden, CommitOrder::Topological)?;
     Ok(commits.into_iter().rev().filter(|c| c.parents.len() < 2 && !policy::is_release_commit(&c.message)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn crates_io_waits_only_past_its_bursts() {
+        assert_eq!(super::crates_io_wait(5), None);
+        assert_eq!(super::crates_io_wait(12), Some((0, 70)));
+        assert_eq!(super::crates_io_wait(40), Some((10, 350)));
+    }
 }

@@ -30,6 +30,8 @@ pub enum Event<'a> {
     Undone(&'a StepKind),
     /// A line a verify command printed (stdout or stderr), as it comes.
     Output(&'a str),
+    /// The transaction waits (a registry's rate limit), and says for what.
+    Waiting(&'a str),
 }
 
 /// A release that stopped.
@@ -589,6 +591,12 @@ fn package(
     anyhow::bail!("`cargo package` failed ({status}):\n{}", last_lines(&printed))
 }
 
+/// How long a publish waits out a registry's rate limit before it stops for `--resume` instead.
+const RATE_LIMIT_MAX_WAIT: i64 = 15 * 60;
+
+/// How many rate-limited uploads of one crate are retried.
+const RATE_LIMIT_RETRIES: usize = 30;
+
 fn publish(
     store: &Store,
     journal: &Journal,
@@ -596,24 +604,59 @@ fn publish(
     cargo: &std::ffi::OsStr,
     on: &mut dyn FnMut(Event<'_>),
 ) -> anyhow::Result<Option<String>> {
-    let mut command = cargo_in_tree(store, journal, cargo, "publish")?;
-    command.args(["--package", name]);
-    let packaged = journal.steps.iter().any(|s| s.kind == StepKind::Package && s.done_at.is_some());
-    if packaged {
-        // The package step built this very tree already.
-        command.arg("--no-verify");
-    }
     let what = format!("cargo publish -p {name}");
-    let (status, printed) = run_streamed(command, &what, on)?;
-    if status.success() {
-        return Ok(None);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut command = cargo_in_tree(store, journal, cargo, "publish")?;
+        command.args(["--package", name]);
+        let packaged = journal.steps.iter().any(|s| s.kind == StepKind::Package && s.done_at.is_some());
+        if packaged {
+            // The package step built this very tree already.
+            command.arg("--no-verify");
+        }
+        let (status, printed) = run_streamed(command, &what, on)?;
+        if status.success() {
+            return Ok(None);
+        }
+        // cargo checks the index before uploading ("already exists on ... index"); a registry that
+        // sees the upload says "already exists" (ktra) or "already uploaded" (crates.io).
+        if printed.contains("already exists") || printed.contains("already uploaded") {
+            return Ok(Some("already in the registry; skipped".into()));
+        }
+        let Some(retry_at) = rate_limited(&printed) else {
+            anyhow::bail!("`{what}` failed ({status}):\n{}", last_lines(&printed))
+        };
+        // crates.io: a burst of 30 new versions (5 new crates), then one a minute (one per 10
+        // minutes); its 429 says when the next upload is accepted.
+        let until = retry_at.unwrap_or_else(|| now() + 60);
+        let wait = (until - now()).max(0) + 1;
+        if wait > RATE_LIMIT_MAX_WAIT || attempt > RATE_LIMIT_RETRIES {
+            anyhow::bail!(
+                "the registry refuses more uploads until {} UTC (HTTP 429, rate limit):\n{}",
+                crate::date::ymd_hm(until),
+                last_lines(&printed)
+            );
+        }
+        on(Event::Waiting(&format!(
+            "{wait} s for the registry's rate limit (HTTP 429), then publishing `{name}` again (attempt {})",
+            attempt + 1
+        )));
+        std::thread::sleep(std::time::Duration::from_secs(wait.unsigned_abs()));
     }
-    // cargo checks the index before uploading ("already exists on ... index"); a registry that
-    // sees the upload says "already exists" (ktra) or "already uploaded" (crates.io).
-    if printed.contains("already exists") || printed.contains("already uploaded") {
-        return Ok(Some("already in the registry; skipped".into()));
+}
+
+/// Returns `Some(when)` when cargo's output says the registry refused the upload for its rate
+/// limit (HTTP 429), with the time its message says to try again at, if it says.
+fn rate_limited(printed: &str) -> Option<Option<i64>> {
+    if !printed.contains("429") {
+        return None;
     }
-    anyhow::bail!("`{what}` failed ({status}):\n{}", last_lines(&printed))
+    let after = printed.split("try again after ").nth(1).and_then(|rest| {
+        let end = rest.find(" GMT").map(|i| i + 4)?;
+        crate::date::parse_http(rest.get(..end)?)
+    });
+    Some(after)
 }
 
 /// Checks the published crates; returns the step's note: why nothing was checked, or why the

@@ -204,3 +204,59 @@ fn resume_takes_the_flags_of_the_first_run_and_can_finish_without_publishing() {
     let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
     assert!(record.contains("not published (--no-publish)"), "{record}");
 }
+
+#[test]
+fn a_rate_limited_publish_waits_and_completes_unattended() {
+    let dir = tempfile::Builder::new().prefix("cargo-patch-registry-").tempdir().unwrap();
+    let mut registry = Registry::start(dir.path());
+    // Two uploads pass, then one every two seconds, answered 429 as crates.io answers.
+    let limit = crate::support::rate_limit::RateLimit::start(registry.port(), 2, std::time::Duration::from_secs(2));
+    registry.set_api(&limit.url());
+    let crates = ["c1", "c2", "c3", "c4"];
+    let project = crate::support::Project::new();
+    let remote = project.home().join("remote.git");
+    project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+    let members: Vec<String> = crates.iter().map(|c| format!("\"{c}\"")).collect();
+    project
+        .write(".gitignore", "/target\n")
+        .write(".cargo/config.toml", &format!("[registries.ktra]\nindex = \"{}\"\n", registry.index_url()))
+        .write(
+            "Cargo.toml",
+            &format!(
+                "[workspace]\nmembers = [{}]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.0.0\"\nedition = \"2021\"\n\n\
+                 [workspace.metadata.patch-release]\nverify = [\"true\"]\n",
+                members.join(", ")
+            ),
+        );
+    for c in crates {
+        project
+            .write(
+                &format!("{c}/Cargo.toml"),
+                &format!("[package]\nname = \"{c}\"\nversion.workspace = true\nedition.workspace = true\ndescription = \"{c}\"\nlicense = \"MIT\"\n"),
+            )
+            .write(&format!("{c}/src/lib.rs"), "//! A crate.\n");
+    }
+    project.generate_lockfile();
+    project.commit_all();
+    project.git(&["tag", "v1.0.0"]);
+    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    project.git(&["push", "-q", "origin", "main", "v1.0.0"]);
+    project.write("c1/src/lib.rs", "//! A crate, fixed.\n");
+    project.git(&["commit", "-q", "-am", "fix(c1): say it is fixed"]);
+    let r = Release { project, remote, env: registry.cargo_env() };
+
+    let output = r.ok(&["release", "--yes", "--registry", "ktra"]);
+    let err = text(&output.stderr);
+    assert!(
+        err.contains("Waiting") && err.contains("for the registry's rate limit (HTTP 429)"),
+        "{}",
+        describe(&output)
+    );
+    for c in crates {
+        assert_eq!(registry.versions(c), [("1.0.1".to_owned(), false)], "{c} is published");
+    }
+    let (accepted, refused) = limit.counts();
+    assert_eq!(accepted, 4, "every crate uploaded once");
+    assert!(refused >= 2, "c3 and c4 each waited: {refused} refusals");
+    assert!(!r.journal().exists(), "finished, with no `--resume` by hand");
+}

@@ -8,6 +8,7 @@ use snapbox::{Assert, Redactions};
 use tempfile::TempDir;
 
 pub(crate) mod cases;
+pub(crate) mod rate_limit;
 pub(crate) mod registry;
 pub(crate) mod servers;
 pub(crate) mod tools;

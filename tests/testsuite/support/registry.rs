@@ -203,13 +203,30 @@ impl Registry {
         strip_ansi(log.get(self.log_start..).unwrap_or_default())
     }
 
+    /// Returns the port ktra's API listens on.
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Points the index's `api` (where cargo uploads and yanks) at `url`, a proxy in front of
+    /// ktra, and restarts ktra so its work clone of the index takes the new `config.json`.
+    pub(crate) fn set_api(&mut self, url: &str) {
+        self.commit_config(url);
+        self.restart();
+    }
+
     /// Commits `config.json` for the current port on top of `main` (the first commit when `main`
     /// is unborn), with plumbing, since the index is bare.
     fn commit_index_config(&self) {
+        self.commit_config(&format!("http://127.0.0.1:{}", self.port));
+    }
+
+    /// Commits `config.json` with downloads from ktra and the API at `api`.
+    fn commit_config(&self, api: &str) {
         let index = self.index_dir();
         let config = serde_json::json!({
             "dl": format!("http://127.0.0.1:{}/dl", self.port),
-            "api": format!("http://127.0.0.1:{}", self.port),
+            "api": api,
         });
         let blob = git_with_stdin(&index, &["hash-object", "-w", "--stdin"], &format!("{config:#}\n"));
         let tree = git_with_stdin(&index, &["mktree"], &format!("100644 blob {blob}\tconfig.json\n"));
