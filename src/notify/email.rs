@@ -61,7 +61,11 @@ pub fn send(email: &EmailConfig, subject: &str, body: &str, env: &dyn Fn(&str) -
         let mut text = err.to_string();
         let mut source = std::error::Error::source(&err);
         while let Some(cause) = source {
-            text.push_str(&format!(": {cause}"));
+            // lettre's own message often repeats its cause's.
+            let cause_text = cause.to_string();
+            if !text.contains(&cause_text) {
+                text.push_str(&format!(": {cause_text}"));
+            }
             source = cause.source();
         }
         failed(text)

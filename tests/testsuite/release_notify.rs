@@ -133,6 +133,17 @@ fn a_failing_webhook_is_retried_then_reported_the_release_stays_done_and_notify_
     let body: serde_json::Value = serde_json::from_str(&http.requests()[3].body).unwrap();
     assert_eq!(body["tag"], "v1.0.1");
 
+    // An SMTP server that offers no STARTTLS gets no mail when the configuration requires it.
+    let manifest = r.project.read("Cargo.toml").replace("smtp-port =", "smtp-tls = \"starttls\"\nsmtp-port =");
+    r.project.write("Cargo.toml", &manifest);
+    let output = run(&r, &["notify", "1.0.1"], &env, &[]);
+    assert_code(&output, 1, "STARTTLS required");
+    let err = text(&output.stderr);
+    assert!(err.contains("1 of 2 notification(s) not sent: e-mail to team@example.com"), "{}", describe(&output));
+    assert_eq!(err.matches("STARTTLS is not supported").count(), 1, "said once: {err}");
+    assert_eq!(smtp.messages().len(), 2, "no message without STARTTLS");
+    r.project.git(&["checkout", "Cargo.toml"]);
+
     // Without the URL's variable, `notify` says which one it needs.
     let output = r.run(&["notify", "1.0.1"], &[]);
     assert_code(&output, 1, "no URL");

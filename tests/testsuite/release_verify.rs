@@ -20,8 +20,7 @@ fn with_registry(broken: bool) -> (Release, Registry, TempDir) {
         b.push_str("\n/// Set by the workspace's cargo configuration, and nowhere else.\npub const GREETING: &str = env!(\"B_GREETING\");\n");
     }
     let files = [(".cargo/config.toml", config), ("b/src/lib.rs", b)];
-    let mut r =
-        Release::with_files(&format!("{QUICK}verify-published-timeout = 60\n"), ", registry = \"ktra\"", &files);
+    let mut r = Release::with_files(&format!("{QUICK}verify-published-timeout = 4\n"), ", registry = \"ktra\"", &files);
     r.env = registry.cargo_env();
     (r, registry, dir)
 }
@@ -81,4 +80,11 @@ fn a_crate_that_builds_only_inside_its_workspace_fails_with_the_rollback_hint() 
     assert_eq!(registry.versions("b"), [("1.0.1".to_owned(), true)]);
     let retro = r.project.read("docs/retrospectives/v1.0.1.md");
     assert!(retro.contains("checked the published crates: failed: a project depending on"), "{retro}");
+
+    // Yanked, the versions no longer resolve: the check waits (bounded, saying so), then fails.
+    let output = r.run(&["verify-published", "1.0.1"], &[]);
+    assert_code(&output, 1, "yanked");
+    let err = text(&output.stderr);
+    assert!(err.contains("waiting for the registry's index to serve `a = \"=1.0.1\"`"), "{}", describe(&output));
+    assert!(err.contains("the registry's index did not serve `a = \"=1.0.1\"`, `b = \"=1.0.1\"` within"), "{err}");
 }
