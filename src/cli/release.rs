@@ -30,7 +30,8 @@ Examples:
   cargo patch release --yes            release without asking (CI)
   cargo patch release minor --registry my-registry
   cargo patch release --resume         finish a release that stopped
-  cargo patch release --abort          undo a release that stopped before its push")]
+  cargo patch release --abort          undo a release that stopped before its push
+  cargo patch release --edit           edit the new changelog section before the commit")]
 pub struct ReleaseArgs {
     /// How far to move: major, minor, patch, auto, release, alpha, beta, rc, or an exact version
     /// [default: patch on a hotfix branch, else auto]
