@@ -245,7 +245,8 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     let fixes = fix_commits(&repo, &head, notes.first().and_then(|n| n.previous.as_deref()))?;
     let mut steps =
         steps(&ws, release_branch.is_some(), &push_refs, &tags, options.publish.then_some(publish.as_slice()));
-    crate::ops::release_hooks::add(&ws, &bump, &tags, options.now, &mut steps);
+    let values = crate::ops::replace::release_values(&bump, &tags, options.now);
+    crate::ops::release_hooks::add(&ws, values.as_ref(), &mut steps);
     crate::ops::verify_published::add_step(&ws, &mut steps);
     let published = if options.publish { publish.as_slice() } else { &[] };
     crate::ops::notify::add_steps(&ws.config.notify, &notes, published, options.registry.as_deref(), &mut steps);

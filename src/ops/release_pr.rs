@@ -270,7 +270,16 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
     }
     let fixes = release::fix_commits(&repo, &commit, notes.first().and_then(|n| n.previous.as_deref()))?;
     let mut steps: Vec<StepRecord> = steps.into_iter().map(StepRecord::new).collect();
-    // The release is out once `--finish` is done: that is when it is announced.
+    // The release is out once `--finish` is done: that is when its post-release hooks run and it
+    // is announced. The previous version comes from the notes' previous release.
+    let bump = BumpPlan { versions: Vec::new(), requirements: Vec::new(), plan: Plan::default() };
+    let mut values = crate::ops::replace::release_values(&bump, &tags, options.now);
+    if let (Some(values), Some(previous)) = (values.as_mut(), notes.first().and_then(|n| n.previous.as_deref())) {
+        let all = repo.tags()?;
+        let found = ws.units().iter().flat_map(|u| u.releases(&all)).find(|r| r.tag.name == previous);
+        values.prev_version = found.map(|r| r.version.to_string()).unwrap_or_default();
+    }
+    crate::ops::release_hooks::add(&ws, values.as_ref(), &mut steps);
     crate::ops::verify_published::add_step(&ws, &mut steps);
     let published = if options.publish { publish.as_slice() } else { &[] };
     crate::ops::notify::add_steps(&ws.config.notify, &notes, published, options.registry.as_deref(), &mut steps);
@@ -300,7 +309,6 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
         steps,
     };
-    let bump = BumpPlan { versions: Vec::new(), requirements: Vec::new(), plan: Plan::default() };
     Ok(ReleasePlan { journal, kind: BranchKind::Other, bump, files: Plan::default(), notes, root: ws.root.clone() })
 }
 

@@ -170,3 +170,30 @@ fn a_hotfix_on_a_protected_release_line_goes_through_a_pull_request_and_publishe
     assert_eq!(registry.versions("a"), [("1.0.1".to_owned(), false)]);
     assert_eq!(registry.versions("b"), [("1.0.1".to_owned(), false)]);
 }
+
+#[test]
+fn the_hooks_run_in_their_halves_pre_release_commit_in_the_pr_and_post_release_at_finish() {
+    let config = format!(
+        "{}pre-release-commit = [\"echo \\\"$NEW_VERSION\\\" > VERSION.txt\"]\n\
+         post-release = [\"echo \\\"$NEW_VERSION from $PREV_VERSION\\\" >> ../post.log\"]\n",
+        crate::release::QUICK
+    );
+    let r = Release::with(&config, "");
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("b/src/lib.rs", "/// Twice.\npub fn twice(x: i32) -> i32 {\n    a::add(x, x)\n}\n\n/// Thrice.\npub fn thrice(x: i32) -> i32 {\n    3 * x\n}\n");
+    r.project.git(&["commit", "-q", "-am", "feat(b): thrice"]);
+    r.project.git(&["push", "-q", "origin", "main"]);
+    protect(&r);
+
+    r.ok(&["release", "--pr", "--yes"]);
+    // The hook's change is in the pull request's commit; nothing is released yet.
+    assert_eq!(r.project.git(&["show", "release-pr/v1.1.0:VERSION.txt"]), "1.1.0\n");
+    let log = r.project.home().join("post.log");
+    assert!(!log.exists(), "post-release waits for --finish");
+
+    forge_merge(&r, "release-pr/v1.1.0", "main", true);
+    let ci = ci_clone(&r, "main");
+    let output = run_in(&r, &ci, &["release", "--finish", "--yes", "--no-publish"]);
+    assert_code(&output, 0, "--finish");
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "1.1.0 from 1.0.0\n", "{}", describe(&output));
+}
