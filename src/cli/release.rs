@@ -62,6 +62,11 @@ pub struct ReleaseArgs {
     #[arg(long, conflicts_with_all = ["resume", "level", "dry_run", "no_push", "no_publish", "registry"])]
     pub abort: bool,
 
+    /// Close the unfinished release recorded in the journal without doing what is left (after
+    /// its push: the tags stay); its record says what was abandoned
+    #[arg(long, conflicts_with_all = ["resume", "abort", "level", "dry_run", "no_push", "no_publish", "registry"])]
+    pub abandon: bool,
+
     /// The registry to publish to (passed to `cargo publish --registry`; with `--resume`, it must
     /// be the one the release started with)
     #[arg(long, value_name = "NAME")]
@@ -107,6 +112,7 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         no_publish,
         resume,
         abort,
+        abandon,
         registry,
         package,
         exclude,
@@ -116,12 +122,23 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
     } = args;
     let root = Layout::read(manifest_path, cwd)?.root;
     let store = Store::new(Repository::discover(&root)?.common_dir());
-    if resume || abort {
+    if resume || abort || abandon {
         let _lock = store.lock()?;
         let mut journal =
             store.unfinished()?.ok_or_else(|| journal::Error::NothingToResume { path: store.journal_path() })?;
         if abort {
             return abort_release(&store, &mut journal, shell);
+        }
+        if abandon {
+            let left = transaction::abandon(&store, &mut journal)?;
+            shell.status("Abandoned", format!("release {}: not done: {}", journal.tag_names(), list(&left)))?;
+            shell.note(format!(
+                "the tags stay on `{}`; publish what is missing by hand from a checkout of the tag (`git worktree add \
+                 <dir> {}`, then `cargo publish -p <crate>` there), or release the next version",
+                journal.remote,
+                journal.tags.first().map_or("<tag>", |t| t.name.as_str())
+            ))?;
+            return Ok(());
         }
         // CI passes the same flags to every run: the same registry is fine, another is refused.
         if let Some(given) = registry

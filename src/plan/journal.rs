@@ -44,7 +44,9 @@ impl crate::error::Help for Error {
         match self {
             Self::Locked { .. } => Some("wait for it to finish; releases of one repository run one at a time".into()),
             Self::Unfinished { .. } => Some(
-                "finish it with `cargo patch release --resume` (or, before its push, undo it with `--abort`)".into(),
+                "finish it with `cargo patch release --resume`; before its push, undo it with `--abort`; after \
+                 it, close it as it is with `--abandon`"
+                    .into(),
             ),
             Self::NothingToResume { .. } => Some("start a release with `cargo patch release`".into()),
             Self::Corrupt { path, .. } => Some(format!(

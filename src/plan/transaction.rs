@@ -47,6 +47,8 @@ pub enum Failure {
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+    #[error("the release has not reached the remote: there is nothing to abandon")]
+    NotPushed,
     #[error("cannot resume: {what}")]
     Moved { what: String, pushed: bool },
     #[error("cannot tell whether `{remote}` received the release's push: {why}")]
@@ -98,6 +100,9 @@ impl crate::error::Help for Failure {
             Self::Stopped { .. } => {
                 vec!["the journal is kept; fix the cause, then finish with `cargo patch release --resume`".into()]
             }
+            Self::NotPushed => {
+                vec!["undo it entirely with `cargo patch release --abort`, or finish it with `--resume`".into()]
+            }
             Self::Moved { pushed: false, .. } => vec![
                 "undo the release with `cargo patch release --abort` (it says what it cannot undo), then release \
                  again from the branch as it is now"
@@ -113,7 +118,9 @@ impl crate::error::Help for Failure {
                  undoes or pushes anything"
             )],
             Self::Pushed { .. } => vec![
-                "the remote has it; finish with `cargo patch release --resume`, or take it back with `cargo patch rollback`".into(),
+                "the remote has it; finish with `cargo patch release --resume`, close it as it is with `--abandon`, \
+                 or take it back with `cargo patch rollback`"
+                    .into(),
             ],
             Self::Journal(err) => err.help().into_iter().collect(),
         }
@@ -247,31 +254,10 @@ fn short(id: &str) -> &str {
 }
 
 /// Undoes an unfinished release that has not reached the remote (a process killed before its
-/// push, or while it pushed), and discards its journal; returns what was undone. A push that was
-/// started is looked up on the remote first: one that arrived is recorded as done, and refuses.
-#[expect(clippy::indexing_slicing, reason = "`index` runs over `journal.steps`, which nothing here resizes")]
+/// push, or while it pushed), and discards its journal; returns what was undone.
 pub fn abort(store: &Store, journal: &mut Journal, on: &mut dyn FnMut(Event<'_>)) -> Result<Vec<String>, Failure> {
-    for index in 0..journal.steps.len() {
-        let step = &journal.steps[index];
-        if step.kind.is_local() || (step.done_at.is_none() && step.started_at.is_none()) {
-            continue;
-        }
-        let kind = step.kind.clone();
-        if step.done_at.is_none()
-            && let StepKind::Push(refs) = &kind
-        {
-            match remote_has(journal, refs) {
-                Ok(Landed::None) => continue,
-                Ok(Landed::All | Landed::Some) => {
-                    // The remote has it: the journal now says so, and `--resume` goes on from there.
-                    journal.steps[index].done_at = Some(now());
-                    journal.steps[index].note = Some("found on the remote".into());
-                    store.save(journal)?;
-                }
-                Err(why) => return Err(Failure::RemoteUnknown { remote: journal.remote.clone(), why }),
-            }
-        }
-        return Err(Failure::Pushed { step: Box::new(kind) });
+    if let Some(step) = reached_remote(store, journal)? {
+        return Err(Failure::Pushed { step: Box::new(step) });
     }
     let (undone, not_undone) = undo(store, journal, on);
     if !not_undone.is_empty() {
@@ -279,6 +265,54 @@ pub fn abort(store: &Store, journal: &mut Journal, on: &mut dyn FnMut(Event<'_>)
     }
     store.discard()?;
     Ok(undone)
+}
+
+/// Closes an unfinished release that reached the remote without doing the steps left (the tags
+/// stay where they are): each is recorded as abandoned, and the journal becomes the release's
+/// record. Returns the steps that were left.
+pub fn abandon(store: &Store, journal: &mut Journal) -> Result<Vec<String>, Failure> {
+    if reached_remote(store, journal)?.is_none() {
+        return Err(Failure::NotPushed);
+    }
+    let (_, left) = journal.progress();
+    for step in journal.steps.iter_mut().filter(|s| s.done_at.is_none()) {
+        step.done_at = Some(now());
+        step.note = Some("abandoned (--abandon)".into());
+    }
+    let _ = super::tree::remove(&journal.workdir, &store.tree_path());
+    store.finish(journal)?;
+    Ok(left)
+}
+
+/// Returns the first step of `journal` that reached the remote or the registry: a done one, or
+/// a push that was started and is found on the remote (then recorded as done). A started push
+/// the remote cannot be asked about is an error: nothing is decided on a guess.
+fn reached_remote(store: &Store, journal: &mut Journal) -> Result<Option<StepKind>, Failure> {
+    let acted: Vec<(usize, StepKind, bool)> = journal
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.kind.is_local() && (s.done_at.is_some() || s.started_at.is_some()))
+        .map(|(index, s)| (index, s.kind.clone(), s.done_at.is_some()))
+        .collect();
+    for (index, kind, done) in acted {
+        if !done && let StepKind::Push(refs) = &kind {
+            match remote_has(journal, refs) {
+                Ok(Landed::None) => continue,
+                Ok(Landed::All | Landed::Some) => {
+                    // The remote has it: the journal now says so, and `--resume` goes on from there.
+                    if let Some(step) = journal.steps.get_mut(index) {
+                        step.done_at = Some(now());
+                        step.note = Some("found on the remote".into());
+                    }
+                    store.save(journal)?;
+                }
+                Err(why) => return Err(Failure::RemoteUnknown { remote: journal.remote.clone(), why }),
+            }
+        }
+        return Ok(Some(kind));
+    }
+    Ok(None)
 }
 
 /// Returns the Unix time now (in debug builds, `CARGO_PATCH_NOW` when set: see [`test_clock`]).

@@ -804,3 +804,15 @@ fn a_lock_whose_pid_was_reused_is_taken_over() {
     assert!(stderr(&output).contains("Tagged `v1.0.1`"), "{}", describe(&output));
     assert!(!lock.exists());
 }
+
+#[test]
+fn abandon_refuses_a_release_the_remote_never_saw() {
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-push", "--no-publish"]);
+    let output = r.run(&["release", "--abandon"], &[]);
+    assert_code(&output, 1, "nothing pushed");
+    let err = stderr(&output);
+    assert!(err.contains("has not reached the remote: there is nothing to abandon"), "{}", describe(&output));
+    assert!(err.contains("cargo patch release --abort"), "{err}");
+    assert!(r.journal().exists());
+}

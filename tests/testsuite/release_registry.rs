@@ -260,3 +260,26 @@ fn a_rate_limited_publish_waits_and_completes_unattended() {
     assert!(refused >= 2, "c3 and c4 each waited: {refused} refusals");
     assert!(!r.journal().exists(), "finished, with no `--resume` by hand");
 }
+
+#[test]
+fn abandon_closes_a_pushed_release_that_cannot_publish() {
+    let (r, mut registry, _dir) = with_registry();
+    registry.stop();
+    let output = r.run(&["release", "--yes", "--registry", "ktra"], &[]);
+    assert_code(&output, 1, "registry down");
+    // Another release is blocked while this one is unfinished...
+    assert_code(&r.run(&["release", "--dry-run", "--registry", "ktra"], &[]), 1, "blocked");
+    let output = r.ok(&["release", "--abandon"]);
+    let err = text(&output.stderr);
+    assert!(err.contains("Abandoned release `v1.0.1`: not done: publish `a`, publish `b`"), "{}", describe(&output));
+    assert!(err.contains("git worktree add <dir> v1.0.1"), "{err}");
+    assert!(!r.journal().exists());
+    assert!(r.remote_refs().contains("refs/tags/v1.0.1"), "the tag stays");
+    let record = std::fs::read_to_string(r.project.root().join(".git/cargo-patch/releases/v1.0.1.json")).unwrap();
+    assert!(record.contains("abandoned (--abandon)"), "{record}");
+    // ...and no longer.
+    let output = r.run(&["release", "--resume"], &[]);
+    assert_code(&output, 1, "nothing left to resume");
+    registry.restart();
+    assert!(registry.versions("a").is_empty(), "nothing published behind the user's back");
+}
