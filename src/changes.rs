@@ -5,7 +5,7 @@ use semver::Version;
 
 use crate::conventional::{self, ConventionalCommit, Level, Severity};
 
-use crate::git::history::{ChangedPaths, CommitInfo, CommitOrder, Error, Repository};
+use crate::git::history::{CommitInfo, CommitOrder, Error, Repository};
 use crate::workspace::units::Owners;
 
 /// One conventional change.
@@ -91,11 +91,15 @@ pub fn between(
     hidden: &[String],
     scope: Option<&Scope<'_>>,
 ) -> Result<Vec<Change>, Error> {
-    let mut commits = repo.commits(&[tip.to_owned()], hidden, CommitOrder::Topological)?;
-    if let Some(scope) = scope {
-        let owned = |path: &str| scope.owners.owner(path).is_some_and(|owner| scope.crates.iter().any(|c| c == owner));
-        commits = ChangedPaths::new(repo).touching(commits, owned)?;
-    }
+    let commits = match scope {
+        None => repo.commits(&[tip.to_owned()], hidden, CommitOrder::Topological)?,
+        Some(scope) => {
+            let owned =
+                |path: &String| scope.owners.owner(path).is_some_and(|owner| scope.crates.iter().any(|c| c == owner));
+            let walked = repo.commits_with_paths(tip, hidden)?;
+            walked.into_iter().filter(|w| w.paths.iter().any(owned)).map(|w| w.info).collect()
+        }
+    };
     Ok(from_commits(&commits))
 }
 

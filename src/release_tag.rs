@@ -47,7 +47,7 @@ impl TagFormat {
             pattern.push_str(&regex::escape(&rest[..start]));
             let after = &rest[start..];
             if let Some(tail) = after.strip_prefix("{version}") {
-                pattern.push_str(r"(?P<version>\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)");
+                pattern.push_str(&format!("(?P<version>{VERSION_PATTERN})"));
                 rest = tail;
             } else if let Some(tail) = after.strip_prefix("{crate}") {
                 match crate_name {
@@ -65,6 +65,20 @@ impl TagFormat {
         Regex::new(&pattern).unwrap_or_else(|_| matches_nothing())
     }
 
+    /// Returns the literal text before and after `{version}` in this format's tags (of
+    /// `crate_name`, when given); `None` when the format does not hold `{version}` exactly once.
+    pub fn around_version(&self, crate_name: Option<&str>) -> Option<(String, String)> {
+        let (before, after) = self.0.split_once("{version}")?;
+        if after.contains("{version}") {
+            return None;
+        }
+        let fill = |text: &str| match crate_name {
+            Some(name) => text.replace("{crate}", name),
+            None => text.to_owned(),
+        };
+        Some((fill(before), fill(after)))
+    }
+
     /// Reads `tag` as a release of this format (of `crate_name`, when given); `None` when the
     /// name does not match or its version is not semver.
     pub fn parse(&self, tag: &Tag, crate_name: Option<&str>) -> Option<ReleaseTag> {
@@ -75,6 +89,17 @@ impl TagFormat {
     pub fn read_with(&self, pattern: &Regex, tag: &Tag) -> Option<ReleaseTag> {
         read(pattern, tag)
     }
+}
+
+/// The `{version}` part of a tag: semver's core version, optionally a pre-release and build.
+const VERSION_PATTERN: &str = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?";
+
+/// Returns the version `text` (all of it) names, read as [`TagFormat::pattern`] reads `{version}`.
+#[expect(clippy::expect_used, reason = "a constant pattern")]
+pub fn version_part(text: &str) -> Option<Version> {
+    static WHOLE: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(&format!("^{VERSION_PATTERN}$")).expect("the version pattern is valid"));
+    WHOLE.is_match(text).then(|| Version::parse(text).ok()).flatten()
 }
 
 fn read(pattern: &Regex, tag: &Tag) -> Option<ReleaseTag> {

@@ -192,13 +192,8 @@ pub fn commits_touching(
         (include.is_empty() || include.iter().any(|p| p.matches_path(path)))
             && !exclude.iter().any(|p| p.matches_path(path))
     };
-    let mut kept = HashSet::new();
-    for commit in commits {
-        if repo.changed_paths(commit)?.iter().any(accepted) {
-            kept.insert(commit.id.clone());
-        }
-    }
-    Ok(kept)
+    let paths = repo.changed_paths_of(commits)?;
+    Ok(commits.iter().zip(paths).filter(|(_, paths)| paths.iter().any(accepted)).map(|(c, _)| c.id.clone()).collect())
 }
 
 /// git-cliff's pattern normalisation: `dir/` means `dir/**`, and a leading `./` is dropped.

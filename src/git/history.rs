@@ -101,17 +101,33 @@ impl Head {
     }
 }
 
+/// The object cache of a [`Repository`]: enough for the trees of a few consecutive commits of a
+/// big workspace (git's own diff keeps no more).
+const OBJECT_CACHE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The delta-base cache of a [`Repository`], git's `core.deltaBaseCacheLimit` default.
+const PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
+/// Sets the caches history reading needs: tree diffs of consecutive commits read the same trees
+/// again (keep recent objects), and the delta bases they are rebuilt from (git's
+/// `core.deltaBaseCacheLimit` does the same).
+fn set_caches(repo: &mut gix::Repository) {
+    repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
+}
+
 /// A repository opened once per run.
 pub struct Repository {
-    repo: gix::Repository,
-    dir: PathBuf,
+    pub(super) repo: gix::Repository,
+    pub(super) dir: PathBuf,
 }
 
 impl Repository {
     /// Opens the repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<Self, Error> {
-        let repo = gix::discover(dir)
+        let mut repo = gix::discover(dir)
             .map_err(|err| Error::NotARepository { dir: dir.to_owned(), message: err.to_string() })?;
+        set_caches(&mut repo);
         Ok(Self { repo, dir: dir.to_owned() })
     }
 
@@ -192,7 +208,7 @@ impl Repository {
         let by_time = self.commits_by_time(tips, hidden)?;
         Ok(match order {
             CommitOrder::Time => by_time,
-            CommitOrder::Topological => topological(by_time),
+            CommitOrder::Topological => topological(by_time, |c| c.id.clone(), |c| c.parents.clone()),
         })
     }
 
@@ -210,23 +226,15 @@ impl Repository {
         for info in walk {
             let info = info.map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
             let object = info.object().map_err(read_error(what))?;
-            let commit = object.decode().map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
-            let signature = |raw: Result<gix::actor::SignatureRef<'_>, _>| -> Signature {
-                raw.map(|s: gix::actor::SignatureRef<'_>| {
-                    let s = s.trim();
-                    Signature { name: to_string(s.name), email: to_string(s.email), time: s.seconds() }
-                })
-                .unwrap_or(Signature { name: String::new(), email: String::new(), time: 0 })
-            };
-            commits.push(CommitInfo {
-                id: info.id.to_string(),
-                message: commit_message(commit.message),
-                author: signature(commit.author()),
-                committer: signature(commit.committer()),
-                parents: commit.parents().map(|p| p.to_string()).collect(),
-            });
+            commits.push(commit_info(info.id, &object)?);
         }
         Ok(commits)
+    }
+
+    /// Returns the commit `id` as [`CommitInfo`].
+    pub(super) fn commit_info(&self, id: ObjectId) -> Result<CommitInfo, Error> {
+        let commit = self.repo.find_commit(id).map_err(read_error("commits"))?;
+        commit_info(id, &commit)
     }
 
     /// Returns the local branches whose name starts with `prefix`, with the commit each names.
@@ -334,25 +342,31 @@ impl Repository {
     /// Returns the files `commit` changes against its first parent (every file of a root commit),
     /// as `/`-separated paths relative to the work tree root.
     pub fn changed_paths(&self, commit: &CommitInfo) -> Result<Vec<String>, Error> {
-        let read = |err: gix::Error| Error::Read {
-            what: format!("the files changed by {}", commit.id),
-            message: err.to_string(),
-        };
         let (old, new) = self.trees(commit)?;
-        let mut paths = Vec::new();
-        old.changes()
-            .map_err(read)?
-            .options(|o| {
-                o.track_path().track_rewrites(None);
-            })
-            .for_each_to_obtain_tree(&new, |change| {
-                if !change.entry_mode().is_tree() {
-                    paths.push(to_string(change.location()));
+        // gix's tree diff alone: `Tree::changes` would also set up attribute and diff-driver
+        // state on every call, which costs more than the diff on a long history.
+        let hash = self.repo.object_hash();
+        let mut recorder = gix::diff::tree::Recorder::default();
+        gix::diff::tree(
+            gix::objs::TreeRefIter::from_bytes(&old.data, hash),
+            gix::objs::TreeRefIter::from_bytes(&new.data, hash),
+            gix::diff::tree::State::default(),
+            &self.repo.objects,
+            &mut recorder,
+        )
+        .map_err(|err| Error::Read { what: format!("the files changed by {}", commit.id), message: err.to_string() })?;
+        use gix::diff::tree::recorder::Change;
+        Ok(recorder
+            .records
+            .into_iter()
+            .filter_map(|change| match change {
+                Change::Addition { entry_mode, path, .. }
+                | Change::Deletion { entry_mode, path, .. }
+                | Change::Modification { entry_mode, path, .. } => {
+                    (!entry_mode.is_tree()).then(|| to_string(path.as_ref()))
                 }
-                Ok(std::ops::ControlFlow::Continue(()))
             })
-            .map_err(read)?;
-        Ok(paths)
+            .collect())
     }
 
     /// Returns `(files changed, lines added, lines removed)` of `commit` against its first
@@ -388,64 +402,13 @@ impl Repository {
         Ok((old, new))
     }
 
-    fn id(&self, hex: &str) -> Result<ObjectId, Error> {
+    pub(super) fn id(&self, hex: &str) -> Result<ObjectId, Error> {
         ObjectId::from_hex(hex.as_bytes())
             .map_err(|err| Error::BadRevision { rev: hex.into(), message: err.to_string() })
     }
 
     fn ids(&self, hexes: &[String]) -> Result<Vec<ObjectId>, Error> {
         hexes.iter().map(|h| self.id(h)).collect()
-    }
-}
-
-/// Which files commits change, read once per commit.
-pub struct ChangedPaths<'r> {
-    repo: &'r Repository,
-    root: PathBuf,
-    cache: HashMap<String, Vec<String>>,
-}
-
-impl<'r> ChangedPaths<'r> {
-    pub fn new(repo: &'r Repository) -> Self {
-        Self { repo, root: crate::fs::canonical(repo.workdir()), cache: HashMap::new() }
-    }
-
-    /// Returns the `commits` that change a file under `dir` (a directory of the work tree).
-    pub fn under(&mut self, commits: Vec<CommitInfo>, dir: &Path) -> Result<Vec<CommitInfo>, Error> {
-        let dir = crate::fs::canonical(dir);
-        let relative = dir.strip_prefix(&self.root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
-        // A crate at the root owns every path.
-        let prefix = if relative.is_empty() { relative } else { format!("{relative}/") };
-        self.touching(commits, |path| path.starts_with(&prefix))
-    }
-
-    /// Returns the `commits` that change a file for which `wanted` (given the `/`-separated path
-    /// relative to the work tree root) is true.
-    pub fn touching(
-        &mut self,
-        commits: Vec<CommitInfo>,
-        wanted: impl Fn(&str) -> bool,
-    ) -> Result<Vec<CommitInfo>, Error> {
-        let mut kept = Vec::new();
-        for commit in commits {
-            if self.paths(&commit)?.iter().any(|path| wanted(path)) {
-                kept.push(commit);
-            }
-        }
-        Ok(kept)
-    }
-
-    /// Returns the files `commit` changes (see [`Repository::changed_paths`]), read once.
-    pub fn paths(&mut self, commit: &CommitInfo) -> Result<&[String], Error> {
-        match self.cache.entry(commit.id.clone()) {
-            std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
-            std::collections::hash_map::Entry::Vacant(entry) => Ok(entry.insert(self.repo.changed_paths(commit)?)),
-        }
-    }
-
-    /// Returns the root the paths are relative to (canonical).
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 }
 
@@ -465,10 +428,14 @@ pub enum CommitOrder {
     clippy::indexing_slicing,
     reason = "every index is a position in `commits`: `parents` and `children` are built from it"
 )]
-fn topological(commits: Vec<CommitInfo>) -> Vec<CommitInfo> {
-    let index: HashMap<&str, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+pub(super) fn topological<T, K: std::hash::Hash + Eq>(
+    commits: Vec<T>,
+    id: impl Fn(&T) -> K,
+    parents: impl Fn(&T) -> Vec<K>,
+) -> Vec<T> {
+    let index: HashMap<K, usize> = commits.iter().enumerate().map(|(i, c)| (id(c), i)).collect();
     let parents: Vec<Vec<usize>> =
-        commits.iter().map(|c| c.parents.iter().filter_map(|p| index.get(p.as_str()).copied()).collect()).collect();
+        commits.iter().map(|c| parents(c).iter().filter_map(|p| index.get(p).copied()).collect()).collect();
     let mut children = vec![0usize; commits.len()];
     for &parent in parents.iter().flatten() {
         children[parent] += 1;
@@ -484,8 +451,28 @@ fn topological(commits: Vec<CommitInfo>) -> Vec<CommitInfo> {
             }
         }
     }
-    let mut slots: Vec<Option<CommitInfo>> = commits.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<T>> = commits.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Returns `commit` (whose id is `id`) as [`CommitInfo`].
+fn commit_info(id: ObjectId, commit: &gix::Commit<'_>) -> Result<CommitInfo, Error> {
+    let what = "commits";
+    let commit = commit.decode().map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+    let signature = |raw: Result<gix::actor::SignatureRef<'_>, _>| -> Signature {
+        raw.map(|s: gix::actor::SignatureRef<'_>| {
+            let s = s.trim();
+            Signature { name: to_string(s.name), email: to_string(s.email), time: s.seconds() }
+        })
+        .unwrap_or(Signature { name: String::new(), email: String::new(), time: 0 })
+    };
+    Ok(CommitInfo {
+        id: id.to_string(),
+        message: commit_message(commit.message),
+        author: signature(commit.author()),
+        committer: signature(commit.committer()),
+        parents: commit.parents().map(|p| p.to_string()).collect(),
+    })
 }
 
 fn to_string(bytes: &BStr) -> String {

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod files;
 pub mod history;
 pub mod message;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

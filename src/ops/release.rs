@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use semver::Version;
 
 use crate::changelog::notes::{self, ReleaseNotes};
-use crate::git::history::{ChangedPaths, CommitInfo, CommitOrder, Head, Repository};
+use crate::git::history::{CommitInfo, CommitOrder, Head, Repository};
 use crate::hotfix::policy::{self, Violation};
 use crate::ops::bump::{self, BumpOptions, BumpPlan};
 use crate::ops::changelog::{self as changelog_op, ChangelogOptions};
@@ -382,14 +382,13 @@ fn choose_units(
 /// Returns the units the commits of a hotfix branch (since `base`) touch.
 fn touched_units(ws: &Workspace, repo: &Repository, head: &str, base: &str) -> anyhow::Result<Vec<String>> {
     let base = repo.resolve(base)?;
-    let commits = repo.commits(&[head.to_owned()], &[base], CommitOrder::Topological)?;
-    let mut changed = ChangedPaths::new(repo);
-    let owners = ws.owners(changed.root());
+    let commits = repo.commits_with_paths(head, &[base])?;
+    let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
     let mut units = Vec::new();
     // The configured release-commit message, not only the default ones, as `check` judges them.
     let releases = crate::release_commit::ReleaseCommits::new(&ws.config.release_commit_message);
-    for commit in commits.iter().filter(|c| !releases.is_release(&c.message)) {
-        for path in changed.paths(commit)? {
+    for commit in commits.iter().filter(|c| !releases.is_release(&c.info.message)) {
+        for path in &commit.paths {
             if let Some(unit) = owners.owner(path).and_then(|owner| ws.unit_of(owner)) {
                 units.push(unit.name.clone());
             }

@@ -2,13 +2,15 @@
 //! directory), and the level `bump auto` takes from them: crates that share the workspace
 //! version take the highest of their levels.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::changes::{self, Change};
 use crate::conventional::Level;
-use crate::git::history::{ChangedPaths, CommitInfo, CommitOrder, Repository, Tag};
+use crate::git::history::{self, CommitInfo, CommitOrder, Repository, Tag};
+use crate::git::walk::Walked;
 use crate::release_tag::ReleaseTag;
 use crate::version::TargetVersion;
+use crate::workspace::units::latest_at_most;
 use crate::workspace::{Member, Workspace};
 
 /// What the commits since a crate's last release call for.
@@ -87,37 +89,37 @@ fn relative(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
     path.strip_prefix(root).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
 }
 
-/// Returns the newest of `commits` (newest first) that changed `member`'s version: in its own
-/// manifest, or in the root's `[workspace.package]` when it inherits it.
-fn version_point(
-    ws: &Workspace,
-    repo: &Repository,
-    changed: &mut ChangedPaths<'_>,
-    member: &Member,
-    commits: &[CommitInfo],
-) -> anyhow::Result<Option<String>> {
-    let shared = member.source == crate::workspace::VersionSource::Shared;
-    if member.source == crate::workspace::VersionSource::Missing {
-        return Ok(None);
+/// Where a member's version is written: its own manifest, or the root's `[workspace.package]`
+/// when it inherits it.
+struct VersionFile {
+    /// The manifest, relative to the repository root.
+    path: String,
+    shared: bool,
+}
+
+impl VersionFile {
+    fn of(ws: &Workspace, member: &Member, root: &std::path::Path) -> Option<Self> {
+        let shared = member.source == crate::workspace::VersionSource::Shared;
+        if member.source == crate::workspace::VersionSource::Missing {
+            return None;
+        }
+        let manifest = if shared { &ws.root_manifest_path } else { &member.manifest_path };
+        Some(Self { path: relative(root, manifest)?, shared })
     }
-    let manifest = if shared { &ws.root_manifest_path } else { &member.manifest_path };
-    let Some(file) = relative(changed.root(), manifest) else { return Ok(None) };
-    let version_at = |commit: &str| -> anyhow::Result<Option<String>> {
-        let Some(text) = repo.file_at(commit, &file)? else { return Ok(None) };
+
+    /// Returns the version the file holds at `commit`.
+    fn version_at(&self, repo: &Repository, commit: &str) -> Result<Option<String>, history::Error> {
+        let Some(text) = repo.file_at(commit, &self.path)? else { return Ok(None) };
         let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else { return Ok(None) };
-        let table = if shared { doc.get("workspace").and_then(|w| w.get("package")) } else { doc.get("package") };
+        let table = if self.shared { doc.get("workspace").and_then(|w| w.get("package")) } else { doc.get("package") };
         Ok(table.and_then(|t| t.get("version")).and_then(|v| v.as_str()).map(str::to_owned))
-    };
-    for commit in commits {
-        let Some(parent) = commit.parents.first() else { break };
-        if !changed.paths(commit)?.contains(&file) {
-            continue;
-        }
-        if version_at(&commit.id)? != version_at(parent)? {
-            return Ok(Some(commit.id.clone()));
-        }
     }
-    Ok(None)
+
+    /// Returns whether `commit` (which changes `paths`) changes the version against its first parent.
+    fn changed_by(&self, repo: &Repository, commit: &CommitInfo, paths: &[String]) -> Result<bool, history::Error> {
+        let Some(parent) = commit.parents.first() else { return Ok(false) };
+        Ok(paths.contains(&self.path) && self.version_at(repo, &commit.id)? != self.version_at(repo, parent)?)
+    }
 }
 
 /// Returns the tags a line's releases are looked for among: those reachable from `head`, and
@@ -143,11 +145,11 @@ pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Re
     // The tag of the very version a unit's manifest holds is its release wherever it points (a
     // later commit tagged it): what that version shipped is known, not unreleased.
     let tags = repo.tags()?;
-    // One pass per unit over the tags (its patterns built once), not one per tag and unit.
-    let exact: HashSet<String> = ws
-        .units()
-        .iter()
-        .flat_map(|u| u.releases(&tags).into_iter().filter(|r| r.version == u.version).map(|r| r.tag.name))
+    let units = ws.units();
+    let exact: HashSet<String> = crate::workspace::units::releases_of(units, &tags)
+        .into_iter()
+        .zip(units)
+        .flat_map(|(releases, u)| releases.into_iter().filter(|r| r.version == u.version).map(|r| r.tag.name))
         .collect();
     Ok(tags
         .into_iter()
@@ -157,6 +159,10 @@ pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Re
 
 /// Returns, for each of `members` that cargo-patch versions, the conventional changes since its
 /// unit's release (`since`) that touch files it owns, from the history of `repo` at HEAD.
+///
+/// One walk over history serves every member (see [`Repository::walk`]): member `i` is lane
+/// `i`, whose base is its unit's release tag, else the newest commit that set its version
+/// (cargo-release's `tag = false`, a crate released with another), found during the walk.
 pub fn histories(
     ws: &Workspace,
     repo: &Repository,
@@ -166,37 +172,59 @@ pub fn histories(
     let head = repo.head()?;
     repo.require_full_history()?;
     let tags = visible_tags(ws, repo, head.commit())?;
-    let mut changed = ChangedPaths::new(repo);
-    let owners = ws.owners(changed.root());
-    let mut histories = Vec::with_capacity(members.len());
-    for member in members {
-        let Some(unit) = ws.unit_of(&member.name) else { continue };
-        let base = unit.latest_release(&tags, since == Since::LatestStable);
-        let hidden: Vec<String> = base.iter().map(|r| r.tag.commit.clone()).collect();
-        let mut commits = repo.commits(&[head.commit().to_owned()], &hidden, CommitOrder::Topological)?;
-        // Never tagged (cargo-release's `tag = false`, a crate released with another): its last
-        // release is the commit that set its current version.
-        let version_set_at = match base {
-            None => version_point(ws, repo, &mut changed, member, &commits)?,
-            Some(_) => None,
-        };
-        if let Some(point) = &version_set_at {
-            commits =
-                repo.commits(&[head.commit().to_owned()], std::slice::from_ref(point), CommitOrder::Topological)?;
+    let root = crate::fs::canonical(repo.workdir());
+    let owners = ws.owners(&root);
+    let units: Vec<_> = members.iter().map(|m| ws.unit_of(&m.name)).collect();
+    let all_units = ws.units();
+    let releases = crate::workspace::units::releases_of(all_units, &tags);
+    let base_of = |unit: &crate::workspace::Unit| -> Option<ReleaseTag> {
+        let at = all_units.iter().position(|u| u.name == unit.name)?;
+        latest_at_most(releases.get(at)?.clone(), &unit.version, since == Since::LatestStable)
+    };
+    let bases: Vec<Option<ReleaseTag>> = units.iter().map(|u| u.and_then(base_of)).collect();
+    let files: Vec<Option<VersionFile>> = members.iter().map(|m| VersionFile::of(ws, m, &root)).collect();
+    let lanes: Vec<(usize, String)> =
+        bases.iter().enumerate().filter_map(|(i, b)| Some((i, b.as_ref()?.tag.commit.clone()))).collect();
+    // Never tagged: the member's last release is the newest commit that set its current version.
+    let mut version_set_at: Vec<Option<String>> = vec![None; members.len()];
+    let walked = repo.walk(head.commit(), members.len(), &lanes, |commit, paths| {
+        let mut found = Vec::new();
+        // Members sharing the workspace version read the same file: once per commit.
+        let mut changed: HashMap<(&str, bool), bool> = HashMap::new();
+        for (i, ((file, base), set_at)) in files.iter().zip(&bases).zip(version_set_at.iter_mut()).enumerate() {
+            let Some(file) = file.as_ref().filter(|_| base.is_none() && set_at.is_none()) else {
+                continue;
+            };
+            let key = (file.path.as_str(), file.shared);
+            let by_commit = match changed.get(&key) {
+                Some(&known) => known,
+                None => *changed.entry(key).or_insert(file.changed_by(repo, commit, paths)?),
+            };
+            if by_commit {
+                *set_at = Some(commit.id.clone());
+                found.push(i);
+            }
         }
-        let touching = changed.touching(commits, |path| owners.owner(path) == Some(member.name.as_str()))?;
+        Ok(found)
+    })?;
+    let mut histories = Vec::with_capacity(members.len());
+    let lanes = members.iter().zip(bases).zip(units).zip(version_set_at);
+    for (i, (((member, base), unit), version_set_at)) in lanes.enumerate() {
+        if unit.is_none() {
+            continue;
+        }
+        let mine =
+            |w: &&Walked| !w.is_below(i) && w.paths.iter().any(|p| owners.owner(p) == Some(member.name.as_str()));
+        let touching: Vec<&Walked> = walked.iter().filter(mine).collect();
+        let manifest = relative(&root, &member.manifest_path);
+        let counted = base.is_some() || version_set_at.is_some();
+        let manifest_changed = counted && touching.iter().any(|w| w.paths.iter().any(|p| Some(p) == manifest.as_ref()));
+        let touching: Vec<CommitInfo> = touching.into_iter().map(|w| w.info.clone()).collect();
         // A cherry-pick (`-x`) of a commit the release already holds (a forward-port) is released.
         let touching = match &base {
             Some(release) => without_released_picks(repo, touching, &release.tag.commit)?,
             None => touching,
         };
-        let manifest = relative(changed.root(), &member.manifest_path);
-        let mut manifest_changed = false;
-        if base.is_some() || version_set_at.is_some() {
-            for commit in &touching {
-                manifest_changed |= changed.paths(commit)?.iter().any(|p| Some(p) == manifest.as_ref());
-            }
-        }
         histories.push(CrateHistory {
             name: member.name.clone(),
             version: member.version.clone(),

@@ -10,12 +10,13 @@
 //! too, so an existing history is recognised (a root crate tagged `v1.0.0` and `root-v0.8.0`).
 //! `{crate}` in a tag format is expanded here and nowhere else.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use semver::Version;
 
 use crate::git::history::Tag;
-use crate::release_tag::{ReleaseTag, TagFormat};
+use crate::release_tag::{self, ReleaseTag, TagFormat};
 
 /// The default tag format of a unit that is the only one, or the shared version, or the root crate.
 pub const PLAIN_FORMAT: &str = "v{version}";
@@ -108,25 +109,7 @@ impl Unit {
 
     /// Returns this unit's releases among `tags`, read with every format it knows.
     pub fn releases(&self, tags: &[Tag]) -> Vec<ReleaseTag> {
-        let mut out: Vec<ReleaseTag> = Vec::new();
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for format in &self.formats {
-            let names: Vec<Option<&str>> =
-                if format.names_crate() { self.crates.iter().map(|c| Some(c.as_str())).collect() } else { vec![None] };
-            for name in names {
-                let pattern = format.pattern(name);
-                for tag in tags {
-                    if seen.contains(tag.name.as_str()) {
-                        continue;
-                    }
-                    if let Some(release) = format.read_with(&pattern, tag) {
-                        seen.insert(&tag.name);
-                        out.push(release);
-                    }
-                }
-            }
-        }
-        out
+        releases_of(std::slice::from_ref(self), tags).pop().unwrap_or_default()
     }
 
     /// Returns the unit's latest release among `tags`: the highest version that is not above the
@@ -157,6 +140,62 @@ impl Unit {
     pub fn has(&self, name: &str) -> bool {
         self.crates.iter().any(|c| c == name)
     }
+}
+
+/// One way a unit reads a tag, once the text before its version matched: the text after the
+/// version, the unit, the rank of the format and crate (the first wins), and the crate.
+type Reading<'a> = (String, usize, usize, Option<&'a str>);
+
+/// Returns each of `units`' releases among `tags` (a tag is a unit's release when one of its
+/// formats reads it; the first format, then the first crate, that reads it says how), in one
+/// pass over the tags: each tag is looked up by the text before its version, not matched
+/// against every unit's patterns.
+pub fn releases_of(units: &[Unit], tags: &[Tag]) -> Vec<Vec<ReleaseTag>> {
+    // The text before `{version}` -> its readings.
+    let mut by_prefix: HashMap<String, Vec<Reading<'_>>> = HashMap::new();
+    for (index, unit) in units.iter().enumerate() {
+        let mut rank = 0;
+        for format in &unit.formats {
+            let names: Vec<Option<&str>> =
+                if format.names_crate() { unit.crates.iter().map(|c| Some(c.as_str())).collect() } else { vec![None] };
+            for name in names {
+                if let Some((before, after)) = format.around_version(name) {
+                    by_prefix.entry(before).or_default().push((after, index, rank, name));
+                }
+                rank += 1;
+            }
+        }
+    }
+    let mut found: Vec<Vec<(usize, usize, ReleaseTag)>> = vec![Vec::new(); units.len()];
+    let mut best: HashMap<usize, (usize, Version, Option<&str>)> = HashMap::new();
+    for (tag_index, tag) in tags.iter().enumerate() {
+        // A version starts with a digit: only the prefixes ending just before one can match.
+        for (at, _) in tag.name.char_indices().filter(|(_, c)| c.is_ascii_digit()) {
+            let Some(entries) = by_prefix.get(&tag.name[..at]) else { continue };
+            for (after, unit, rank, name) in entries {
+                let version = tag.name[at..].strip_suffix(after.as_str()).and_then(release_tag::version_part);
+                if let Some(version) = version
+                    && best.get(unit).is_none_or(|(r, _, _)| rank < r)
+                {
+                    best.insert(*unit, (*rank, version, *name));
+                }
+            }
+        }
+        for (unit, (rank, version, name)) in best.drain() {
+            let crate_name = name.map(str::to_owned);
+            if let Some(list) = found.get_mut(unit) {
+                list.push((rank, tag_index, ReleaseTag { tag: tag.clone(), crate_name, version }));
+            }
+        }
+    }
+    // In the order the formats and crates read them, as a scan format by format lists them.
+    found
+        .into_iter()
+        .map(|mut list| {
+            list.sort_by_key(|(rank, tag_index, _)| (*rank, *tag_index));
+            list.into_iter().map(|(_, _, release)| release).collect()
+        })
+        .collect()
 }
 
 /// Returns the highest of `releases` whose version is not above `current`.
@@ -224,8 +263,8 @@ fn unit(name: &str, shared: bool, members: &[&UnitMember], formats: Vec<TagForma
 /// Maps a changed path to the member that owns it: the longest member directory that contains
 /// it (a root crate owns what no other member does).
 pub struct Owners {
-    /// Member directories relative to the repository root (`""` for the root), longest first.
-    dirs: Vec<(String, String)>,
+    /// Member directory relative to the repository root (`""` for the root) -> member name.
+    by_dir: HashMap<String, String>,
 }
 
 impl Owners {
@@ -233,25 +272,30 @@ impl Owners {
     /// (both are compared as canonical paths).
     pub fn new<'a>(root: &Path, members: impl Iterator<Item = (&'a str, &'a Path)>) -> Self {
         let root = crate::fs::canonical(root);
-        let mut dirs: Vec<(String, String)> = members
+        let by_dir = members
             .map(|(name, dir)| {
                 let dir = crate::fs::canonical(dir);
                 let rel = dir.strip_prefix(&root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
                 (rel, name.to_owned())
             })
             .collect();
-        dirs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        Self { dirs }
+        Self { by_dir }
     }
 
     /// Returns the member owning `path` (`/`-separated, relative to the repository root).
     pub fn owner(&self, path: &str) -> Option<&str> {
-        self.dirs
-            .iter()
-            .find(|(dir, _)| {
-                dir.is_empty() || path == dir || path.strip_prefix(dir.as_str()).is_some_and(|r| r.starts_with('/'))
-            })
-            .map(|(_, name)| name.as_str())
+        // The longest containing directory is the first of `path`'s ancestors that is a member's:
+        // a lookup per path component, whatever the number of members.
+        let mut dir = path;
+        loop {
+            if let Some(name) = self.by_dir.get(dir) {
+                return Some(name);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir.rfind('/').map_or("", |slash| &dir[..slash]);
+        }
     }
 }
 
