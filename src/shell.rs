@@ -74,6 +74,11 @@ impl Shell {
         self.err_line(&format!("{verb} {message}"))
     }
 
+    /// Returns whether `-v` was given.
+    pub fn is_verbose(&self) -> bool {
+        self.verbosity >= Verbosity::Verbose
+    }
+
     /// Writes a status line only with `-v`.
     pub fn verbose(&mut self, verb: &str, message: impl Display) -> io::Result<()> {
         if self.verbosity < Verbosity::Verbose {

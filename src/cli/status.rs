@@ -6,6 +6,7 @@ use std::path::Path;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use crate::changes::Change;
 use crate::error::CliResult;
 use crate::git::history::Head;
 use crate::ops::status::{self, Status};
@@ -49,6 +50,10 @@ fn head_name(head: &Head) -> String {
     }
 }
 
+/// How many unreleased changes `status` lists without `-v`; past that, only breaking and
+/// critical ones.
+const LISTED_IN_FULL: usize = 30;
+
 fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
     let mode = match status.mode {
         VersioningMode::Unified => "unified",
@@ -77,9 +82,18 @@ fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
         .collect();
     shell.table(&["crate", "version", "latest stable", "unreleased", "level", "next"], &rows)?;
     let mut out = String::new();
-    for c in status.crates.iter().filter(|c| !c.unreleased.is_empty()) {
+    // A big workspace has hundreds of unreleased changes: past a screenful, only those that need
+    // a look (breaking, critical) are listed, unless `-v` asks for all.
+    let total: usize = status.crates.iter().map(|c| c.unreleased.len()).sum();
+    let all = total <= LISTED_IN_FULL || shell.is_verbose();
+    let listed = |change: &&Change| all || change.breaking || change.is_critical();
+    for c in status.crates.iter() {
+        let changes: Vec<&Change> = c.unreleased.iter().filter(listed).collect();
+        if changes.is_empty() {
+            continue;
+        }
         let _ = writeln!(out, "\nUnreleased in {}:", c.name);
-        for change in &c.unreleased {
+        for change in changes {
             let severity = change.severity.map(|s| format!(" [{s}]")).unwrap_or_default();
             let breaking = if change.breaking { " [BREAKING]" } else { "" };
             let _ = writeln!(
@@ -90,6 +104,17 @@ fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
                 change.summary()
             );
         }
+    }
+    if !all {
+        let shown: usize = status.crates.iter().map(|c| c.unreleased.iter().filter(listed).count()).sum();
+        let crates = status.crates.iter().filter(|c| !c.unreleased.is_empty()).count();
+        let (hidden, plural) = (total - shown, |n: usize| if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "\n{hidden} other unreleased change{} in {crates} crate{} not listed; `cargo patch status -v` lists them",
+            plural(hidden),
+            plural(crates)
+        );
     }
     out.push_str("\nHotfix branches:");
     if status.hotfix_branches.is_empty() {

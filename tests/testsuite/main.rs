@@ -17,6 +17,7 @@ mod commit_msg;
 mod conventional;
 mod demo;
 mod github_ci;
+mod history;
 mod hook_managers;
 mod hotfix;
 mod init;

@@ -1,0 +1,57 @@
+//! History at scale: what `status` prints when a workspace has many unreleased changes.
+
+use snapbox::str;
+
+use crate::support::Project;
+
+/// A released crate `solo` at 1.0.0, then `fixes` plain fixes, a critical fix and a breaking
+/// change, all unreleased.
+fn many_unreleased(fixes: usize) -> Project {
+    let project = Project::new();
+    project.write("Cargo.toml", "[package]\nname = \"solo\"\nversion = \"1.0.0\"\nedition = \"2021\"\n");
+    project.write("src/lib.rs", "");
+    project.commit_all();
+    project.git(&["tag", "v1.0.0"]);
+    let mut messages: Vec<String> = (1..=fixes).map(|n| format!("fix: edge case {n}")).collect();
+    messages.push("fix: crash on load\n\nSeverity: critical".into());
+    messages.push("feat!: new config format".into());
+    for (n, message) in messages.iter().enumerate() {
+        project.write("src/lib.rs", &format!("// change {n}\n"));
+        project.git(&["commit", "-q", "-a", "-m", message]);
+    }
+    project
+}
+
+#[test]
+fn status_lists_only_breaking_and_critical_changes_past_a_screenful() {
+    let project = many_unreleased(40);
+    project.cargo_patch().arg("status").assert().success().stdout_eq(str![[r#"
+On main (unified versions, tags `v{version}`)
+
+crate  version  latest stable  unreleased       level  next
+solo   1.0.0    v1.0.0         42 (1 critical)  major  2.0.0
+
+Unreleased in solo:
+  major feat: [BREAKING] new config format
+  patch fix: [critical] crash on load
+
+40 other unreleased changes in 1 crate not listed; `cargo patch status -v` lists them
+
+Hotfix branches: none
+Hooks: commit-msg not installed, pre-push not installed
+
+"#]]);
+    let verbose = project.cargo_patch().args(["status", "-v"]).output().unwrap();
+    let text = String::from_utf8(verbose.stdout).unwrap();
+    assert!(text.contains("  patch fix: edge case 1\n") && text.contains("  patch fix: edge case 40\n"), "{text}");
+    assert!(!text.contains("not listed"), "{text}");
+}
+
+#[test]
+fn status_lists_every_change_of_a_small_history() {
+    let project = many_unreleased(3);
+    let output = project.cargo_patch().arg("status").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("  patch fix: edge case 3\n"), "{text}");
+    assert!(!text.contains("not listed"), "{text}");
+}
