@@ -5,6 +5,9 @@
 #
 # usage: bench/history.sh [flat|tagged ...]     (default: both shapes; see bench/gen-monorepo.py)
 #
+# On the tagged shape it also times `check` on a hotfix branch and the commit-msg hook (issue
+# 14: their fixed cost must not grow with the ~3,400 tags) beside their floors.
+#
 # Before timing, each answer is checked: the versions `bump auto` plans must equal those
 # bench/expected-versions.py computes from `git log` alone, and `changelog -p` must print what
 # git-cliff prints with `--include-path` and the crate's tag pattern.
@@ -120,6 +123,37 @@ for shape in "${shapes[@]}"; do
     done
     (cd -- "$repo" && hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "$tmp/table.md" "${args[@]}")
     cat -- "$tmp/table.md" >>"$OUT"
+
+    # STEP 4: with thousands of tags, `check` on a hotfix branch and the commit-msg hook, each
+    # beside its floor (a shared clone, so the cached history stays as generated).
+    [ "$with_tags" = 1 ] || continue
+    hot=$tmp/hotfix
+    rm -rf -- "$hot"
+    git clone -q --shared -- "$repo" "$hot"
+    git -C "$hot" fetch -q origin 'refs/tags/*:refs/tags/*'
+    base=$(git -C "$hot" tag -l "$crate-v*" --sort=-v:refname | head -n 1)
+    git -C "$hot" switch -q -c hotfix/bench "$base"
+    git -C "$hot" config branch.hotfix/bench.patchBase "$base"
+    printf '// fixed\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn fixed() {}\n}\n' >>"$hot/$dir/src/lib.rs"
+    git -C "$hot" -c user.name=bench -c user.email=bench@example.invalid commit -q -am "fix($crate): bench"
+    printf 'fix(%s): handle empty input\n' "$crate" >"$tmp/good.txt"
+    printf 'update some stuff\n' >"$tmp/bad.txt"
+    printf 'feat(%s): a new option\n' "$crate" >"$tmp/feat.txt"
+    (
+        cd -- "$hot"
+        "$CARGO_PATCH" check >/dev/null 2>&1 || die "$shape: check refused the clean hotfix branch"
+        "$CARGO_PATCH" hook commit-msg "$tmp/good.txt" || die "$shape: the commit-msg hook refused a good message"
+        if "$CARGO_PATCH" hook commit-msg "$tmp/bad.txt" 2>/dev/null; then die "$shape: the hook accepted a bad message"; fi
+        if "$CARGO_PATCH" hook commit-msg "$tmp/feat.txt" 2>/dev/null; then die "$shape: the hook accepted feat: on a hotfix"; fi
+        note "$shape: check passes the hotfix from $base; the hook accepts a good message, refuses a bad one and a feat"
+        hyperfine -N --warmup 5 --runs "$((RUNS * 10))" --export-markdown "$tmp/hooks.md" \
+            -n "git diff --numstat BASE..HEAD (floor)" "git diff --numstat $base..HEAD" \
+            -n "cargo-patch check" "$CARGO_PATCH check" \
+            -n "git rev-parse --abbrev-ref HEAD (floor)" "git rev-parse --abbrev-ref HEAD" \
+            -n "cargo-patch hook commit-msg" "$CARGO_PATCH hook commit-msg $tmp/good.txt"
+    )
+    printf '\ncheck and the commit-msg hook on a hotfix branch from %s (%s tags):\n\n' "$base" "$tags" >>"$OUT"
+    cat -- "$tmp/hooks.md" >>"$OUT"
 done
 printf '\n%s; %s; %s; %s CPUs; %s\n' "$("$CARGO_PATCH" --version)" "$(git --version)" "$(hyperfine --version)" \
     "$(getconf _NPROCESSORS_ONLN)" "$(date -u +%Y-%m-%dT%H:%MZ)" >>"$OUT"
