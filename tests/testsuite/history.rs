@@ -55,3 +55,36 @@ fn status_lists_every_change_of_a_small_history() {
     assert!(text.contains("  patch fix: edge case 3\n"), "{text}");
     assert!(!text.contains("not listed"), "{text}");
 }
+
+/// Two crates tagged at 1.0.0, then a fix of `a` on a merged branch and a feature of `b` on main.
+#[test]
+fn one_walk_counts_each_crate_from_its_own_tag_through_merges() {
+    let project = Project::new();
+    project.write("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\", \"a/plugin\"]\nresolver = \"2\"\n");
+    for (dir, name) in [("a", "a"), ("b", "b"), ("a/plugin", "a-plugin")] {
+        let manifest = format!("[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n");
+        project.write(&format!("{dir}/Cargo.toml"), &manifest);
+        project.write(&format!("{dir}/src/lib.rs"), "");
+    }
+    project.commit_all();
+    for tag in ["a-v1.0.0", "b-v1.0.0", "a-plugin-v1.0.0"] {
+        project.git(&["tag", tag]);
+    }
+    project.git(&["switch", "-q", "-c", "side"]);
+    project.write("a/src/lib.rs", "// fixed\n");
+    project.git(&["commit", "-q", "-a", "-m", "fix(a): off by one"]);
+    project.git(&["switch", "-q", "main"]);
+    project.write("b/src/lib.rs", "// new\n");
+    project.git(&["commit", "-q", "-a", "-m", "feat(b): new api"]);
+    // The plugin lives inside `a`'s directory: its files are its own, not `a`'s.
+    project.write("a/plugin/src/lib.rs", "// faster\n");
+    project.git(&["commit", "-q", "-a", "-m", "perf(plugin): faster"]);
+    project.git(&["merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side"]);
+    project.cargo_patch().args(["bump", "auto", "--workspace", "--dry-run"]).assert().success().stdout_eq(str![[r#"
+crate     version         why
+a         1.0.0 -> 1.0.1  patch: 1 commit since a-v1.0.0
+a-plugin  1.0.0 -> 1.0.1  patch: 1 commit since a-plugin-v1.0.0
+b         1.0.0 -> 1.1.0  minor: 1 commit since b-v1.0.0
+...
+"#]]);
+}
