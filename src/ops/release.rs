@@ -595,13 +595,16 @@ pub fn tags_of(
 ) -> Vec<NewTag> {
     let one_unit = ws.units().len() == 1;
     let mut out = Vec::new();
-    for unit in ws.units() {
+    // Every unit's releases in one pass over the tags.
+    let releases = crate::workspace::units::releases_of(ws.units(), visible);
+    for (unit, releases) in ws.units().iter().zip(releases) {
         let Some(new) = new_version(unit) else { continue };
         if unit.released_crates.is_empty() {
             continue;
         }
         let published = |name: &String| ws.member(name).is_some_and(|m| m.publish);
-        let names = unit.tags_after(unit.latest_release(visible, false).as_ref(), &new);
+        let latest = crate::workspace::units::latest_at_most(releases, &unit.version, false);
+        let names = unit.tags_after(latest.as_ref(), &new);
         let per_crate = unit.format().names_crate();
         for (i, name) in names.into_iter().enumerate() {
             let crates: Vec<String> = if per_crate {
@@ -705,10 +708,13 @@ pub fn release_notes(
 ) -> anyhow::Result<Vec<ReleaseNotes>> {
     let visible = crate::ops::unreleased::visible_tags(ws, repo, head)?;
     let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
+    // Every unit's releases in one pass over the tags, not one per new tag.
+    let by_unit = crate::workspace::units::releases_of(ws.units(), &visible);
     let mut out = Vec::new();
     for tag in tags {
         let unit = tag.crates.first().or(tag.scope.first()).and_then(|c| ws.unit_of(c)).or(ws.units().first());
-        let mut releases = unit.map(|u| u.releases(&visible)).unwrap_or_default();
+        let at = unit.and_then(|u| ws.units().iter().position(|v| v.name == u.name));
+        let mut releases = at.and_then(|at| by_unit.get(at)).cloned().unwrap_or_default();
         if tag.scope.len() == 1 && unit.is_some_and(|u| u.format().names_crate()) {
             releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| tag.scope.first().is_some_and(|s| c == s)));
         }

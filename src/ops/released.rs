@@ -60,7 +60,9 @@ pub fn require_new_branch(root: &std::path::Path, repo: &Repository, branch: &st
 pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::Result<Released> {
     let tags = repo.tags()?;
     // A tag name picks its unit; a bare version (or nothing) means the only (or shared) unit's.
-    let by_name = wanted.and_then(|w| ws.units().iter().find(|u| u.releases(&tags).iter().any(|r| r.tag.name == w)));
+    // The named tag alone is read by each unit: a pass over the tags, not one per unit.
+    let named = wanted.and_then(|w| tags.iter().find(|t| t.name == w));
+    let by_name = named.and_then(|t| ws.units().iter().find(|u| !u.releases(std::slice::from_ref(t)).is_empty()));
     let unit = by_name.or(ws.units().first()).ok_or_else(|| anyhow::anyhow!("the workspace has no versioned crate"))?;
     let mut releases = unit.releases(&tags);
     if let Some(crate_name) = by_name
