@@ -104,8 +104,9 @@ impl Pending {
 
 /// Parses `git diff --raw -z -p -U0` output: the NUL-separated raw records name every changed
 /// file exactly (mode-only changes, empty files and any byte in a name included), then the patch
-/// gives each its hunks, one `diff --git` section per record, in the same order.
-fn parse(output: &[u8]) -> Vec<FileDiff> {
+/// gives each its hunks, one `diff --git` section per record, in the same order. Any bytes are
+/// accepted (public for the fuzz target): what does not fit the format is skipped.
+pub fn parse(output: &[u8]) -> Vec<FileDiff> {
     let mut files: Vec<FileDiff> = Vec::new();
     let mut rest = output;
     // `:<old mode> <new mode> <old id> <new id> <status>\0<path>\0`, one path with `--no-renames`.
@@ -125,7 +126,10 @@ fn parse(output: &[u8]) -> Vec<FileDiff> {
         let Some(file) = section.and_then(|i| files.get_mut(i)) else { continue };
         if line.starts_with("Binary files ") && file.hunks.is_empty() {
             file.binary = true;
-        } else if let Some(header) = line.strip_prefix("@@ ") {
+        } else if let Some(header) = line.strip_prefix("@@ ")
+            && !file.binary
+        {
+            // A binary file's section has no text hunks (git prints none after `Binary files`).
             file.hunks.push(Hunk { new_start: hunk_start(header), ..Hunk::default() });
         } else if let Some(hunk) = file.hunks.last_mut() {
             if let Some(removed) = line.strip_prefix('-') {
@@ -170,5 +174,13 @@ diff --git \"a/tab\\tname\" \"b/tab\\tname\"\nnew file mode 100644\n";
         assert_eq!(files[1].removed_lines(), 1);
         assert!(files[2].hunks.is_empty() && !files[2].binary);
         assert!(files[3].binary);
+    }
+
+    #[test]
+    fn a_binary_file_has_no_hunks_whatever_follows() {
+        // Found by the `diff` fuzz target: a hunk header after `Binary files` is not a hunk.
+        let files = parse(b":000000 100644 0 e A\0a.png\0\0diff --git a/a.png b/a.png\nBinary files /dev/null and b/a.png differ\n@@ -1 +1 @@\n+x\n");
+        assert!(files[0].binary);
+        assert!(files[0].hunks.is_empty());
     }
 }
