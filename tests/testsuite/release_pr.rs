@@ -78,6 +78,15 @@ fn a_release_from_a_protected_main_goes_through_a_pull_request() {
     assert!(text(&output.stderr).contains("the release was undone"), "{}", describe(&output));
     assert_eq!(r.project.git(&["rev-parse", "main"]), main_before);
 
+    // The dry run shows the commit on the pull request's branch and its push, and changes nothing.
+    let before = r.state();
+    let output = r.ok(&["release", "--pr", "--dry-run"]);
+    let err = text(&output.stderr);
+    assert!(err.contains("commit \"chore(release): v1.1.0\" on `release-pr/v1.1.0`"), "{}", describe(&output));
+    assert!(err.contains("git push --atomic origin refs/heads/release-pr/v1.1.0\n"), "{}", describe(&output));
+    assert!(!err.contains("tag `v1.1.0`") && !err.contains("cargo publish"), "{}", describe(&output));
+    assert_eq!(r.state(), before);
+
     let output = r.ok(&["release", "--pr", "--yes"]);
     let err = text(&output.stderr);
     assert!(err.contains("Pushed `release-pr/v1.1.0`"), "{}", describe(&output));
