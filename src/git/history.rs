@@ -102,7 +102,7 @@ impl Head {
 }
 
 /// The object cache of a [`Repository`]: enough for the trees of a few consecutive commits of a
-/// big workspace (git's own diff keeps no more).
+/// big workspace.
 const OBJECT_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The delta-base cache of a [`Repository`], git's `core.deltaBaseCacheLimit` default.
@@ -119,7 +119,7 @@ fn set_caches(repo: &mut gix::Repository) {
 /// A repository opened once per run.
 pub struct Repository {
     pub(super) repo: gix::Repository,
-    pub(super) dir: PathBuf,
+    dir: PathBuf,
 }
 
 impl Repository {

@@ -1,13 +1,13 @@
 //! One walk over history for many lanes at once (one lane per crate): which commits each lane
-//! counts since its own base, each commit read and diffed once, on every core. `status`, `bump
-//! auto`, `release`'s plan and `notes -p` ask it instead of walking history once per crate.
+//! counts since its own base, each commit read and diffed once (the diffs by one `git
+//! diff-tree` beside this process). `status`, `bump auto`, `release`'s plan and `notes -p` ask
+//! it instead of walking history once per crate; `changelog -p` reads its files the same way.
 
 use std::collections::HashMap;
-
-use gix::ObjectId;
-
 use std::io::Write as _;
 use std::process::{Command, Stdio};
+
+use gix::ObjectId;
 
 use super::history::{CommitInfo, Error, Repository, topological};
 
@@ -112,7 +112,7 @@ impl Repository {
         let index: HashMap<ObjectId, usize> = order.iter().enumerate().map(|(k, n)| (n.id, k)).collect();
         let mut below: Vec<Lanes> = order.iter().map(|n| n.below.clone()).collect();
         let mut walked: Vec<(usize, Walked)> = Vec::with_capacity(order.len());
-        // PASS 2, a stretch at a time: read and diff (on every core) the commits still counted,
+        // PASS 2, a stretch at a time: read and diff the commits still counted,
         // then pass the bases `more_bases` finds on to the commits they reach.
         for start in (0..order.len()).step_by(WALK_STRETCH) {
             let stretch: Vec<usize> = (start..order.len().min(start + WALK_STRETCH)).collect();

@@ -207,15 +207,24 @@ pub fn histories(
         }
         Ok(found)
     })?;
+    // Each commit's paths are mapped to their owners once, for every member at the same time.
+    let mut touched_by: HashMap<&str, Vec<&Walked>> = HashMap::new();
+    for commit in &walked {
+        let mut owners_of: Vec<&str> = commit.paths.iter().filter_map(|p| owners.owner(p)).collect();
+        owners_of.sort_unstable();
+        owners_of.dedup();
+        for owner in owners_of {
+            touched_by.entry(owner).or_default().push(commit);
+        }
+    }
     let mut histories = Vec::with_capacity(members.len());
     let lanes = members.iter().zip(bases).zip(units).zip(version_set_at);
     for (i, (((member, base), unit), version_set_at)) in lanes.enumerate() {
         if unit.is_none() {
             continue;
         }
-        let mine =
-            |w: &&Walked| !w.is_below(i) && w.paths.iter().any(|p| owners.owner(p) == Some(member.name.as_str()));
-        let touching: Vec<&Walked> = walked.iter().filter(mine).collect();
+        let touched = touched_by.get(member.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let touching: Vec<&Walked> = touched.iter().copied().filter(|w| !w.is_below(i)).collect();
         let manifest = relative(&root, &member.manifest_path);
         let counted = base.is_some() || version_set_at.is_some();
         let manifest_changed = counted && touching.iter().any(|w| w.paths.iter().any(|p| Some(p) == manifest.as_ref()));
