@@ -31,7 +31,8 @@
 //! - [`release_window`]: when releases may happen.
 //! - [`shell`]: the only writer to the terminal; [`error`]: exit codes and `help:` lines;
 //!   [`fs`]: reads and atomic writes with the path in every error; [`parallel`]: ordered
-//!   parallel maps; [`date`]: calendar dates for release headers; [`diagnostics`]: warnings
+//!   parallel maps; [`signals`]: SIGINT/SIGTERM deferred while files are replaced; [`date`]:
+//!   calendar dates for release headers; [`diagnostics`]: warnings
 //!   from the domain layers (a malformed tag skipped), printed by `cli` after the command.
 
 pub mod changelog;
@@ -56,5 +57,6 @@ pub mod release_tag;
 pub mod release_window;
 pub mod replace;
 pub mod shell;
+pub mod signals;
 pub mod version;
 pub mod workspace;

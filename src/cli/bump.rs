@@ -74,6 +74,9 @@ impl FromStr for BumpTarget {
 /// Runs `bump`.
 pub fn exec(args: BumpArgs, manifest_path: Option<&Path>, cwd: std::path::PathBuf, shell: &mut Shell) -> CliResult {
     let BumpArgs { target, selection, dry_run, allow_dirty, upgrade_dependents } = args;
+    // Taken before planning: a bump (or a release) running meanwhile finishes first, and this one
+    // plans from what it wrote, so neither result is lost.
+    let _lock = if dry_run { None } else { lock(manifest_path, &cwd, shell)? };
     let context = Context::load(manifest_path, cwd)?;
     let mut options = BumpOptions {
         target: TargetVersion::Level(BumpLevel::Patch),
@@ -105,6 +108,19 @@ pub fn exec(args: BumpArgs, manifest_path: Option<&Path>, cwd: std::path::PathBu
     }
     let bump = ops::bump::plan(&context.workspace, &options)?;
     finish(bump, &context, dry_run, shell)
+}
+
+/// Takes the repository's release lock, waiting while another bump or a release holds it;
+/// `None` outside a git repository.
+fn lock(manifest_path: Option<&Path>, cwd: &Path, shell: &mut Shell) -> anyhow::Result<Option<plan::journal::Lock>> {
+    let manifest = manifest_path.map(|path| cwd.join(path));
+    let dir = manifest.as_deref().and_then(Path::parent).unwrap_or(cwd);
+    let Ok(repo) = crate::git::history::Repository::discover(dir) else { return Ok(None) };
+    let store = plan::journal::Store::new(repo.common_dir());
+    let mut waiting = |pid: u32| {
+        let _ = shell.status("Blocking", format!("waiting for process {pid} (a release or a bump) to finish"));
+    };
+    Ok(Some(store.lock_waiting(&mut waiting)?))
 }
 
 /// Prints the bump's table and diff, and writes it unless `dry_run`.

@@ -42,8 +42,10 @@ fn list(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
 }
 
-/// Applies every step of `plan`, or none.
+/// Applies every step of `plan`, or none. SIGINT, SIGTERM and SIGHUP wait until it is done: an
+/// interrupted write finishes (or is undone) before the signal ends the process.
 pub fn apply(plan: &Plan) -> Result<(), Error> {
+    let _deferred = crate::signals::defer();
     let writes: Vec<(&PathBuf, &String, &String)> = plan
         .steps
         .iter()
@@ -64,6 +66,7 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
     let mut done: Vec<(PathBuf, &String)> = Vec::with_capacity(staged.len());
     for (index, (file, (_, before, _))) in staged.into_iter().zip(&writes).enumerate() {
         let target = file.target().to_owned();
+        injected_signal(index);
         let result = injected_failure(index, &target).map_or_else(|| file.commit(), Err);
         if let Err(failure) = result {
             return Err(restore(done, failure));
@@ -106,3 +109,18 @@ fn injected_failure(index: usize, target: &std::path::Path) -> Option<fs::Error>
 fn injected_failure(_index: usize, _target: &std::path::Path) -> Option<fs::Error> {
     None
 }
+
+/// Test hook, debug builds only: `CARGO_PATCH_SIGNAL_AT_WRITE=N` sends this process SIGTERM
+/// before the N-th replacement (0-based), so the tests can interrupt the rename phase at a chosen
+/// file on the real binary.
+#[cfg(all(unix, debug_assertions))]
+#[expect(clippy::disallowed_methods, reason = "a debug-only fault injection point, read where it acts")]
+fn injected_signal(index: usize) {
+    let at: Option<usize> = std::env::var("CARGO_PATCH_SIGNAL_AT_WRITE").ok().and_then(|v| v.parse().ok());
+    if at == Some(index) {
+        crate::signals::terminate_self();
+    }
+}
+
+#[cfg(not(all(unix, debug_assertions)))]
+fn injected_signal(_index: usize) {}

@@ -375,22 +375,30 @@ impl Store {
         let mut fields = text.split_whitespace();
         let pid = fields.next()?.parse::<u32>().ok()?;
         let started = fields.next().and_then(|t| t.parse::<u64>().ok());
-        // A pid reused by another process since has another start time.
-        let same = match (started, start_time(pid)) {
-            (Some(recorded), Some(now)) => recorded == now,
+        // A pid reused by another process since has another start time; a zombie has exited.
+        let same = match (started, proc_stat(pid)) {
+            (_, Some(("Z", _))) => false,
+            (Some(recorded), Some((_, now))) => recorded == now,
             _ => true,
         };
         (process_alive(pid) && same).then_some(pid)
     }
 }
 
-/// Returns when process `pid` started (clock ticks since boot, field 22 of `/proc/<pid>/stat`),
-/// where `/proc` tells.
+/// Returns when process `pid` started (clock ticks since boot), where `/proc` tells.
 fn start_time(pid: u32) -> Option<u64> {
+    proc_stat(pid).map(|(_, started)| started)
+}
+
+/// Returns the state (field 3 of `/proc/<pid>/stat`: `R`, `S`, `Z`...) and the start time
+/// (field 22) of process `pid`, where `/proc` tells.
+fn proc_stat(pid: u32) -> Option<(&'static str, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) is in parentheses and may hold spaces: count after the last `)`.
     let (_, rest) = stat.rsplit_once(')')?;
-    rest.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = rest.split_whitespace();
+    let state = if fields.next()? == "Z" { "Z" } else { "live" };
+    Some((state, fields.nth(18)?.parse().ok()?))
 }
 
 /// The release lock; dropping it releases it.

@@ -397,3 +397,73 @@ fn a_bumped_manifest_keeps_its_owner_and_its_hard_links() {
     assert_eq!(project.snapshot(), before, "nothing was written");
     assert_eq!(std::fs::metadata(&manifest).unwrap().ino(), std::fs::metadata(&other).unwrap().ino());
 }
+
+/// Returns a git repository holding a workspace of `count` crates, each with its own version.
+fn many_crates(count: usize) -> Project {
+    let project = Project::new();
+    let members: Vec<String> = (0..count).map(|i| format!("\"c{i}\"")).collect();
+    project.write("Cargo.toml", &format!("[workspace]\nmembers = [{}]\nresolver = \"2\"\n", members.join(", ")));
+    for i in 0..count {
+        project
+            .write(
+                &format!("c{i}/Cargo.toml"),
+                &format!("[package]\nname = \"c{i}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n"),
+            )
+            .write(&format!("c{i}/src/lib.rs"), "");
+    }
+    project.generate_lockfile();
+    project.commit_all();
+    project
+}
+
+/// Returns every file under the project whose name is a temp file of an atomic write.
+fn temp_files(project: &Project) -> Vec<String> {
+    project
+        .snapshot()
+        .into_iter()
+        .map(|(path, _)| path.display().to_string())
+        .filter(|path| path.contains(".cargo-patch-") && path.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn a_signal_during_the_rename_phase_waits_for_it_to_finish() {
+    use std::os::unix::process::ExitStatusExt;
+    let project = many_crates(12);
+    // SIGTERM arrives while the seventh of 13 files (12 manifests and Cargo.lock) is replaced.
+    let output = project
+        .cargo_patch()
+        .args(["bump", "minor", "--workspace"])
+        .env("CARGO_PATCH_SIGNAL_AT_WRITE", "6")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.signal(), Some(15), "the signal still ends the process: {output:?}");
+    for i in 0..12 {
+        assert!(project.read(&format!("c{i}/Cargo.toml")).contains("version = \"1.1.0\""), "c{i} bumped too");
+    }
+    assert!(project.read("Cargo.lock").contains("1.1.0"));
+    assert_eq!(temp_files(&project), Vec::<String>::new(), "no temp file left");
+}
+
+#[test]
+fn a_bump_waits_for_the_lock_another_holds() {
+    let project = many_crates(2);
+    // A live process holds the repository's lock, as a running release or bump would (pid and
+    // start time, read from /proc here the way the kernel reports it).
+    let mut holder = std::process::Command::new("sleep").arg("2").spawn().unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", holder.id())).unwrap();
+    let started = stat.rsplit_once(')').unwrap().1.split_whitespace().nth(19).unwrap().to_owned();
+    let lock = project.root().join(".git/cargo-patch/release.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, format!("{} {started}", holder.id())).unwrap();
+    let output = project.cargo_patch().args(["bump", "patch", "--workspace"]).output().unwrap();
+    holder.wait().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains(&format!("Blocking waiting for process {} (a release or a bump) to finish", holder.id())),
+        "{err}"
+    );
+    assert!(project.read("c0/Cargo.toml").contains("version = \"1.0.1\""));
+    assert!(!lock.exists(), "released after the bump");
+}
