@@ -96,6 +96,18 @@ pub struct ReleaseArgs {
     /// the edited text is what is committed, tagged and e-mailed
     #[arg(long, conflicts_with_all = ["resume", "abort", "dry_run", "finish"])]
     pub edit: bool,
+
+    /// Output format: `json` prints the plan (with `--dry-run`) or what the release did as one JSON
+    /// document on stdout (README, "release --format json"); status lines stay on stderr
+    #[arg(long, value_enum, default_value_t = ReleaseFormat::Text, conflicts_with_all = ["abort", "abandon", "pr"])]
+    pub format: ReleaseFormat,
+}
+
+/// `--format` values of `release`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReleaseFormat {
+    Text,
+    Json,
 }
 
 /// Runs `release`.
@@ -119,7 +131,9 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         pr,
         finish,
         edit,
+        format,
     } = args;
+    let json = format == ReleaseFormat::Json;
     let root = Layout::read(manifest_path, cwd)?.root;
     let store = Store::new(Repository::discover(&root)?.common_dir());
     if resume || abort || abandon {
@@ -162,7 +176,7 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
         let (done, left) = journal.progress();
         shell.status("Resuming", format!("release {}: done: {}", journal.tag_names(), list(&done)))?;
         shell.status("Left", list(&left))?;
-        return run(&store, &mut journal, no_push, shell);
+        return run(&store, &mut journal, no_push, json, shell);
     }
     let options = ReleaseOptions {
         level: level.map(|level| match level {
@@ -186,7 +200,11 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
     } else {
         (release::plan(manifest_path, cwd, &options)?, None)
     };
-    print_plan(&plan, shell)?;
+    print_plan(&plan, json, shell)?;
+    if dry_run && json {
+        shell.print(&format!("{:#}\n", to_json(&plan.journal, "planned", Some(&plan), &[])))?;
+        return Ok(());
+    }
     if dry_run {
         shell.diff(&crate::plan::render::unified_diff(&plan.files, &plan.root))?;
         shell.warn("aborting due to dry run; nothing was changed")?;
@@ -208,7 +226,7 @@ fn release(args: ReleaseArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &
     }
     let result = match &pull_request {
         Some(pr) => run_pr(&store, &mut journal, pr, shell),
-        None => run(&store, &mut journal, no_push, shell),
+        None => run(&store, &mut journal, no_push, json, shell),
     };
     drop(lock);
     result
@@ -240,7 +258,7 @@ fn edit_section(
 fn run_pr(store: &Store, journal: &mut Journal, pr: &release_pr::PullRequest, shell: &mut Shell) -> anyhow::Result<()> {
     let dir = journal.workdir.clone();
     release_pr::enter_branch(&dir, pr)?;
-    let result = run(store, journal, false, shell);
+    let result = run(store, journal, false, false, shell);
     match &result {
         // Undone: the branch holds nothing of the release.
         Err(err)
@@ -310,7 +328,13 @@ fn list(items: &[String]) -> String {
 }
 
 /// Runs the transaction, reporting each step, then prints the notes and what comes next.
-fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut Shell) -> anyhow::Result<()> {
+fn run(
+    store: &Store,
+    journal: &mut Journal,
+    stop_before_push: bool,
+    json: bool,
+    shell: &mut Shell,
+) -> anyhow::Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let options = RunOptions { cargo: &cargo, stop_before_push };
     let mut report = |event: Event<'_>| {
@@ -369,6 +393,15 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
     };
     let outcome = transaction::run(store, journal, &options, &mut report);
     shell.stop_progress();
+    if json {
+        let (what, undone) = match &outcome {
+            Ok(Outcome::Finished) => ("finished", &[][..]),
+            Ok(Outcome::PausedBeforePush) => ("paused", &[][..]),
+            Err(transaction::Failure::Undone { undone, .. }) => ("undone", undone.as_slice()),
+            Err(_) => ("stopped", &[][..]),
+        };
+        shell.print(&format!("{:#}\n", to_json(journal, what, None, undone)))?;
+    }
     let outcome = outcome?;
     match outcome {
         Outcome::PausedBeforePush => {
@@ -381,7 +414,7 @@ fn run(store: &Store, journal: &mut Journal, stop_before_push: bool, shell: &mut
         Outcome::Finished if !journal.steps.iter().any(|s| matches!(s.kind, StepKind::Tag(_))) => {}
         Outcome::Finished => {
             shell.status("Released", journal.tag_names())?;
-            for tag in &journal.tags {
+            for tag in journal.tags.iter().filter(|_| !json) {
                 shell.print(&tag.message)?;
             }
             if journal.base.is_some() {
@@ -479,7 +512,55 @@ fn done_line(kind: &StepKind) -> (&'static str, String) {
 }
 
 /// Writes the plan: the version table, then one line per step.
-fn print_plan(plan: &ReleasePlan, shell: &mut Shell) -> std::io::Result<()> {
+/// Returns the JSON document of `release --format json` (schema in the README): the release
+/// as planned (`plan`, with the version changes) or as it ended, every step with whether it is
+/// done, and what is left.
+fn to_json(journal: &Journal, outcome: &str, plan: Option<&ReleasePlan>, undone: &[String]) -> serde_json::Value {
+    use serde_json::json;
+    let versions: Vec<serde_json::Value> = plan
+        .map(|p| p.bump.versions.iter().filter(|v| v.new != v.old).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| json!({ "crate": v.name, "old": v.old.to_string(), "new": v.new.to_string(), "why": v.reason.to_string() }))
+        .collect();
+    let steps: Vec<serde_json::Value> = journal
+        .steps
+        .iter()
+        .map(|s| {
+            let kind = serde_json::to_value(&s.kind).ok().and_then(|v| v.get("step").cloned());
+            json!({ "step": kind, "what": s.kind.describe(), "done": s.done_at.is_some(), "note": s.note })
+        })
+        .collect();
+    let done = |kind: &StepKind| journal.steps.iter().any(|s| &s.kind == kind && s.done_at.is_some());
+    json!({
+        "outcome": outcome,
+        "branch": journal.branch,
+        "release_branch": journal.release_branch.as_ref().map(|b| &b.name),
+        "commit": journal.commit,
+        "remote": journal.remote,
+        "registry": journal.registry,
+        "versions": versions,
+        "tags": journal.tags.iter().map(|t| json!({ "name": t.name, "notes": t.message })).collect::<Vec<_>>(),
+        "pushes": journal.steps.iter().filter_map(|s| match &s.kind {
+            StepKind::Push(refs) => Some(json!({ "refs": refs, "done": s.done_at.is_some() })),
+            _ => None,
+        }).collect::<Vec<_>>(),
+        "publishes": journal.publish.iter().map(|c| {
+            let step = journal.steps.iter().find(|s| s.kind == StepKind::Publish(c.name.clone()));
+            json!({
+                "crate": c.name,
+                "version": c.version,
+                "done": done(&StepKind::Publish(c.name.clone())),
+                "note": step.and_then(|s| s.note.clone()),
+            })
+        }).collect::<Vec<_>>(),
+        "steps": steps,
+        "undone": undone,
+        "left": if outcome == "undone" { Vec::new() } else { journal.progress().1 },
+    })
+}
+
+fn print_plan(plan: &ReleasePlan, json: bool, shell: &mut Shell) -> std::io::Result<()> {
     let journal = &plan.journal;
     let from = match &plan.kind {
         release::BranchKind::Hotfix { base } => format!("hotfix branch `{}` (fixes {base})", journal.branch),
@@ -493,7 +574,10 @@ fn print_plan(plan: &ReleasePlan, shell: &mut Shell) -> std::io::Result<()> {
         .filter(|v| v.new != v.old)
         .map(|v| vec![v.name.clone(), format!("{} -> {}", v.old, v.new), v.reason.to_string()])
         .collect();
-    shell.table(&["crate", "version", "why"], &rows)?;
+    if !json {
+        // The table goes to stdout, which `--format json` keeps for the document.
+        shell.table(&["crate", "version", "why"], &rows)?;
+    }
     for (number, step) in journal.steps.iter().enumerate() {
         shell.status(&format!("{}.", number + 1), step_plan(journal, &step.kind))?;
     }

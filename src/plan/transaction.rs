@@ -317,9 +317,12 @@ fn reached_remote(store: &Store, journal: &mut Journal) -> Result<Option<StepKin
 
 /// Returns the Unix time now (in debug builds, `CARGO_PATCH_NOW` when set: see [`test_clock`]).
 pub fn now() -> i64 {
-    if let Some(fixed) = test_clock() {
-        return fixed;
-    }
+    test_clock().unwrap_or_else(wall_clock)
+}
+
+/// Returns the Unix time by the system clock, never the test clock: what a wait is measured
+/// against (a registry's "try again after" is real time).
+fn wall_clock() -> i64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
@@ -663,8 +666,8 @@ fn publish(
         };
         // crates.io: a burst of 30 new versions (5 new crates), then one a minute (one per 10
         // minutes); its 429 says when the next upload is accepted.
-        let until = retry_at.unwrap_or_else(|| now() + 60);
-        let wait = (until - now()).max(0) + 1;
+        let until = retry_at.unwrap_or_else(|| wall_clock() + 60);
+        let wait = (until - wall_clock()).max(0) + 1;
         if wait > RATE_LIMIT_MAX_WAIT || attempt > RATE_LIMIT_RETRIES {
             anyhow::bail!(
                 "the registry refuses more uploads until {} UTC (HTTP 429, rate limit):\n{}",
@@ -683,7 +686,9 @@ fn publish(
 /// Returns `Some(when)` when cargo's output says the registry refused the upload for its rate
 /// limit (HTTP 429), with the time its message says to try again at, if it says.
 fn rate_limited(printed: &str) -> Option<Option<i64>> {
-    if !printed.contains("429") {
+    // cargo: "the remote server responded with an error (status 429 Too Many Requests): ...";
+    // a bare "429" can be part of a port, a path or a hash.
+    if !printed.contains("status 429") && !printed.contains("429 Too Many Requests") {
         return None;
     }
     let after = printed.split("try again after ").nth(1).and_then(|rest| {
@@ -881,3 +886,17 @@ fn injected_kill(kind: &StepKind) {
 
 #[cfg(not(debug_assertions))]
 fn injected_kill(_kind: &StepKind) {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_429_reply_is_a_rate_limit() {
+        assert_eq!(super::rate_limited("error: failed to connect to 127.0.0.1:34291: Connection refused"), None);
+        assert_eq!(super::rate_limited("checksum 4291ab, 429 files"), None);
+        let reply = "the remote server responded with an error (status 429 Too Many Requests): You have published \
+                     too many new crates in a short period of time. Please try again after Tue, 01 Dec 2026 13:20:55 \
+                     GMT or email help@crates.io to have your limit increased.";
+        assert_eq!(super::rate_limited(reply), Some(crate::date::parse_http("Tue, 01 Dec 2026 13:20:55 GMT")));
+        assert_eq!(super::rate_limited("(status 429 Too Many Requests): slow down"), Some(None));
+    }
+}

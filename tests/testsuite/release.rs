@@ -816,3 +816,34 @@ fn abandon_refuses_a_release_the_remote_never_saw() {
     assert!(err.contains("cargo patch release --abort"), "{err}");
     assert!(r.journal().exists());
 }
+
+#[test]
+fn format_json_prints_the_plan_and_then_what_the_release_did() {
+    let r = Release::new();
+    let before = r.state();
+    let output = r.ok(&["release", "--dry-run", "--no-publish", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(plan["outcome"], "planned");
+    assert_eq!(plan["versions"][0]["old"], "1.0.0");
+    assert_eq!(plan["versions"][0]["new"], "1.0.1");
+    assert_eq!(plan["tags"][0]["name"], "v1.0.1");
+    assert_eq!(plan["pushes"][0]["refs"], serde_json::json!(["refs/heads/release/v1.0", "refs/tags/v1.0.1"]));
+    assert!(plan["steps"].as_array().unwrap().iter().all(|s| s["done"] == false));
+    assert_eq!(r.state(), before, "a dry run changes nothing");
+
+    let output = r.ok(&["release", "--yes", "--no-publish", "--format", "json"]);
+    let done: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(done["outcome"], "finished");
+    assert_eq!(done["pushes"][0]["done"], true);
+    assert_eq!(done["left"], serde_json::json!([]));
+    let commit = r.project.git(&["rev-parse", "v1.0.1^{commit}"]);
+    assert_eq!(done["commit"], commit.trim());
+
+    // A failure still prints the document, saying what was undone.
+    let r = Release::new();
+    let output = r.run(&["release", "--yes", "--no-publish", "--format", "json"], &[("CARGO_PATCH_FAIL_STEP", "tag")]);
+    assert_code(&output, 1, "injected failure");
+    let undone: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(undone["outcome"], "undone");
+    assert!(undone["undone"].as_array().unwrap().iter().any(|u| u == "make the release commit"), "{undone:#}");
+}
