@@ -24,7 +24,7 @@ impl Change {
     pub fn header(&self) -> String {
         let scope = self.scope.as_ref().map(|s| format!("({s})")).unwrap_or_default();
         let bang = if self.breaking { "!" } else { "" };
-        let short = self.id.get(..7).unwrap_or(&self.id);
+        let short = crate::git::short_id(&self.id);
         format!("{}{scope}{bang}: {} ({short})", self.kind, self.description)
     }
 

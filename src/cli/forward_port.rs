@@ -64,7 +64,7 @@ pub fn exec(args: ForwardPortArgs, manifest_path: Option<&Path>, cwd: &Path, she
 
 /// Writes one status line per event.
 fn report(event: &Event<'_>, root: &Path, shell: &mut Shell) {
-    let short = |commit: &str| commit.get(..7).unwrap_or(commit).to_owned();
+    let short = |commit: &str| crate::git::short_id(commit).to_owned();
     let _ = match event {
         Event::Branched { branch, onto } => shell.status("Switched", format!("to new branch `{branch}` from `{onto}`")),
         Event::Picked { commit, subject } => shell.status("Picked", format!("{} {subject}", short(commit))),

@@ -74,6 +74,11 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// Returns a commit id shortened for messages: its first 7 characters, as git abbreviates.
+pub fn short_id(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}
+
 /// Returns when `branch` was created, from its reflog (gone once the branch is deleted).
 pub fn branch_created(root: &Path, branch: &str) -> Option<i64> {
     let log = run(root, &["reflog", "show", "--format=%ct", &format!("refs/heads/{branch}")]).ok()?;

@@ -123,10 +123,6 @@ pub fn evaluate(facts: &Facts<'_>) -> Vec<Violation> {
     violations
 }
 
-fn short(id: &str) -> String {
-    id.chars().take(7).collect()
-}
-
 fn subject(message: &str) -> &str {
     message.lines().next().unwrap_or_default()
 }
@@ -135,7 +131,7 @@ fn subject(message: &str) -> &str {
 fn commit_types(facts: &Facts<'_>, out: &mut Vec<Violation>) {
     for commit in facts.commits.iter().filter(|c| c.parents.len() < 2 && !facts.release_commits.contains(&c.id)) {
         if let Some((message, help)) = type_problem(&commit.message, &facts.config.allowed_types) {
-            let location = Some(format!("{} {}", short(&commit.id), subject(&commit.message)));
+            let location = Some(format!("{} {}", crate::git::short_id(&commit.id), subject(&commit.message)));
             out.push(Violation { rule: Rule::CommitType, location, message, help });
         }
     }
@@ -276,7 +272,7 @@ fn manifests(facts: &Facts<'_>, out: &mut Vec<Violation>) {
     for (commit, path) in facts.version_changes {
         out.push(Violation {
             rule: Rule::Manifest,
-            location: Some(format!("{} {path}", short(commit))),
+            location: Some(format!("{} {path}", crate::git::short_id(commit))),
             message: "a package version changes outside the release commit".into(),
             help: "leave versions to `cargo patch release`, which bumps them in its own commit".into(),
         });
@@ -414,8 +410,8 @@ fn no_merge(facts: &Facts<'_>, out: &mut Vec<Violation>) {
             facts.commits.iter().find(|c| &c.id == merge).map(|c| subject(&c.message).to_owned()).unwrap_or_default();
         out.push(Violation {
             rule: Rule::NoMerge,
-            location: Some(format!("{} {subject}", short(merge))),
-            message: format!("this merge brings in {}, which is not on the release line", short(parent)),
+            location: Some(format!("{} {subject}", crate::git::short_id(merge))),
+            message: format!("this merge brings in {}, which is not on the release line", crate::git::short_id(parent)),
             help: "rebuild the branch without the merge (cherry-pick the fix onto the release line)".into(),
         });
     }

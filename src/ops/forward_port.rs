@@ -33,14 +33,14 @@ pub struct ForwardPortPlan {
 pub enum Refused {
     #[error("no default branch: `{remote}/HEAD` is not set and neither `main` nor `master` exists")]
     NoDefaultBranch { remote: String },
-    #[error("cherry-picking {} `{subject}` onto `{branch}` conflicts; left: {}", short(commit), left_list(left))]
+    #[error(
+        "cherry-picking {} `{subject}` onto `{branch}` conflicts; left: {}",
+        crate::git::short_id(commit),
+        left_list(left)
+    )]
     Conflict { commit: String, subject: String, branch: String, left: Vec<String> },
     #[error("no forward-port is stopped at a conflict")]
     NothingToContinue,
-}
-
-fn short(commit: &str) -> &str {
-    commit.get(..7).unwrap_or(commit)
 }
 
 fn left_list(left: &[String]) -> String {

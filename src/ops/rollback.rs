@@ -172,7 +172,7 @@ fn retrospective(
     }
     for fix in fixes {
         timeline
-            .push((fix.author.time, format!("fix committed: {} `{}`", &fix.id[..fix.id.len().min(7)], fix.subject())));
+            .push((fix.author.time, format!("fix committed: {} `{}`", crate::git::short_id(&fix.id), fix.subject())));
     }
     let crates: Vec<String> = plan.crates.iter().map(|c| format!("`{}`", c.name)).collect();
     let yank = if crates.is_empty() { "rolled back".to_owned() } else { format!("yanked {}", crates.join(", ")) };
@@ -180,7 +180,7 @@ fn retrospective(
     timeline.sort_by_key(|(at, _)| *at);
     let timeline: Vec<String> = timeline.iter().map(|(at, what)| format!("- {} {what}", date::ymd_hm(*at))).collect();
     let fixes: Vec<String> =
-        fixes.iter().map(|c| format!("- {} {}", &c.id[..c.id.len().min(7)], c.subject())).collect();
+        fixes.iter().map(|c| format!("- {} {}", crate::git::short_id(&c.id), c.subject())).collect();
     RETROSPECTIVE
         .replace("{tag}", &plan.released.tag)
         .replace("{previous}", plan.released.previous.as_deref().unwrap_or("the previous release"))

@@ -47,7 +47,7 @@ impl CrateLevel {
         match (&self.since, &self.version_set_at) {
             (Some(tag), _) => format!("{level}: {} commit{plural} since {tag}", self.commits),
             (None, Some(commit)) => {
-                let short = commit.get(..7).unwrap_or(commit);
+                let short = crate::git::short_id(commit);
                 format!(
                     "{level}: {} commit{plural} since {short}, which set the version (no release tag)",
                     self.commits

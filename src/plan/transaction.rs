@@ -224,7 +224,7 @@ fn still_done(journal: &Journal) -> Result<(), Failure> {
             return moved(format!(
                 "`{branch}` no longer contains the release commit {} (rewritten since, by `git pull --rebase` or an \
                  amend?): its tags would be pushed on a commit the branch lacks",
-                short(commit)
+                git::short_id(commit)
             ));
         }
     }
@@ -238,19 +238,14 @@ fn still_done(journal: &Journal) -> Result<(), Failure> {
                 return moved(format!(
                     "tag `{}` points at {}, not at the release commit {}",
                     tag.name,
-                    short(&at),
-                    short(commit)
+                    git::short_id(&at),
+                    git::short_id(commit)
                 ));
             }
             Err(_) => return moved(format!("tag `{}` was deleted since the release made it", tag.name)),
         }
     }
     Ok(())
-}
-
-/// Returns a commit id shortened for messages.
-fn short(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
 }
 
 /// Undoes an unfinished release that has not reached the remote (a process killed before its
