@@ -68,6 +68,7 @@ typed_errors!(
     workspace::config::Error,
     version::Error,
     plan::apply::Error,
+    plan::repo::Error,
     crate::fs::Error,
     git::history::Error,
     changelog::Error,

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use semver::Version;
 
 use crate::git::history::Repository;
-use crate::git::{self};
 use crate::hotfix::slug;
+use crate::plan::repo::{self, RepoPlan, RepoStep};
 use crate::release_tag::{self, ReleaseTag};
 use crate::workspace::{Unit, Workspace};
 
@@ -35,8 +35,6 @@ pub enum Refused {
     PatchTaken { base: String, next: String, newest: String },
     #[error("branch `{0}` already exists")]
     BranchExists(String),
-    #[error("uncommitted changes in {}", crate::git::file_list(files))]
-    Dirty { files: Vec<String> },
 }
 
 impl crate::error::Help for Refused {
@@ -49,7 +47,6 @@ impl crate::error::Help for Refused {
             Self::NeedsBase { .. } => "pass the release to fix with `--from`, e.g. `--from my-crate-v1.2.3`".into(),
             Self::PatchTaken { newest, .. } => format!("start from the newest patch of that line: `--from {newest}`"),
             Self::BranchExists(name) => format!("check it out (`git switch {name}`), or choose another slug"),
-            Self::Dirty { .. } => "commit or stash them first".into(),
         }
     }
 }
@@ -87,13 +84,6 @@ pub fn start(
         }
         .into());
     }
-    // Untracked files travel with a branch switch; tracked changes would land on the hotfix.
-    let status = git::run(&workdir, &["status", "--porcelain=v1", "--untracked-files=no"])?;
-    let files: Vec<String> = status.lines().map(|l| l.get(3..).unwrap_or_default().to_owned()).collect();
-    if !files.is_empty() {
-        return Err(Refused::Dirty { files }.into());
-    }
-
     let crate_name = base.crate_name.clone().or_else(|| (!unit.shared).then(|| unit.name.clone()));
     let release_branch = ws.config.release_branch_of(&base.version, crate_name.as_deref());
     let hotfix_branch = ws.config.hotfix_branch_of(slug, crate_name.as_deref());
@@ -109,25 +99,26 @@ pub fn start(
         base: base.tag.name.clone(),
         next_version: next,
     };
-    if dry_run {
-        return Ok(started);
-    }
-    if created_release_branch {
-        git::run(&workdir, &["branch", "--no-track", "--", &release_branch, &base.tag.commit])?;
-    }
-    let switched = git::run(&workdir, &["switch", "--no-track", "-c", &hotfix_branch, &release_branch])
-        .and_then(|_| git::run(&workdir, &["config", &format!("branch.{hotfix_branch}.patchBase"), &base.tag.name]))
-        // When the branch was cut, for a retrospective's timeline once the reflog is gone.
-        .and_then(|_| {
-            let now = crate::plan::transaction::now().to_string();
-            git::run(&workdir, &["config", &format!("branch.{hotfix_branch}.patchStarted"), &now])
-        });
-    if let Err(err) = switched {
-        // Leave no half-made line behind.
-        if created_release_branch {
-            let _ = git::run(&workdir, &["branch", "-D", "--", &release_branch]);
-        }
-        return Err(err.into());
+    // The branches and the base first, the switch last: git may check the files out and then
+    // fail to move HEAD (a stale `HEAD.lock`), and every step before it is undone then.
+    let mut steps = Vec::new();
+    let head_of_line = if created_release_branch {
+        steps.push(RepoStep::CreateBranch { name: release_branch.clone(), at: base.tag.commit.clone() });
+        base.tag.commit.clone()
+    } else {
+        repo.resolve(&format!("refs/heads/{release_branch}"))?
+    };
+    steps.push(RepoStep::CreateBranch { name: hotfix_branch.clone(), at: head_of_line });
+    steps.push(RepoStep::SetConfig { key: format!("branch.{hotfix_branch}.patchBase"), value: base.tag.name.clone() });
+    // When the branch was cut, for a retrospective's timeline once the reflog is gone.
+    let now = crate::plan::transaction::now().to_string();
+    steps.push(RepoStep::SetConfig { key: format!("branch.{hotfix_branch}.patchStarted"), value: now });
+    steps.push(RepoStep::Switch { branch: hotfix_branch });
+    let plan = RepoPlan { dir: workdir, steps };
+    // Untracked files travel with a branch switch; tracked changes would land on the hotfix.
+    repo::check(&plan)?;
+    if !dry_run {
+        let _applied = repo::apply(&plan)?;
     }
     Ok(started)
 }

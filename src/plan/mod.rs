@@ -7,6 +7,7 @@ pub mod apply;
 mod hook_step;
 pub mod journal;
 pub mod render;
+pub mod repo;
 pub mod transaction;
 pub mod tree;
 

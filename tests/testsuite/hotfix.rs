@@ -439,6 +439,72 @@ fn start_refuses_a_dirty_tree() {
     assert_eq!(project.read("engine/src/lib.rs"), fixed_lib(), "the change is kept");
 }
 
+/// Installs a `reference-transaction` hook that refuses (in git's "prepared" state) every ref
+/// update whose line ends with `pattern` (a `grep -E` pattern): a lock taken by another process
+/// between two of git's steps, made reproducible.
+fn refuse_ref_updates(project: &Project, pattern: &str) {
+    let hook = project.root().join(".git/hooks/reference-transaction");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    let script = format!(
+        "#!/bin/sh\nlines=$(cat)\nif [ \"$1\" = prepared ] && printf '%s\\n' \"$lines\" | grep -qE '{pattern}'; then exit 1; fi\nexit 0\n"
+    );
+    std::fs::write(&hook, script).unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(&hook).status().unwrap();
+}
+
+#[test]
+fn start_that_git_fails_half_way_leaves_the_repository_as_it_was() {
+    // A lock git left behind is found before anything is changed, and named with the way out.
+    for lock in ["HEAD.lock", "config.lock", "index.lock"] {
+        let project = start_fixture();
+        let path = project.root().join(".git").join(lock);
+        std::fs::write(&path, "").unwrap();
+        let before = state(&project);
+        let output = patch(&project, &["start", "locked"]);
+        assert_code(&output, 1, lock);
+        assert_stderr_has(&output, &format!("{lock}` exists"), lock);
+        assert_stderr_has(&output, "if no git process is running, remove", lock);
+        assert_unchanged(&project, &before, lock);
+        let output = patch(&project, &["start", "locked", "--dry-run"]);
+        assert_code(&output, 1, "the dry run predicts it");
+        std::fs::remove_file(&path).unwrap();
+        assert_code(&patch(&project, &["start", "locked"]), 0, "start once the lock is gone");
+    }
+
+    // git checks the release's files out and then cannot move HEAD (a lock taken meanwhile):
+    // the files, the index, both new branches and the recorded base are all taken back.
+    let project = start_fixture();
+    refuse_ref_updates(&project, " HEAD$");
+    let before = state(&project);
+    let output = patch(&project, &["start", "raced"]);
+    assert_code(&output, 1, "HEAD cannot move");
+    assert_stderr_has(&output, "could not switch to `hotfix/raced`", "HEAD cannot move");
+    assert_stderr_has(&output, "nothing was changed", "HEAD cannot move");
+    assert_unchanged(&project, &before, "HEAD cannot move");
+    assert!(project.read("app/src/lib.rs").contains("answer"), "main's files are back");
+
+    // The hotfix branch cannot be created after the release branch was: that one goes too.
+    let project = start_fixture();
+    refuse_ref_updates(&project, " refs/heads/hotfix/");
+    let before = state(&project);
+    let output = patch(&project, &["start", "raced"]);
+    assert_code(&output, 1, "no hotfix branch");
+    assert_stderr_has(&output, "could not create branch `hotfix/raced`", "no hotfix branch");
+    assert_unchanged(&project, &before, "no hotfix branch");
+
+    // A `post-checkout` hook that fails makes git's switch fail after it moved HEAD.
+    let project = start_fixture();
+    let hook = project.root().join(".git/hooks/post-checkout");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, "#!/bin/sh\necho 'post-checkout says no' >&2\nexit 1\n").unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(&hook).status().unwrap();
+    let before = state(&project);
+    let output = patch(&project, &["start", "hooked"]);
+    assert_code(&output, 1, "post-checkout fails");
+    assert_stderr_has(&output, "post-checkout says no", "post-checkout fails");
+    assert_unchanged(&project, &before, "post-checkout fails");
+}
+
 #[test]
 fn start_refuses_when_the_next_patch_is_already_tagged_and_names_it() {
     let project = start_fixture();
