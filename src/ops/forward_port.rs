@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::changelog;
 use crate::git::history::Repository;
 use crate::ops::released::{self, Released};
+use crate::plan::repo::{self, RepoPlan, RepoStep};
 use crate::version::TargetVersion;
 use crate::workspace::{Selection, Workspace};
 use crate::{fs, git};
@@ -25,6 +26,8 @@ pub struct ForwardPortPlan {
     pub picks: Vec<(String, String)>,
     /// The changelog and the section to prepend to it, when the release's changelog has one.
     pub changelog: Option<(PathBuf, String)>,
+    /// The branch, created at `onto` and checked out.
+    pub repo: RepoPlan,
     pub root: PathBuf,
 }
 
@@ -115,6 +118,12 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> a
     let branch = format!("forward-port/{}", released.tag);
     released::require_new_branch(&ws.root, &repo, &branch)?;
     let onto = default_branch(&ws, &repo)?;
+    let steps = vec![
+        RepoStep::CreateBranch { name: branch.clone(), at: repo.resolve(&format!("refs/heads/{onto}"))? },
+        RepoStep::Switch { branch: branch.clone() },
+    ];
+    let repo_plan = RepoPlan { dir: ws.root.clone(), steps };
+    repo::check(&repo_plan)?;
     let picks = released.fixes.iter().map(|c| (c.id.clone(), c.subject().to_owned())).collect();
     let changelog_path = ws.root.join(&ws.config.changelog);
     let relative =
@@ -127,6 +136,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> a
         branch,
         onto,
         picks,
+        repo: repo_plan,
         root: ws.root.clone(),
     })
 }
@@ -171,8 +181,7 @@ pub fn section_of(changelog: &str, version: &str) -> Option<String> {
 /// Carries out `plan`: the branch, the cherry-picks, the changelog commit and the main line's
 /// version. A conflicting pick stops it, kept for [`resume`].
 pub fn apply(plan: &ForwardPortPlan, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
-    let root = plan.root.as_path();
-    git::run(root, &["switch", "--quiet", "--no-track", "--create", &plan.branch, &plan.onto])?;
+    let applied = repo::apply(&plan.repo)?;
     on(Event::Branched { branch: &plan.branch, onto: &plan.onto });
     let state = Stopped {
         branch: plan.branch.clone(),
@@ -183,7 +192,13 @@ pub fn apply(plan: &ForwardPortPlan, on: &mut dyn FnMut(Event<'_>)) -> anyhow::R
         changelog: plan.changelog.clone(),
         root: plan.root.clone(),
     };
-    run(state, false, on)
+    match run(state, false, on) {
+        Err(err) if !matches!(err.downcast_ref::<Refused>(), Some(Refused::Conflict { .. })) => {
+            Err(applied.undo_after("forward-port", err))
+        }
+        // A conflict is a stop, kept for `--continue`.
+        done => done,
+    }
 }
 
 /// Finishes the forward-port stopped at a conflict: the pick the user resolved, the picks left,

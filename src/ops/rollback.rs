@@ -10,6 +10,7 @@ use crate::changes;
 use crate::git::history::Repository;
 use crate::ops::released::{self, Released};
 use crate::plan::journal::{CrateRecord, StepKind};
+use crate::plan::repo::{self, RepoPlan, RepoStep};
 use crate::workspace::Workspace;
 use crate::{date, fs, git};
 
@@ -41,6 +42,8 @@ pub struct RollbackPlan {
     pub reverts: Vec<(String, String)>,
     /// The retrospective's path and contents, for a critical fix.
     pub retrospective: Option<(PathBuf, String)>,
+    /// The branch, its base and the checkout (no steps with `--undo-yank`).
+    pub repo: RepoPlan,
     pub root: PathBuf,
 }
 
@@ -105,6 +108,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
         branch: None,
         reverts: Vec::new(),
         retrospective: None,
+        repo: RepoPlan { dir: ws.root.clone(), steps: Vec::new() },
         root: ws.root.clone(),
     };
     if options.undo_yank {
@@ -126,6 +130,14 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
         let text = retrospective(&repo, &plan, &fixes, options.now);
         plan.retrospective = Some((path, text));
     }
+    let steps = vec![
+        RepoStep::CreateBranch { name: branch.clone(), at: repo.resolve(&from)? },
+        RepoStep::SetConfig { key: format!("branch.{branch}.patchBase"), value: tag },
+        RepoStep::Switch { branch: branch.clone() },
+    ];
+    plan.repo = RepoPlan { dir: ws.root.clone(), steps };
+    // Found before the crates are yanked, not after.
+    repo::check(&plan.repo)?;
     plan.branch = Some((branch, from));
     Ok(plan)
 }
@@ -207,14 +219,24 @@ pub fn apply(plan: &RollbackPlan, cargo: &std::ffi::OsStr, on: &mut dyn FnMut(Ev
         on(Event::Yanked { name: &krate.name, note: note.as_deref() });
     }
     let Some((branch, from)) = &plan.branch else { return Ok(()) };
-    let root = plan.root.as_path();
-    git::run(root, &["switch", "--quiet", "--no-track", "--create", branch, from])?;
-    git::run(root, &["config", &format!("branch.{branch}.patchBase"), &plan.released.tag])?;
+    let applied = repo::apply(&plan.repo)?;
     on(Event::Branched { branch, from });
+    match reverts_and_retrospective(plan, branch, on) {
+        Err(err) if !matches!(err.downcast_ref::<Refused>(), Some(Refused::Conflict { .. })) => {
+            Err(applied.undo_after("rollback", err))
+        }
+        // A conflicting revert is a stop: the reverts before it are committed, for the user to go on.
+        done => done,
+    }
+}
+
+/// Commits the reverts, then the retrospective, on `branch` (checked out).
+fn reverts_and_retrospective(plan: &RollbackPlan, branch: &str, on: &mut dyn FnMut(Event<'_>)) -> anyhow::Result<()> {
+    let root = plan.root.as_path();
     for (commit, subject) in &plan.reverts {
         if git::run(root, &["revert", "--no-commit", commit]).is_err() {
             let _ = git::run(root, &["revert", "--abort"]);
-            return Err(Refused::Conflict { commit: commit.clone(), branch: branch.clone() }.into());
+            return Err(Refused::Conflict { commit: commit.clone(), branch: branch.to_owned() }.into());
         }
         // A conventional `revert:` commit (git's own `Revert "..."` is not one), so the hotfix
         // policy and the changelog treat it like any other change of the branch.

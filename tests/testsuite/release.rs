@@ -418,6 +418,60 @@ fn forward_port_carries_the_fix_and_its_changelog_to_main() {
     assert_eq!(text(&output.stdout).matches("Add adds").count(), 1, "{}", describe(&output));
 }
 
+/// Installs a `pre-commit` hook in the fixture's repository running `script`.
+fn pre_commit_hook(r: &Release, script: &str) {
+    let hook = r.project.root().join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(&hook).status().unwrap();
+}
+
+#[test]
+fn forward_port_and_rollback_that_fail_half_way_leave_the_repository_as_it_was() {
+    let config = |r: &Release| r.project.git(&["config", "--local", "--list"]);
+    // forward-port: the picks are made, then the changelog commit is refused by a hook.
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-publish"]);
+    r.project.git(&["switch", "-q", "main"]);
+    pre_commit_hook(
+        &r,
+        "git diff --cached --name-only | grep -q CHANGELOG && { echo 'pre-commit: no changelog edits' >&2; exit 1; }; exit 0",
+    );
+    let (before, config_before) = (r.state(), config(&r));
+    let output = r.run(&["forward-port"], &[]);
+    assert_code(&output, 1, "a refused changelog commit");
+    let err = stderr(&output);
+    assert!(err.contains("pre-commit: no changelog edits"), "{}", describe(&output));
+    assert!(err.contains("`cargo patch forward-port` failed; what it had done was taken back"), "{err}");
+    assert_eq!(r.state(), before, "refs, HEAD, index and files as they were");
+    assert_eq!(config(&r), config_before);
+    assert!(!r.project.root().join(".git/cargo-patch/forward-port.json").exists(), "nothing to --continue");
+    std::fs::remove_file(r.project.root().join(".git/hooks/pre-commit")).unwrap();
+    r.ok(&["forward-port"]);
+
+    // rollback: the branch is cut and its base recorded, then the revert commit is refused.
+    let r = Release::new();
+    r.ok(&["release", "--yes", "--no-publish"]);
+    pre_commit_hook(&r, "echo 'pre-commit says no' >&2; exit 1");
+    let (before, config_before) = (r.state(), config(&r));
+    let output = r.run(&["rollback", "v1.0.1", "--no-yank", "--yes"], &[]);
+    assert_code(&output, 1, "a refused revert commit");
+    let err = stderr(&output);
+    assert!(err.contains("pre-commit says no"), "{}", describe(&output));
+    assert!(err.contains("`cargo patch rollback` failed; what it had done was taken back"), "{err}");
+    assert!(err.contains("help: fix the cause below and run `cargo patch rollback` again"), "{err}");
+    assert_eq!(r.state(), before, "refs, HEAD, index and files as they were: {err}");
+    assert_eq!(config(&r), config_before, "no base recorded for a branch that is gone");
+
+    // A lock git left behind is named before anything, the yanks included, is done.
+    std::fs::remove_file(r.project.root().join(".git/hooks/pre-commit")).unwrap();
+    std::fs::write(r.project.root().join(".git/config.lock"), "").unwrap();
+    let output = r.run(&["rollback", "v1.0.1", "--no-yank", "--dry-run"], &[]);
+    assert_code(&output, 1, "a stale config.lock");
+    assert!(stderr(&output).contains("config.lock` exists"), "{}", describe(&output));
+    assert_eq!(r.state(), before);
+}
+
 #[test]
 fn forward_port_picks_what_it_can_stops_at_a_conflict_and_continues() {
     let r = Release::new();
