@@ -261,6 +261,7 @@ impl Install {
 
 impl PlannedHook {
     fn apply(&self) -> Result<(), Error> {
+        injected_failure(self.name, &self.path)?;
         if let Install::Chain(chained) = &self.kind {
             std::fs::rename(&self.path, chained).map_err(io("keep the foreign hook", &self.path))?;
         }
@@ -309,6 +310,22 @@ pub fn uninstall(dir: &Path, binary: &Path, dry_run: bool) -> Result<Vec<Change>
         changes.push(Change { hook: name, action });
     }
     Ok(changes)
+}
+
+/// Test hook, debug builds only: `CARGO_PATCH_FAIL_HOOK=<hook>` makes installing that hook fail,
+/// so the tests can prove that a failure part way takes back what was done before it.
+#[cfg(debug_assertions)]
+#[expect(clippy::disallowed_methods, reason = "a debug-only fault injection point, read where it acts")]
+fn injected_failure(name: &str, path: &Path) -> Result<(), Error> {
+    if std::env::var("CARGO_PATCH_FAIL_HOOK").is_ok_and(|wanted| wanted == name) {
+        return Err(io("write", path)(std::io::Error::other("injected failure (CARGO_PATCH_FAIL_HOOK)")));
+    }
+    Ok(())
+}
+
+#[cfg(not(debug_assertions))]
+fn injected_failure(_name: &str, _path: &Path) -> Result<(), Error> {
+    Ok(())
 }
 
 /// Writes `text` atomically to `path` with mode 0755.

@@ -12,7 +12,7 @@ use crate::{changelog, cli, git, hooks, hotfix, ops, plan, release_window, versi
 /// repeats.
 pub fn help_lines(error: &anyhow::Error) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    let taken_back = error.downcast_ref::<plan::repo::TakenBack>().map(Help::help_lines);
+    let taken_back = error.downcast_ref::<plan::TakenBack>().map(Help::help_lines);
     // A context is not a cause of the chain that can be downcast: it is asked for by its type.
     for line in error.chain().flat_map(help_of).chain(taken_back.into_iter().flatten()) {
         if !lines.contains(&line) {
@@ -69,7 +69,7 @@ typed_errors!(
     version::Error,
     plan::apply::Error,
     plan::repo::Error,
-    plan::repo::TakenBack,
+    plan::TakenBack,
     crate::fs::Error,
     git::history::Error,
     changelog::Error,

@@ -72,42 +72,72 @@ pub fn exec(args: InitArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &mu
     if dry_run {
         shell.diff(&plan::render::unified_diff(&init.plan, &init.root))?;
         if init.install_hooks {
-            install_hooks(&init.root, true, shell)?;
+            report_hooks(&install_hooks(&init.root, true)?, true, shell)?;
         }
         shell.warn("aborting due to dry run; nothing was written")?;
         return Ok(());
     }
-    plan::apply::apply(&init.plan).map_err(anyhow::Error::from)?;
+    // A hook install that would be refused is found before any file is written.
+    if init.install_hooks {
+        install_hooks(&init.root, true)?;
+    }
+    let written = plan::apply::apply(&init.plan).map_err(anyhow::Error::from)?;
+    let hooked = if init.install_hooks { Some(install_hooks(&init.root, false)) } else { None };
+    let hooked = match hooked.transpose() {
+        Ok(hooked) => hooked,
+        Err(failure) => {
+            let not_undone = written.undo();
+            return Err(failure.context(plan::TakenBack { command: "init", not_undone }).into());
+        }
+    };
     for plan::Step::WriteFile { path, .. } in &init.plan.steps {
         shell.status("Wrote", path.strip_prefix(&init.root).unwrap_or(path).display())?;
     }
-    if init.install_hooks {
-        install_hooks(&init.root, false, shell)?;
+    if let Some(hooked) = hooked {
+        report_hooks(&hooked, false, shell)?;
     }
     Ok(())
+}
+
+/// What installing the hooks did (or, in a dry run, would do).
+enum Hooked {
+    NoRepository,
+    Managed(hooks::Manager),
+    Changed(Vec<hooks::Change>),
 }
 
 /// Installs the hooks of the repository at `root` (or, with `dry_run`, says what installing
 /// would do), leaving them to a hook manager that owns them: the dry run and the real run
 /// report the same decision.
-fn install_hooks(root: &Path, dry_run: bool, shell: &mut Shell) -> CliResult {
-    let Ok(dir) = hooks::hooks_dir(root) else {
-        shell.note("not a git repository yet: run `cargo patch hooks install` after `git init`")?;
-        return Ok(());
-    };
+fn install_hooks(root: &Path, dry_run: bool) -> anyhow::Result<Hooked> {
+    if crate::git::run(root, &["rev-parse", "--git-dir"]).is_err() {
+        return Ok(Hooked::NoRepository);
+    }
+    // In a repository, a hooks directory git cannot resolve is an error, not "no repository".
+    let dir = hooks::hooks_dir(root)?;
     let binary =
         std::env::current_exe().map_err(|e| anyhow::anyhow!(e).context("cannot locate the cargo-patch binary"))?;
     let options = hooks::InstallOptions { force: false, dry_run };
-    let changes = match hooks::install(&dir, &crate::fs::canonical(&binary), options) {
-        Err(hooks::Error::Managed { manager, .. }) => {
-            shell.note(format!("the hooks are managed by {}: {}", manager.name(), manager.wiring()))?;
-            return Ok(());
+    match hooks::install(&dir, &crate::fs::canonical(&binary), options) {
+        Err(hooks::Error::Managed { manager, .. }) => Ok(Hooked::Managed(manager)),
+        other => Ok(Hooked::Changed(other?)),
+    }
+}
+
+fn report_hooks(hooked: &Hooked, dry_run: bool, shell: &mut Shell) -> CliResult {
+    match hooked {
+        Hooked::NoRepository => {
+            shell.note("not a git repository yet: run `cargo patch hooks install` after `git init`")?;
         }
-        other => other.map_err(anyhow::Error::from)?,
-    };
-    let verb = if dry_run { "Would hook" } else { "Hook" };
-    for change in changes {
-        shell.status(verb, format!("{}: {}", change.hook, change.action))?;
+        Hooked::Managed(manager) => {
+            shell.note(format!("the hooks are managed by {}: {}", manager.name(), manager.wiring()))?;
+        }
+        Hooked::Changed(changes) => {
+            let verb = if dry_run { "Would hook" } else { "Hook" };
+            for change in changes {
+                shell.status(verb, format!("{}: {}", change.hook, change.action))?;
+            }
+        }
     }
     Ok(())
 }

@@ -42,9 +42,35 @@ fn list(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
 }
 
+/// The files a plan wrote, with what they held, to put back when the command's later work fails.
+#[derive(Debug)]
+pub struct Written {
+    /// Each file written, with its contents before (`None`: it did not exist).
+    files: Vec<(PathBuf, Option<String>)>,
+}
+
+impl Written {
+    /// Puts every file back as it was (a file the plan created is removed); returns what could
+    /// not be put back.
+    pub fn undo(self) -> Vec<String> {
+        let _deferred = crate::signals::defer();
+        let mut left = Vec::new();
+        for (path, before) in self.files.into_iter().rev() {
+            let restored = match &before {
+                Some(text) => fs::write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string()),
+                None => std::fs::remove_file(&path).map_err(|e| e.to_string()),
+            };
+            if let Err(err) = restored {
+                left.push(format!("restore `{}` ({err})", path.display()));
+            }
+        }
+        left
+    }
+}
+
 /// Applies every step of `plan`, or none. SIGINT, SIGTERM and SIGHUP wait until it is done: an
 /// interrupted write finishes (or is undone) before the signal ends the process.
-pub fn apply(plan: &Plan) -> Result<(), Error> {
+pub fn apply(plan: &Plan) -> Result<Written, Error> {
     let _deferred = crate::signals::defer();
     let writes: Vec<(&PathBuf, &String, &String)> = plan
         .steps
@@ -55,10 +81,13 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
         })
         .collect();
     // STEP 1: nothing changed under us since planning.
+    let mut written = Written { files: Vec::with_capacity(writes.len()) };
     for (path, before, _) in &writes {
         if fs::read_or_empty(path)? != **before {
             return Err(Error::Changed { path: (*path).clone() });
         }
+        let existed = path.symlink_metadata().is_ok();
+        written.files.push(((*path).clone(), existed.then(|| (*before).clone())));
     }
     // STEP 2: stage everything; a failure here leaves every target untouched (temp files vanish on drop).
     let staged = stage_all(&writes)?;
@@ -73,7 +102,7 @@ pub fn apply(plan: &Plan) -> Result<(), Error> {
         }
         done.push((target, before));
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Returns every new content staged beside its target, in `writes` order. Creating a file is the

@@ -77,34 +77,6 @@ impl crate::error::Help for Error {
     }
 }
 
-/// A command that failed after its plan was applied, and was taken back.
-#[derive(Debug, thiserror::Error)]
-#[error("`cargo patch {command}` failed; {}", taken_back_text(not_undone))]
-pub struct TakenBack {
-    pub command: &'static str,
-    pub not_undone: Vec<String>,
-}
-
-fn taken_back_text(not_undone: &[String]) -> String {
-    if not_undone.is_empty() {
-        "what it had done was taken back, and the repository is as it was".to_owned()
-    } else {
-        format!("what it had done was taken back except: {}", not_undone.join(", "))
-    }
-}
-
-impl crate::error::Help for TakenBack {
-    type Lines = String;
-
-    fn help(&self) -> Self::Lines {
-        if self.not_undone.is_empty() {
-            format!("fix the cause below and run `cargo patch {}` again", self.command)
-        } else {
-            "check `git status`, `git branch` and `git config --local --list`, and undo those by hand".into()
-        }
-    }
-}
-
 /// What HEAD was before a switch.
 #[derive(Debug, Clone)]
 enum Origin {
@@ -158,7 +130,7 @@ impl Applied {
     /// saying so.
     pub fn undo_after(self, command: &'static str, failure: anyhow::Error) -> anyhow::Error {
         let not_undone = self.undo();
-        failure.context(TakenBack { command, not_undone })
+        failure.context(super::TakenBack { command, not_undone })
     }
 
     fn take_back(&mut self) -> Vec<String> {

@@ -41,6 +41,50 @@ fn init_twice_changes_nothing_the_second_time() {
 }
 
 #[test]
+fn init_whose_hooks_cannot_be_installed_leaves_every_file_as_it_was() {
+    // A refusal the hooks' plan can see is found before any file is written.
+    let project = solo();
+    let hooks = project.root().join(".git/hooks");
+    std::fs::create_dir_all(hooks.join("commit-msg")).unwrap();
+    let before = project.snapshot();
+    let output = project.cargo_patch().args(["init", "--yes", "--ci", "github"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(text(&output.stderr).contains("not a regular file"), "{}", describe(&output));
+    assert_eq!(project.snapshot(), before, "no file written");
+
+    // A hooks directory git cannot resolve is an error, found before anything is written (it
+    // used to be taken for "not a git repository yet", with exit status 0 and no hooks).
+    let project = solo();
+    let hooks = project.root().join(".git/hooks");
+    std::fs::remove_dir_all(&hooks).unwrap();
+    std::os::unix::fs::symlink(project.root().join("src/lib.rs/hooks"), &hooks).unwrap();
+    let before = project.snapshot();
+    let output = project.cargo_patch().args(["init", "--yes"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(!text(&output.stderr).contains("not a git repository"), "{}", describe(&output));
+    assert_eq!(project.snapshot(), before, "no file written");
+
+    // A failure only the install meets (the second hook cannot be written): the first hook, the
+    // manifest, CHANGELOG.md and the workflow are all taken back.
+    let project = solo();
+    let before = project.snapshot();
+    let output = project
+        .cargo_patch()
+        .args(["init", "--yes", "--ci", "github"])
+        .env("CARGO_PATCH_FAIL_HOOK", "pre-push")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let err = text(&output.stderr);
+    assert!(err.contains("`cargo patch init` failed; what it had done was taken back"), "{}", describe(&output));
+    assert!(err.contains("injected failure"), "{err}");
+    assert!(!err.contains("Wrote"), "nothing is reported written: {err}");
+    assert_eq!(project.snapshot(), before, "the files are as they were");
+    assert!(!project.root().join(".git/hooks/commit-msg").exists(), "the first hook is taken back");
+    assert!(!project.root().join(".github").join("workflows/cargo-patch.yml").exists());
+}
+
+#[test]
 fn init_dry_run_writes_nothing() {
     let project = solo();
     let before = project.snapshot();
