@@ -138,10 +138,15 @@ fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
             (Some(pid), _) => {
                 writeln!(out, "Release {tags} is running (process {pid}): left: {left}; wait for it to finish")
             }
-            (None, true) => {
+            (None, Some(true)) => {
                 writeln!(out, "Unfinished release {tags}: left: {left}; run `cargo patch release --resume`")
             }
-            (None, false) => writeln!(
+            (None, None) => writeln!(
+                out,
+                "Unfinished release {tags}: left: {left}; the remote cannot be asked whether its push arrived: \
+                 run `cargo patch release --resume` once it can"
+            ),
+            (None, Some(false)) => writeln!(
                 out,
                 "Unfinished release {tags}: left: {left}; run `cargo patch release --resume`, or `--abort` to undo it"
             ),

@@ -48,8 +48,9 @@ pub struct Status {
     pub unfinished_release: Option<(String, Vec<String>)>,
     /// The process running that release right now (it holds the release lock), if one does.
     pub release_running: Option<u32>,
-    /// Whether the unfinished release pushed anything (then only `--resume` finishes it).
-    pub release_pushed: bool,
+    /// Whether the unfinished release pushed anything (then only `--resume` finishes it); `None`
+    /// when a push was under way and the remote cannot be asked whether it arrived.
+    pub release_pushed: Option<bool>,
 }
 
 /// The hooks `cargo patch hooks install` writes, and the text that marks them as ours.
@@ -88,11 +89,15 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
         .collect();
     let store = crate::plan::journal::Store::new(repo.common_dir());
     let journal = store.unfinished()?;
+    let release_running = journal.as_ref().and(store.running());
+    // A push that was under way when its process died may have arrived: the remote says.
+    let release_pushed = match &journal {
+        Some(journal) => crate::plan::transaction::has_reached_remote(journal).ok(),
+        None => Some(false),
+    };
     Ok(Status {
-        release_running: journal.as_ref().and(store.running()),
-        release_pushed: journal
-            .as_ref()
-            .is_some_and(|j| j.steps.iter().any(|s| !s.kind.is_local() && s.done_at.is_some())),
+        release_running,
+        release_pushed,
         unfinished_release: journal.map(|j| (j.tag_names(), j.progress().1)),
         hotfix_branches: hotfix_branches(&ws, &repo)?,
         hooks: HOOKS

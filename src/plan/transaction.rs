@@ -283,29 +283,39 @@ pub fn abandon(store: &Store, journal: &mut Journal) -> Result<Vec<String>, Fail
 /// a push that was started and is found on the remote (then recorded as done). A started push
 /// the remote cannot be asked about is an error: nothing is decided on a guess.
 fn reached_remote(store: &Store, journal: &mut Journal) -> Result<Option<StepKind>, Failure> {
-    let acted: Vec<(usize, StepKind, bool)> = journal
-        .steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.kind.is_local() && (s.done_at.is_some() || s.started_at.is_some()))
-        .map(|(index, s)| (index, s.kind.clone(), s.done_at.is_some()))
-        .collect();
-    for (index, kind, done) in acted {
-        if !done && let StepKind::Push(refs) = &kind {
+    let Some((index, recorded)) = first_reached(journal)? else { return Ok(None) };
+    if !recorded && let Some(step) = journal.steps.get_mut(index) {
+        // The remote has it: the journal now says so, and `--resume` goes on from there.
+        step.done_at = Some(now());
+        step.note = Some("found on the remote".into());
+        store.save(journal)?;
+    }
+    Ok(journal.steps.get(index).map(|s| s.kind.clone()))
+}
+
+/// Returns whether the unfinished release in `journal` reached the remote or the registry, asking
+/// the remote about a push that was started and not recorded (a process killed while it pushed).
+pub fn has_reached_remote(journal: &Journal) -> Result<bool, Failure> {
+    Ok(first_reached(journal)?.is_some())
+}
+
+/// Returns the index of the first step that reached the remote or the registry, and whether the
+/// journal records it as done (`false`: a started push the remote has).
+fn first_reached(journal: &Journal) -> Result<Option<(usize, bool)>, Failure> {
+    for (index, step) in journal.steps.iter().enumerate() {
+        if step.kind.is_local() || (step.done_at.is_none() && step.started_at.is_none()) {
+            continue;
+        }
+        if step.done_at.is_none()
+            && let StepKind::Push(refs) = &step.kind
+        {
             match remote_has(journal, refs) {
                 Ok(Landed::None) => continue,
-                Ok(Landed::All | Landed::Some) => {
-                    // The remote has it: the journal now says so, and `--resume` goes on from there.
-                    if let Some(step) = journal.steps.get_mut(index) {
-                        step.done_at = Some(now());
-                        step.note = Some("found on the remote".into());
-                    }
-                    store.save(journal)?;
-                }
+                Ok(Landed::All | Landed::Some) => return Ok(Some((index, false))),
                 Err(why) => return Err(Failure::RemoteUnknown { remote: journal.remote.clone(), why }),
             }
         }
-        return Ok(Some(kind));
+        return Ok(Some((index, step.done_at.is_some())));
     }
     Ok(None)
 }

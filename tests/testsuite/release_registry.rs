@@ -283,3 +283,48 @@ fn abandon_closes_a_pushed_release_that_cannot_publish() {
     registry.restart();
     assert!(registry.versions("a").is_empty(), "nothing published behind the user's back");
 }
+
+/// Every step of a release to the registry, in order, as `CARGO_PATCH_KILL_AFTER` names them
+/// (`publish` is the first crate's).
+const STEPS: [&str; 8] = ["verify", "write-files", "commit", "move-branch", "package", "tag", "push", "publish"];
+
+#[test]
+fn a_release_killed_after_any_step_is_finished_by_resume_or_undone_by_abort() {
+    for (index, step) in STEPS.iter().enumerate() {
+        let pushed = index >= STEPS.iter().position(|s| *s == "push").unwrap();
+        // Killed right after the step acted, before the journal recorded it.
+        let (r, registry, _dir) = with_registry();
+        let output = r.run(&["release", "--yes", "--registry", "ktra"], &[("CARGO_PATCH_KILL_AFTER", step)]);
+        assert_code(&output, 137, step);
+        // `status` names the ways that work: only `--resume` once something reached the remote.
+        let status = text(&r.ok(&["status"]).stdout);
+        assert!(status.contains("cargo patch release --resume"), "{step}: {status}");
+        assert_eq!(status.contains("--abort"), !pushed, "{step}: {status}");
+
+        let output = r.ok(&["release", "--resume"]);
+        assert!(!r.journal().exists(), "{step}: finished: {}", describe(&output));
+        // The tag is on the pushed branch, and what was published was built from the tag.
+        let tagged = r.project.git(&["rev-parse", "v1.0.1^{commit}"]).trim().to_owned();
+        let remote = r.remote.to_str().unwrap().to_owned();
+        let on_remote = r.project.git(&["ls-remote", &remote, "refs/tags/v1.0.1^{}", "refs/heads/release/v1.0"]);
+        assert!(on_remote.contains(&format!("{tagged}\trefs/tags/v1.0.1^{{}}")), "{step}: {on_remote}");
+        assert!(on_remote.contains(&format!("{tagged}\trefs/heads/release/v1.0")), "{step}: {on_remote}");
+        for krate in ["a", "b"] {
+            assert_eq!(registry.versions(krate), [("1.0.1".to_owned(), false)], "{step}: {krate} published once");
+            let (_, vcs_info) = crate_contents(&registry.crate_file(krate, "1.0.1"));
+            assert!(vcs_info.contains(&format!("\"sha1\": \"{tagged}\"")), "{step}: {krate}: {vcs_info}");
+        }
+
+        if !pushed {
+            // The same kill, then `--abort`: refs, index, work tree and remote as they were.
+            let (r, registry, _dir) = with_registry();
+            let before = r.state();
+            let output = r.run(&["release", "--yes", "--registry", "ktra"], &[("CARGO_PATCH_KILL_AFTER", step)]);
+            assert_code(&output, 137, step);
+            r.ok(&["release", "--abort"]);
+            assert_eq!(r.state(), before, "{step}: --abort leaves everything as it was");
+            assert!(!r.journal().exists(), "{step}: nothing left to resume");
+            assert!(registry.versions("a").is_empty(), "{step}: nothing published");
+        }
+    }
+}
