@@ -205,46 +205,69 @@ fn resume_takes_the_flags_of_the_first_run_and_can_finish_without_publishing() {
     assert!(record.contains("not published (--no-publish)"), "{record}");
 }
 
-#[test]
-fn a_rate_limited_publish_waits_and_completes_unattended() {
+/// A workspace of `crates` on `main`, released once (`v1.0.0`, or `{crate}-v1.0.0` when
+/// `independent`) and pushed, with one fix to every crate since; it publishes to a test registry
+/// whose API sits behind a proxy that lets `burst` uploads through, then one every `wait`.
+fn rate_limited(
+    crates: &[&str],
+    independent: bool,
+    burst: usize,
+    wait: std::time::Duration,
+) -> (Release, Registry, crate::support::rate_limit::RateLimit, TempDir) {
     let dir = tempfile::Builder::new().prefix("cargo-patch-registry-").tempdir().unwrap();
     let mut registry = Registry::start(dir.path());
-    // Two uploads pass, then one every two seconds, answered 429 as crates.io answers.
-    let limit = crate::support::rate_limit::RateLimit::start(registry.port(), 2, std::time::Duration::from_secs(2));
+    let limit = crate::support::rate_limit::RateLimit::start(registry.port(), burst, wait);
     registry.set_api(&limit.url());
-    let crates = ["c1", "c2", "c3", "c4"];
     let project = crate::support::Project::new();
     let remote = project.home().join("remote.git");
     project.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
     let members: Vec<String> = crates.iter().map(|c| format!("\"{c}\"")).collect();
+    let shared = if independent { "" } else { "\n[workspace.package]\nversion = \"1.0.0\"\nedition = \"2021\"\n" };
     project
         .write(".gitignore", "/target\n")
         .write(".cargo/config.toml", &format!("[registries.ktra]\nindex = \"{}\"\n", registry.index_url()))
         .write(
             "Cargo.toml",
             &format!(
-                "[workspace]\nmembers = [{}]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.0.0\"\nedition = \"2021\"\n\n\
-                 [workspace.metadata.patch-release]\nverify = [\"true\"]\n",
+                "[workspace]\nmembers = [{}]\nresolver = \"2\"\n{shared}\n[workspace.metadata.patch-release]\nverify = [\"true\"]\n",
                 members.join(", ")
             ),
         );
+    let package = if independent {
+        "version = \"1.0.0\"\nedition = \"2021\""
+    } else {
+        "version.workspace = true\nedition.workspace = true"
+    };
     for c in crates {
         project
             .write(
                 &format!("{c}/Cargo.toml"),
-                &format!("[package]\nname = \"{c}\"\nversion.workspace = true\nedition.workspace = true\ndescription = \"{c}\"\nlicense = \"MIT\"\n"),
+                &format!("[package]\nname = \"{c}\"\n{package}\ndescription = \"{c}\"\nlicense = \"MIT\"\n"),
             )
             .write(&format!("{c}/src/lib.rs"), "//! A crate.\n");
     }
     project.generate_lockfile();
     project.commit_all();
-    project.git(&["tag", "v1.0.0"]);
+    let tags: Vec<String> =
+        if independent { crates.iter().map(|c| format!("{c}-v1.0.0")).collect() } else { vec!["v1.0.0".into()] };
+    for tag in &tags {
+        project.git(&["tag", tag]);
+    }
     project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-    project.git(&["push", "-q", "origin", "main", "v1.0.0"]);
-    project.write("c1/src/lib.rs", "//! A crate, fixed.\n");
-    project.git(&["commit", "-q", "-am", "fix(c1): say it is fixed"]);
+    project.git(&["push", "-q", "origin", "main", "--tags"]);
+    for c in crates {
+        project.write(&format!("{c}/src/lib.rs"), "//! A crate, fixed.\n");
+    }
+    project.git(&["commit", "-q", "-am", "fix: say each crate is fixed"]);
     let r = Release { project, remote, env: registry.cargo_env() };
+    (r, registry, limit, dir)
+}
 
+#[test]
+fn a_rate_limited_publish_waits_and_completes_unattended() {
+    // Two uploads pass, then one every two seconds, answered 429 as crates.io answers.
+    let crates = ["c1", "c2", "c3", "c4"];
+    let (r, registry, limit, _dir) = rate_limited(&crates, false, 2, std::time::Duration::from_secs(2));
     let output = r.ok(&["release", "--yes", "--registry", "ktra"]);
     let err = text(&output.stderr);
     assert!(
@@ -327,4 +350,30 @@ fn a_release_killed_after_any_step_is_finished_by_resume_or_undone_by_abort() {
             assert!(registry.versions("a").is_empty(), "{step}: nothing published");
         }
     }
+}
+
+#[test]
+fn twelve_independent_crates_push_three_tags_at_a_time_and_publish_past_a_rate_limit() {
+    let crates: Vec<String> = (1..=12).map(|n| format!("c{n:02}")).collect();
+    let names: Vec<&str> = crates.iter().map(String::as_str).collect();
+    // Five uploads pass, then one a second.
+    let (r, registry, limit, _dir) = rate_limited(&names, true, 5, std::time::Duration::from_secs(1));
+    // The remote logs how many refs each push carries, as a forge's push events see them.
+    let log = r.project.home().join("pushes.log");
+    let hook = r.remote.join("hooks/pre-receive");
+    std::fs::write(&hook, format!("#!/bin/sh\nwc -l | tr -d ' ' >> '{}'\n", log.display())).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let output = r.ok(&["release", "--yes", "--registry", "ktra"]);
+    // The default `max-tags-per-push` is 3: the branch with three tags, then three at a time.
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "4\n3\n3\n3\n", "{}", describe(&output));
+    let remote = r.remote_refs();
+    for c in &names {
+        assert!(remote.contains(&format!("refs/tags/{c}-v1.0.1")), "{remote}");
+        assert_eq!(registry.versions(c), [("1.0.1".to_owned(), false)], "{c} is published");
+    }
+    let (accepted, refused) = limit.counts();
+    assert_eq!(accepted, 12, "every crate uploaded once");
+    assert!(refused >= 7, "the seven past the burst each waited: {refused} refusals");
+    assert!(!r.journal().exists(), "finished unattended: {}", describe(&output));
 }
