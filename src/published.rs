@@ -134,6 +134,26 @@ fn registry_config(workspace: &Path) -> DocumentMut {
     merged
 }
 
+/// Returns the registry `cargo publish` uses without `--registry`, when it is not crates.io: the
+/// `CARGO_REGISTRY_DEFAULT` variable, else `registry.default` of the nearest `.cargo/config.toml`
+/// from `workspace` up, else that of cargo's home.
+pub fn default_registry(workspace: &Path) -> Option<String> {
+    #[expect(clippy::disallowed_methods, reason = "cargo's own variable, read as cargo reads it")]
+    if let Ok(name) = std::env::var("CARGO_REGISTRY_DEFAULT") {
+        return Some(name).filter(|n| n != "crates-io");
+    }
+    let default = |doc: &DocumentMut| doc.get("registry")?.get("default")?.as_str().map(str::to_owned);
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
+    let home_config = home.into_iter().flat_map(|h| [h.join("config.toml"), h.join("config")]).find(|f| f.is_file());
+    let home_default = home_config
+        .and_then(|file| crate::fs::read_to_string(&file).ok())
+        .and_then(|text| text.parse::<DocumentMut>().ok())
+        .and_then(|doc| default(&doc));
+    default(&registry_config(workspace)).or(home_default).filter(|n| n != "crates-io")
+}
+
 /// Runs `cargo ARGS` in `dir` with its own target dir, each line to `on`; returns whether it
 /// succeeded and what it printed.
 fn cargo(options: &Options<'_>, dir: &Path, args: &[&str], on: &mut dyn FnMut(&str)) -> Result<(bool, String), Error> {

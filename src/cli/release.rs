@@ -581,7 +581,7 @@ fn print_plan(plan: &ReleasePlan, json: bool, shell: &mut Shell) -> std::io::Res
     for (number, step) in journal.steps.iter().enumerate() {
         shell.status(&format!("{}.", number + 1), step_plan(journal, &step.kind))?;
     }
-    if journal.registry.is_none()
+    if plan.crates_io
         && let Some((least, most)) = release::crates_io_wait(journal.publish.len())
     {
         shell.note(format!(

@@ -66,6 +66,9 @@ pub struct ReleasePlan {
     pub files: Plan,
     pub notes: Vec<ReleaseNotes>,
     pub root: PathBuf,
+    /// Whether the crates go to crates.io: publishing, with no `--registry` and no default registry
+    /// in cargo's configuration (its metadata rules and rate limits apply).
+    pub crates_io: bool,
 }
 
 /// One reason the release cannot go ahead.
@@ -198,7 +201,8 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     };
     // The commit needs an identity: found now, not after `verify` ran.
     problems.extend(identity_problem(&repo));
-    if options.publish && options.registry.is_none() {
+    let crates_io = to_crates_io(&ws, options);
+    if crates_io {
         // crates.io refuses these at the upload, after the tag is pushed: found now.
         let mut named: Vec<&String> = tags.iter().flat_map(|t| &t.crates).collect();
         named.sort();
@@ -279,7 +283,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         steps,
     };
     let files = Plan { steps: files.into_iter().map(|(_, step)| step).collect() };
-    Ok(ReleasePlan { journal, kind, bump, files, notes, root: ws.root.clone() })
+    Ok(ReleasePlan { journal, kind, bump, files, notes, root: ws.root.clone(), crates_io })
 }
 
 /// A tag the release makes.
@@ -736,6 +740,12 @@ pub fn release_notes(
         out.push(notes::compose(repo, release)?);
     }
     Ok(out)
+}
+
+/// Returns whether a release with `options` publishes to crates.io: no `--registry`, and no
+/// default registry in cargo's configuration.
+pub fn to_crates_io(ws: &Workspace, options: &ReleaseOptions) -> bool {
+    options.publish && options.registry.is_none() && crate::published::default_registry(&ws.root).is_none()
 }
 
 /// Returns the least and the most minutes crates.io's rate limits make a publish of `crates`

@@ -309,7 +309,8 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         critical: notes.iter().any(|n| n.highlights.iter().any(crate::changes::Change::is_critical)),
         steps,
     };
-    Ok(ReleasePlan { journal, kind: BranchKind::Other, bump, files: Plan::default(), notes, root: ws.root.clone() })
+    let (kind, files, root) = (BranchKind::Other, Plan::default(), ws.root.clone());
+    Ok(ReleasePlan { journal, kind, bump, files, notes, root, crates_io: release::to_crates_io(&ws, options) })
 }
 
 /// Returns the release commit `--finish` tags: HEAD when it is one (a fast-forward, rebase or

@@ -76,9 +76,13 @@ pub enum VersioningMode {
 }
 
 /// Returns the fields crates.io refuses a crate without that `package` lacks: a `description`,
-/// and a `license` or a `license-file`.
+/// and a `license` or a `license-file`. None for a crate whose `publish` list leaves crates.io
+/// out: it is never published there.
 fn missing_metadata(package: &cargo_metadata::Package) -> Vec<&'static str> {
     let mut missing = Vec::new();
+    if package.publish.as_ref().is_some_and(|registries| !registries.iter().any(|r| r == "crates-io")) {
+        return missing;
+    }
     if package.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
         missing.push("description");
     }

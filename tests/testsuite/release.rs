@@ -707,6 +707,26 @@ fn a_crate_crates_io_would_refuse_is_found_in_the_plan() {
     assert_eq!(r.state(), before);
     // Not publishing, nothing is missing.
     r.ok(&["release", "--dry-run", "--no-publish"]);
+    // Nor when cargo publishes elsewhere without `--registry`: a crate whose `publish` list
+    // leaves crates.io out...
+    r.project.write(
+        "a/Cargo.toml",
+        "[package]\nname = \"a\"\nversion.workspace = true\nedition.workspace = true\npublish = [\"ktra\"]\n",
+    );
+    r.project.git(&["commit", "-q", "-am", "fix(a): publish to ktra only"]);
+    r.ok(&["release", "--dry-run"]);
+    // ...or a default registry in the workspace's `.cargo/config.toml` (or cargo's variable).
+    r.project.write("a/Cargo.toml", "[package]\nname = \"a\"\nversion.workspace = true\nedition.workspace = true\n");
+    r.project.write(
+        ".cargo/config.toml",
+        "[registry]\ndefault = \"ktra\"\n[registries.ktra]\nindex = \"sparse+http://127.0.0.1:9/\"\n",
+    );
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "fix(a): a default registry"]);
+    let output = r.ok(&["release", "--dry-run"]);
+    assert!(!stderr(&output).contains("crates.io"), "{}", describe(&output));
+    let output = r.run(&["release", "--dry-run"], &[("CARGO_REGISTRY_DEFAULT", "crates-io")]);
+    assert_code(&output, 1, "crates.io named as the default");
 }
 
 /// Returns `state` without the remote's refs (for a test where a teammate changes the remote).
