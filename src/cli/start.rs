@@ -11,8 +11,9 @@ use crate::shell::Shell;
 /// Cut `hotfix/<SLUG>` from the release line of the latest stable release
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-The release branch (`release/v{major}.{minor}`) is created at the release tag when missing; the
-hotfix branch starts from its head and is checked out. The base is recorded in git config
+The release branch (`release/v{major}.{minor}`) is created when missing: from the remote's branch
+of that name when it has one, else at the release tag; the hotfix branch starts from its head and
+is checked out. The base is recorded in git config
 (`branch.<name>.patchBase`) for `check` and the hooks.
 
 Examples:
@@ -37,7 +38,7 @@ pub fn exec(args: StartArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &m
     let started = start::start(manifest_path, cwd, &slug, from.as_deref(), dry_run)?;
     let (created, switched) = if dry_run { ("Would create", "Would switch") } else { ("Created", "Switched") };
     if started.created_release_branch {
-        shell.status(created, format!("branch `{}` at `{}`", started.release_branch, started.base))?;
+        shell.status(created, format!("branch `{}` at `{}`", started.release_branch, started.release_branch_from))?;
     }
     shell.status(switched, format!("to new branch `{}` (base `{}`)", started.hotfix_branch, started.base))?;
     if dry_run {

@@ -16,8 +16,10 @@ use crate::workspace::{Unit, Workspace};
 pub struct Started {
     pub hotfix_branch: String,
     pub release_branch: String,
-    /// Whether the release branch was created at the base tag.
+    /// Whether the release branch was created, and from what: the base tag, or the remote's
+    /// branch of that name.
     pub created_release_branch: bool,
+    pub release_branch_from: String,
     pub base: String,
     pub next_version: Version,
 }
@@ -35,6 +37,8 @@ pub enum Refused {
     PatchTaken { base: String, next: String, newest: String },
     #[error("branch `{0}` already exists")]
     BranchExists(String),
+    #[error("`{branch}` does not contain `{base}`: the remote's release line is not the one that release was cut from")]
+    LineWithoutBase { branch: String, base: String },
 }
 
 impl crate::error::Help for Refused {
@@ -47,6 +51,9 @@ impl crate::error::Help for Refused {
             Self::NeedsBase { .. } => "pass the release to fix with `--from`, e.g. `--from my-crate-v1.2.3`".into(),
             Self::PatchTaken { newest, .. } => format!("start from the newest patch of that line: `--from {newest}`"),
             Self::BranchExists(name) => format!("check it out (`git switch {name}`), or choose another slug"),
+            Self::LineWithoutBase { branch, base } => format!(
+                "check `git log --oneline {base}..{branch}`; set `release-branch` to the branches your releases are cut on"
+            ),
         }
     }
 }
@@ -92,21 +99,43 @@ pub fn start(
         return Err(Refused::BranchExists(hotfix_branch).into());
     }
     let created_release_branch = !exists(&release_branch);
+    // A release line the remote has (a clone knows it as `origin/<branch>`) goes on from there,
+    // as `git switch <branch>` would: it may hold commits after the tag, and a branch cut at the
+    // tag again would never push.
+    let remote = &ws.config.remote;
+    let upstream = format!("{remote}/{release_branch}");
+    let upstream_head =
+        created_release_branch.then(|| repo.resolve(&format!("refs/remotes/{upstream}")).ok()).flatten();
+    if let Some(head) = &upstream_head
+        && repo.merge_base(&base.tag.commit, head)?.as_deref() != Some(base.tag.commit.as_str())
+    {
+        return Err(Refused::LineWithoutBase { branch: upstream, base: base.tag.name.clone() }.into());
+    }
     let started = Started {
         hotfix_branch: hotfix_branch.clone(),
         release_branch: release_branch.clone(),
         created_release_branch,
+        release_branch_from: if upstream_head.is_some() { upstream.clone() } else { base.tag.name.clone() },
         base: base.tag.name.clone(),
         next_version: next,
     };
     // The branches and the base first, the switch last: git may check the files out and then
     // fail to move HEAD (a stale `HEAD.lock`), and every step before it is undone then.
     let mut steps = Vec::new();
-    let head_of_line = if created_release_branch {
-        steps.push(RepoStep::CreateBranch { name: release_branch.clone(), at: base.tag.commit.clone() });
-        base.tag.commit.clone()
-    } else {
-        repo.resolve(&format!("refs/heads/{release_branch}"))?
+    let head_of_line = match (created_release_branch, upstream_head) {
+        (true, Some(head)) => {
+            steps.push(RepoStep::CreateBranch { name: release_branch.clone(), at: head.clone() });
+            // Tracking it, as git's own `git switch <branch>` sets up.
+            steps.push(RepoStep::SetConfig { key: format!("branch.{release_branch}.remote"), value: remote.clone() });
+            let merge = format!("refs/heads/{release_branch}");
+            steps.push(RepoStep::SetConfig { key: format!("branch.{release_branch}.merge"), value: merge });
+            head
+        }
+        (true, None) => {
+            steps.push(RepoStep::CreateBranch { name: release_branch.clone(), at: base.tag.commit.clone() });
+            base.tag.commit.clone()
+        }
+        (false, _) => repo.resolve(&format!("refs/heads/{release_branch}"))?,
     };
     steps.push(RepoStep::CreateBranch { name: hotfix_branch.clone(), at: head_of_line });
     steps.push(RepoStep::SetConfig { key: format!("branch.{hotfix_branch}.patchBase"), value: base.tag.name.clone() });

@@ -439,6 +439,49 @@ fn start_refuses_a_dirty_tree() {
     assert_eq!(project.read("engine/src/lib.rs"), fixed_lib(), "the change is kept");
 }
 
+#[test]
+fn start_goes_on_from_the_remotes_release_branch_in_a_fresh_clone() {
+    let project = start_fixture();
+    let remote = project.home().join("remote.git");
+    project.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    // The release line has a commit after its last tag (a CI fix backported), and this clone knows
+    // the line only as `origin/release/v1.2`, as a fresh clone does.
+    project.git(&["switch", "-q", "-c", "release/v1.2", "v1.2.3"]);
+    project.write("NOTES.md", "backported CI fix\n");
+    project.git(&["add", "NOTES.md"]);
+    project.git(&["commit", "-q", "-m", "ci: backport CI fixes"]);
+    let line = head(&project);
+    project.git(&["push", "-q", "origin", "main", "release/v1.2", "--tags"]);
+    project.git(&["switch", "-q", "main"]);
+    project.git(&["branch", "-q", "-D", "release/v1.2"]);
+
+    let output = patch(&project, &["start", "ci-fix", "--dry-run"]);
+    assert_stderr_has(&output, "branch `release/v1.2` at `origin/release/v1.2`", "the dry run");
+    let output = patch(&project, &["start", "ci-fix"]);
+    assert_code(&output, 0, "start from the remote's line");
+    assert_eq!(rev(&project, "refs/heads/release/v1.2"), line, "the line goes on, not cut again at the tag");
+    assert_eq!(rev(&project, "refs/heads/hotfix/ci-fix"), line);
+    assert_eq!(git_ok(&project, &["config", "branch.release/v1.2.remote"]).trim(), "origin", "it tracks the remote");
+    assert_eq!(git_ok(&project, &["config", "branch.release/v1.2.merge"]).trim(), "refs/heads/release/v1.2");
+    assert_eq!(git_ok(&project, &["config", "branch.hotfix/ci-fix.patchBase"]).trim(), "v1.2.3");
+
+    // A remote branch of that name that does not hold the release is refused, naming both.
+    let project = start_fixture();
+    let remote = project.home().join("remote.git");
+    project.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    let empty_tree = project.git(&["hash-object", "-t", "tree", "/dev/null"]);
+    let stranger = project.git(&["commit-tree", empty_tree.trim(), "-m", "unrelated"]);
+    project.git(&["push", "-q", "origin", &format!("{}:refs/heads/release/v1.2", stranger.trim())]);
+    project.git(&["fetch", "-q", "origin"]);
+    let before = state(&project);
+    let output = patch(&project, &["start", "ci-fix"]);
+    assert_code(&output, 1, "a foreign line");
+    assert_stderr_has(&output, "`origin/release/v1.2` does not contain `v1.2.3`", "a foreign line");
+    assert_unchanged(&project, &before, "a foreign line");
+}
+
 /// Installs a `reference-transaction` hook that refuses (in git's "prepared" state) every ref
 /// update whose line ends with `pattern` (a `grep -E` pattern): a lock taken by another process
 /// between two of git's steps, made reproducible.
