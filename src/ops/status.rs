@@ -74,7 +74,10 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
             // Crates sharing the workspace version move together, at the highest level.
             let own = h.changes.iter().map(|c| c.level(&h.version)).max();
             let level = if unreleased::inherits(&ws, &h.name) { shared } else { own };
-            let next = level.and_then(|l| l.target().apply(&h.version).ok().flatten());
+            // A crate no release moves (`publish = false` with its own version and no `release =
+            // true`) has no next version.
+            let released = ws.unit_of(&h.name).is_some_and(|u| !u.released_crates.is_empty());
+            let next = level.filter(|_| released).and_then(|l| l.target().apply(&h.version).ok().flatten());
             let publish = ws.member(&h.name).is_some_and(|m| m.publish);
             CrateStatus {
                 latest_stable: h.since.map(|r| r.tag.name),

@@ -106,6 +106,20 @@ fn mixed() -> Repo {
 }
 
 #[test]
+fn status_proposes_no_next_version_for_a_crate_no_release_moves() {
+    let r = mixed();
+    r.commit("fix(tool): add adds", &[("tool/src/lib.rs", FIXED)]);
+    r.commit("fix(indie): add adds", &[("indie/src/lib.rs", FIXED)]);
+    let output = r.ok(&["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let krate = |name: &str| status["crates"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
+    // `tool` (unpublished, `release = false`) has a change, but no release will move it.
+    assert_eq!(krate("tool")["level"], "patch", "{status}");
+    assert_eq!(krate("tool")["next"], serde_json::Value::Null, "{status}");
+    assert_eq!(krate("indie")["next"], "0.4.2", "{status}");
+}
+
+#[test]
 fn a_one_crate_hotfix_of_a_mixed_workspace_releases_only_its_unit() {
     let r = mixed();
     r.ok(&["hooks", "install"]);
