@@ -44,9 +44,7 @@ pub fn exec(args: CheckArgs, manifest_path: Option<&Path>, cwd: &Path, shell: &m
     let report = check::check(manifest_path, cwd, base.as_deref(), None, ApiCheck::WhenInstalled)?;
     let branch = report.branch.clone().unwrap_or_else(|| "HEAD".into());
     if let Some(place) = &report.configuration_from {
-        shell.note(format!(
-            "`{branch}` has no cargo-patch configuration of its own (its line predates it): using the configuration of `{place}`"
-        ))?;
+        shell.note(borrowed_note(&branch, place))?;
     }
     match format {
         CheckFormat::Json => {
@@ -91,4 +89,11 @@ pub fn print_violations(violations: &[Violation], shell: &mut Shell) {
 
 fn violation_json(v: &Violation) -> serde_json::Value {
     json!({ "rule": v.rule.name(), "location": v.location, "message": v.message, "help": v.help })
+}
+
+/// Says that `branch` is judged (or released) with the configuration of `place`.
+pub fn borrowed_note(branch: &str, place: &str) -> String {
+    format!(
+        "`{branch}` has no cargo-patch configuration of its own (its line predates it): using the configuration of `{place}`"
+    )
 }

@@ -581,6 +581,9 @@ fn print_plan(plan: &ReleasePlan, json: bool, shell: &mut Shell) -> std::io::Res
     for (number, step) in journal.steps.iter().enumerate() {
         shell.status(&format!("{}.", number + 1), step_plan(journal, &step.kind))?;
     }
+    if let Some(place) = &plan.configuration_from {
+        shell.note(crate::cli::check::borrowed_note(&journal.branch, place))?;
+    }
     if plan.crates_io
         && let Some((least, most)) = release::crates_io_wait(journal.publish.len())
     {

@@ -88,12 +88,18 @@ pub fn check(
         (None, None) => return Err(Refused::NoBase { branch: "HEAD".into() }.into()),
     };
     let mut base_commit = repo.resolve(&base)?;
+    // Before anything reads the release branches: a line older than the configuration is judged
+    // by the configuration its releases are made with.
+    let borrowed = borrowed_configuration(&ws.config, &ws.root_manifest_path, &repo, &base_commit)?;
+    let configuration_from = borrowed.map(|(place, config)| {
+        ws.config = config;
+        place
+    });
     if !explicit {
         // A hotfix is judged by its own commits: what its release line already held when it was
         // cut was judged when it landed there.
         base_commit = line_point(&ws.config, &repo, &base_commit, &head)?.unwrap_or(base_commit);
     }
-    let configuration_from = borrow_configuration(&mut ws, &repo, &base_commit)?;
     let workdir = repo.workdir().to_owned();
     // git's diff runs while history is read: together they cost about the diff alone.
     let pending = diff::Pending::spawn(&workdir, &base_commit, &head)?;
@@ -132,24 +138,30 @@ pub fn check(
     Ok(CheckReport { branch, base, base_commit, head, violations, configuration_from })
 }
 
-/// When the work tree's root manifest has no configuration (the line predates it), takes the
-/// configuration of the newest place that has one: a release branch holding `base`, else the
-/// default branch (`<remote>/HEAD`, `main`, `master`). Returns that place's name.
-fn borrow_configuration(ws: &mut Layout, repo: &Repository, base: &str) -> anyhow::Result<Option<String>> {
-    let own = Manifest::parse(ws.root_manifest_path.clone(), crate::fs::read_to_string(&ws.root_manifest_path)?)?;
+/// When the work tree's root manifest (`root_manifest_path`, configured by `config`) has no
+/// configuration (the line predates it), returns the configuration of the newest place that has
+/// one, with that place's name: a release branch holding `base`, else the default branch
+/// (`<remote>/HEAD`, `main`, `master`).
+pub fn borrowed_configuration(
+    config: &Config,
+    root_manifest_path: &Path,
+    repo: &Repository,
+    base: &str,
+) -> anyhow::Result<Option<(String, Config)>> {
+    let own = Manifest::parse(root_manifest_path.to_owned(), crate::fs::read_to_string(root_manifest_path)?)?;
     if crate::workspace::config::is_configured(&own) {
         return Ok(None);
     }
     let root = crate::fs::canonical(repo.workdir());
-    let manifest = crate::fs::canonical(&ws.root_manifest_path);
+    let manifest = crate::fs::canonical(root_manifest_path);
     let rel = manifest.strip_prefix(&root).unwrap_or(&manifest).to_string_lossy().replace('\\', "/");
     let mut places: Vec<(String, String)> = Vec::new();
-    for (name, tip) in release_branch_tips(&ws.config, repo)? {
+    for (name, tip) in release_branch_tips(config, repo)? {
         if repo.merge_base(&tip, base)?.as_deref() == Some(base) {
             places.push((name, tip));
         }
     }
-    let remote = ws.config.remote.clone();
+    let remote = config.remote.clone();
     for name in [format!("{remote}/HEAD"), "main".into(), "master".into()] {
         if let Ok(tip) = repo.resolve(&name) {
             places.push((name, tip));
@@ -157,10 +169,9 @@ fn borrow_configuration(ws: &mut Layout, repo: &Repository, base: &str) -> anyho
     }
     for (name, tip) in places {
         let Some(text) = repo.file_at(&tip, &rel)? else { continue };
-        let Ok(there) = Manifest::parse(ws.root_manifest_path.clone(), text) else { continue };
+        let Ok(there) = Manifest::parse(root_manifest_path.to_owned(), text) else { continue };
         if crate::workspace::config::is_configured(&there) {
-            ws.config = Config::from_root_manifest(&there)?;
-            return Ok(Some(name));
+            return Ok(Some((name, Config::from_root_manifest(&there)?)));
         }
     }
     Ok(None)

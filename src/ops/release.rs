@@ -69,6 +69,9 @@ pub struct ReleasePlan {
     /// Whether the crates go to crates.io: publishing, with no `--registry` and no default registry
     /// in cargo's configuration (its metadata rules and rate limits apply).
     pub crates_io: bool,
+    /// Where the configuration came from when the branch has none of its own (a release line
+    /// that predates it), as for `check`.
+    pub configuration_from: Option<String>,
 }
 
 /// One reason the release cannot go ahead.
@@ -161,7 +164,7 @@ pub type Refused = crate::ops::Refused<Problem>;
 
 /// Returns the plan of the release `options` ask for.
 pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) -> anyhow::Result<ReleasePlan> {
-    let ws = Workspace::load(manifest_path, cwd)?;
+    let mut ws = Workspace::load(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     repo.require_full_history()?;
     let mut problems = Vec::new();
@@ -169,6 +172,17 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         Head::Branch { name, commit } => (name, commit),
         Head::Detached { commit } => return Err(Refused { problems: vec![Problem::Detached { commit }] }.into()),
     };
+    // A hotfix of a line older than the configuration is released as `check` judges it: with the
+    // configuration its releases are made with (tags, release branch), not the defaults.
+    let mut configuration_from = None;
+    if let Some(base) = crate::ops::check::hotfix_base(&ws.config, &repo, &branch)?
+        && let Ok(base_commit) = repo.resolve(&base)
+        && let Some((place, config)) =
+            crate::ops::check::borrowed_configuration(&ws.config, &ws.root_manifest_path, &repo, &base_commit)?
+    {
+        ws.borrow_config(config);
+        configuration_from = Some(place);
+    }
     // STEP 1: the tree, the branch kind and the window.
     let (kind, level) = preflight(manifest_path, cwd, &ws, &repo, &branch, options, &mut problems)?;
     // STEP 2: the units to release, their versions and tags.
@@ -283,7 +297,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
         steps,
     };
     let files = Plan { steps: files.into_iter().map(|(_, step)| step).collect() };
-    Ok(ReleasePlan { journal, kind, bump, files, notes, root: ws.root.clone(), crates_io })
+    Ok(ReleasePlan { journal, kind, bump, files, notes, root: ws.root.clone(), crates_io, configuration_from })
 }
 
 /// A tag the release makes.

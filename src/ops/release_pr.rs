@@ -310,7 +310,8 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         steps,
     };
     let (kind, files, root) = (BranchKind::Other, Plan::default(), ws.root.clone());
-    Ok(ReleasePlan { journal, kind, bump, files, notes, root, crates_io: release::to_crates_io(&ws, options) })
+    let crates_io = release::to_crates_io(&ws, options);
+    Ok(ReleasePlan { journal, kind, bump, files, notes, root, crates_io, configuration_from: None })
 }
 
 /// Returns the release commit `--finish` tags: HEAD when it is one (a fast-forward, rebase or

@@ -248,6 +248,21 @@ impl Workspace {
         })
     }
 
+    /// Takes `config` in place of the root manifest's, which must have none (a release line that
+    /// predates the configuration borrows the one its releases are made with): the units, their
+    /// tag formats and the excluded crates follow it.
+    pub fn borrow_config(&mut self, config: Config) {
+        for member in &mut self.members {
+            member.release &= !config.release_exclude.contains(&member.name);
+        }
+        self.units = units::units(
+            &self.members.iter().map(Member::unit_member).collect::<Vec<_>>(),
+            config.tag_format.as_deref(),
+        );
+        self.mode = if self.units.len() > 1 { VersioningMode::Independent } else { VersioningMode::Unified };
+        self.config = config;
+    }
+
     /// Returns the parsed manifests: the root's and every member's.
     pub fn manifests(&self) -> impl Iterator<Item = &Manifest> {
         self.manifests.values()

@@ -482,6 +482,40 @@ fn start_goes_on_from_the_remotes_release_branch_in_a_fresh_clone() {
     assert_unchanged(&project, &before, "a foreign line");
 }
 
+#[test]
+fn a_hotfix_of_a_line_older_than_the_configuration_is_judged_and_released_by_it() {
+    // The line `1.2.x` was cut before the main line configured cargo-patch, and holds a commit
+    // after its last release (a CI fix backported, judged when it landed there).
+    let project = released("");
+    let remote = project.home().join("remote.git");
+    project.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    project.git(&["switch", "-q", "-c", "1.2.x", "v1.2.3"]);
+    project.write("ci.sh", "#!/bin/sh\n");
+    project.git(&["add", "ci.sh"]);
+    project.git(&["commit", "-q", "-m", "ci: backport the CI fixes"]);
+    project.git(&["switch", "-q", "main"]);
+    let config = "\n[workspace.metadata.patch-release]\nrelease-branch = \"{major}.{minor}.x\"\nverify = []\n";
+    project.write("Cargo.toml", &root_manifest("1.2.3", config));
+    project.git(&["commit", "-q", "-am", "chore: configure cargo-patch"]);
+    project.git(&["push", "-q", "origin", "main", "1.2.x", "--tags"]);
+
+    assert_code(&patch(&project, &["start", "crash"]), 0, "start from the configured line");
+    assert_eq!(rev(&project, "refs/heads/hotfix/crash"), rev(&project, "refs/heads/1.2.x"));
+    project.write("engine/src/lib.rs", &fixed_lib_with_inline_test());
+    project.git(&["commit", "-q", "-am", "fix(engine): saturate add"]);
+    // The branch's own manifest has no configuration: both commands say whose they use, and
+    // only the hotfix's own commit is judged (the line's `ci:` commit is not the hotfix's).
+    let output = patch(&project, &["check"]);
+    assert_code(&output, 0, "check");
+    assert_stderr_has(&output, "using the configuration of `main`", "check");
+    let output = patch(&project, &["release", "--dry-run", "--no-publish"]);
+    assert_code(&output, 0, "release --dry-run");
+    assert_stderr_has(&output, "using the configuration of `main`", "release --dry-run");
+    assert_stderr_has(&output, "fast-forward `1.2.x` to the release commit", "release --dry-run");
+    assert!(!text(&output.stderr).contains("release/v1.2"), "not the default release branch: {}", describe(&output));
+}
+
 /// Installs a `reference-transaction` hook that refuses (in git's "prepared" state) every ref
 /// update whose line ends with `pattern` (a `grep -E` pattern): a lock taken by another process
 /// between two of git's steps, made reproducible.
