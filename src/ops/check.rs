@@ -280,10 +280,17 @@ pub fn hotfix_base(config: &Config, repo: &Repository, branch: &str) -> anyhow::
 /// The workspace members, with directories relative to the repository root.
 fn crates(ws: &Layout, workdir: &Path) -> Vec<Crate> {
     let root = crate::fs::canonical(workdir);
+    // Members lie under the workspace root as written: only the root is resolved (resolving a
+    // path costs a system call per component, a thousand for 70 members).
+    let ws_root = crate::fs::normalize(&ws.root);
+    let ws_resolved = crate::fs::canonical(&ws.root);
     ws.members
         .iter()
         .map(|m| {
-            let dir = crate::fs::canonical(&m.dir);
+            let dir = match m.dir.strip_prefix(&ws_root) {
+                Ok(inside) => ws_resolved.join(inside),
+                Err(_) => crate::fs::canonical(&m.dir),
+            };
             let relative = dir.strip_prefix(&root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
             let dir = if relative.is_empty() { relative } else { format!("{relative}/") };
             Crate { name: m.name.clone(), dir }

@@ -117,8 +117,11 @@ fn declares_workspace(text: &str) -> bool {
 /// The member directories: the root package (if any), then `members` globs minus `exclude`.
 fn member_dirs(root: &Manifest, root_dir: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
+    // What `dirs` holds, for a lookup per candidate rather than a scan of the list.
+    let mut seen = std::collections::HashSet::new();
     if root.root().get("package").is_some() {
         dirs.push(root_dir.to_owned());
+        seen.insert(root_dir.to_owned());
     }
     let workspace = root.root().get("workspace").and_then(|w| w.as_table_like());
     let list = |key: &str| -> Vec<String> {
@@ -128,16 +131,25 @@ fn member_dirs(root: &Manifest, root_dir: &Path) -> Vec<PathBuf> {
             .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
             .unwrap_or_default()
     };
-    let excluded: Vec<PathBuf> =
+    let excluded: std::collections::HashSet<PathBuf> =
         list("exclude").iter().map(|e| super::super::fs::normalize(&root_dir.join(e))).collect();
     for pattern in list("members") {
         let full = root_dir.join(&pattern);
-        let matches: Vec<PathBuf> = match glob::glob(&full.to_string_lossy()) {
-            Ok(paths) => paths.filter_map(Result::ok).collect(),
-            Err(_) => vec![full],
+        // Most workspaces list their members: a literal one is its own path (a glob would stat
+        // every component of it, a thousand calls for 70 members). The root's own path is never
+        // a pattern, whatever characters it holds.
+        let matches: Vec<PathBuf> = if !pattern.contains(['*', '?', '[']) {
+            vec![full]
+        } else {
+            let escaped = format!("{}/{pattern}", glob::Pattern::escape(&root_dir.to_string_lossy()));
+            match glob::glob(&escaped) {
+                Ok(paths) => paths.filter_map(Result::ok).collect(),
+                Err(_) => vec![full],
+            }
         };
         for dir in matches.into_iter().map(|d| super::super::fs::normalize(&d)) {
-            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !dirs.contains(&dir) {
+            if !excluded.contains(&dir) && !seen.contains(&dir) && dir.join("Cargo.toml").is_file() {
+                seen.insert(dir.clone());
                 dirs.push(dir);
             }
         }

@@ -1596,3 +1596,38 @@ fn check_asks_no_test_of_a_root_crate_for_docs_ci_and_config() {
     commit_ok(&project, "fix: saturate add on overflow", &[("src/lib.rs", &fixed_lib())]);
     assert_only_rule(&patch(&project, &["check"]), "regression-test");
 }
+
+#[test]
+fn check_expands_member_globs_under_a_root_whose_path_has_glob_characters() {
+    // `[1]` in the workspace's own directory is part of its name, not a character class.
+    let root = "ws[1]";
+    let project = Project::new();
+    project
+        .write(
+            &format!("{root}/Cargo.toml"),
+            &root_manifest("1.2.3", "").replace("\"engine\", \"app\"", "\"crates/*\""),
+        )
+        .write(&format!("{root}/crates/engine/Cargo.toml"), ENGINE_MANIFEST)
+        .write(&format!("{root}/crates/engine/src/lib.rs"), ENGINE_LIB)
+        .write(&format!("{root}/crates/app/Cargo.toml"), APP_MANIFEST)
+        .write(&format!("{root}/crates/app/src/lib.rs"), APP_LIB);
+    project.commit_all();
+    project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
+    hotfix_branch(&project, "two-crates");
+    commit_ok(
+        &project,
+        "fix: saturate add and punctuate greetings",
+        &[
+            (&format!("{root}/crates/engine/src/lib.rs"), &fixed_lib()),
+            (&format!("{root}/crates/engine/tests/regression.rs"), REGRESSION_TEST),
+            (&format!("{root}/crates/app/src/lib.rs"), &APP_LIB.replace("hello {name}", "hello, {name}")),
+            (
+                &format!("{root}/crates/app/tests/regression.rs"),
+                "#[test]\nfn greets() {\n    assert_eq!(app::greet(\"x\"), \"hello, x\");\n}\n",
+            ),
+        ],
+    );
+    let output = patch_in(&project, &project.root().join(root), &["check"]);
+    assert_only_rule(&output, "crate-scope");
+    assert_stderr_has(&output, "2 crates (app, engine)", "the members found under the root");
+}
