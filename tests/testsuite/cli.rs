@@ -122,6 +122,21 @@ fn version_flag() {
         .stdout_eq(format!("cargo-patch {}\n", env!("CARGO_PKG_VERSION")));
 }
 
+/// The binary is linked without relocations to apply at start (build.rs): the hooks run on every
+/// commit and push, and a PIE's start-up relocations cost half of `--version`.
+#[test]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn the_binary_starts_without_relocating_itself() {
+    if option_env!("CARGO_PATCH_PIE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return;
+    }
+    use std::io::Read as _;
+    let mut header = [0; 18];
+    std::fs::File::open(crate::support::bin()).unwrap().read_exact(&mut header).unwrap();
+    // ELF `e_type` (little-endian, offset 16): 2 is a fixed-address executable, 3 a PIE.
+    assert_eq!(header[16..], [2, 0], "cargo-patch is not linked with -no-pie");
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let project = Project::new();
