@@ -19,6 +19,8 @@
 #   RUNS         hyperfine runs      (default: 5)
 #   OUT          markdown results    (default: <repo>/bench/results-history.md; git-ignored)
 #   BASELINE     another cargo-patch binary (an older build) timed beside CARGO_PATCH, unchecked
+#   COG          cocogitto's `cog`, timed beside the commit-msg hook (default: `cog` on PATH;
+#                its row is skipped when missing)
 set -euo pipefail
 
 die() {
@@ -37,6 +39,7 @@ CARGO_PATCH=${CARGO_PATCH:-$root/target/release/cargo-patch}
 command -v hyperfine >/dev/null 2>&1 || die "hyperfine not found (apt-get install hyperfine)"
 command -v python3 >/dev/null 2>&1 || die "python3 not found"
 GIT_CLIFF=${GIT_CLIFF:-$(command -v git-cliff || true)}
+COG=${COG:-$(command -v cog || true)}
 shapes=("$@")
 [ "${#shapes[@]}" -gt 0 ] || shapes=(flat tagged)
 
@@ -146,11 +149,19 @@ for shape in "${shapes[@]}"; do
         if "$CARGO_PATCH" hook commit-msg "$tmp/bad.txt" 2>/dev/null; then die "$shape: the hook accepted a bad message"; fi
         if "$CARGO_PATCH" hook commit-msg "$tmp/feat.txt" 2>/dev/null; then die "$shape: the hook accepted feat: on a hotfix"; fi
         note "$shape: check passes the hotfix from $base; the hook accepts a good message, refuses a bad one and a feat"
+        cog=()
+        if [ -n "$COG" ]; then
+            "$COG" verify --file "$tmp/good.txt" >/dev/null 2>&1 || die "cog refused the good message"
+            if "$COG" verify --file "$tmp/bad.txt" >/dev/null 2>&1; then die "cog accepted the bad message"; fi
+            cog=(-n "cog verify --file" "$COG verify --file $tmp/good.txt")
+        else
+            note "cog not found: install cocogitto (cargo install cocogitto --locked) to compare with it"
+        fi
         hyperfine -N --warmup 5 --runs "$((RUNS * 10))" --export-markdown "$tmp/hooks.md" \
             -n "git diff --numstat BASE..HEAD (floor)" "git diff --numstat $base..HEAD" \
             -n "cargo-patch check" "$CARGO_PATCH check" \
             -n "git rev-parse --abbrev-ref HEAD (floor)" "git rev-parse --abbrev-ref HEAD" \
-            -n "cargo-patch hook commit-msg" "$CARGO_PATCH hook commit-msg $tmp/good.txt"
+            -n "cargo-patch hook commit-msg" "$CARGO_PATCH hook commit-msg $tmp/good.txt" "${cog[@]}"
     )
     printf '\ncheck and the commit-msg hook on a hotfix branch from %s (%s tags):\n\n' "$base" "$tags" >>"$OUT"
     cat -- "$tmp/hooks.md" >>"$OUT"
