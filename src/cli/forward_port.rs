@@ -46,8 +46,11 @@ pub fn exec(args: ForwardPortArgs, manifest_path: Option<&Path>, cwd: &Path, she
     let plan = forward_port::plan(manifest_path, cwd, release.as_deref())?;
     let (create, pick) = if dry_run { ("Would create", "Would pick") } else { ("Creating", "Picking") };
     shell.status(create, format!("`{}` from `{}`", plan.branch, plan.onto))?;
+    for (commit, subject) in &plan.already {
+        report(&Event::AlreadyThere { commit, subject }, &plan.root, shell);
+    }
     for (commit, subject) in &plan.picks {
-        shell.verbose(pick, format!("{} {subject}", &commit[..7.min(commit.len())]))?;
+        shell.verbose(pick, format!("{} {subject}", crate::git::short_id(commit)))?;
     }
     if dry_run {
         if let Some((path, section)) = &plan.changelog {

@@ -24,6 +24,8 @@ pub struct ForwardPortPlan {
     pub onto: String,
     /// Commits to cherry-pick, oldest first, with their subjects.
     pub picks: Vec<(String, String)>,
+    /// The release's commits the default branch has already (an ancestor, or the same patch).
+    pub already: Vec<(String, String)>,
     /// The changelog and the section to prepend to it, when the release's changelog has one.
     pub changelog: Option<(PathBuf, String)>,
     /// The branch, created at `onto` and checked out.
@@ -124,7 +126,17 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> a
     ];
     let repo_plan = RepoPlan { dir: ws.root.clone(), steps };
     repo::check(&repo_plan)?;
-    let picks = released.fixes.iter().map(|c| (c.id.clone(), c.subject().to_owned())).collect();
+    // What the main line has already (merged forward, or the same change picked there) is not
+    // picked again: `git cherry` tells by ancestry and by patch id.
+    let mut args = vec!["cherry", onto.as_str(), released.commit.as_str()];
+    args.extend(released.previous.as_deref());
+    let cherry = git::run(&ws.root, &args)?;
+    let missing: std::collections::HashSet<&str> = cherry.lines().filter_map(|l| l.strip_prefix("+ ")).collect();
+    let (picks, already): (Vec<_>, Vec<_>) = released
+        .fixes
+        .iter()
+        .map(|c| (c.id.clone(), c.subject().to_owned()))
+        .partition(|(id, _)| missing.contains(id.as_str()));
     let changelog_path = ws.root.join(&ws.config.changelog);
     let relative =
         changelog_path.strip_prefix(repo.workdir()).unwrap_or(&changelog_path).to_string_lossy().into_owned();
@@ -136,6 +148,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> a
         branch,
         onto,
         picks,
+        already,
         repo: repo_plan,
         root: ws.root.clone(),
     })

@@ -418,6 +418,32 @@ fn forward_port_carries_the_fix_and_its_changelog_to_main() {
     assert_eq!(text(&output.stdout).matches("Add adds").count(), 1, "{}", describe(&output));
 }
 
+#[test]
+fn forward_port_does_not_pick_again_what_the_main_line_has() {
+    let r = Release::new();
+    // A note written on main, then carried to the hotfix (the same patch), then changed on main:
+    // picking it again would conflict. tokio merges its LTS lines forward, the same situation.
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("a/NOTES.md", "first\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "docs(a): notes"]);
+    let note = r.project.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    r.project.write("a/NOTES.md", "second\n");
+    r.project.git(&["commit", "-q", "-am", "docs(a): notes, revised"]);
+    r.project.git(&["switch", "-q", "hotfix/add-bug"]);
+    r.project.git(&["cherry-pick", &note]);
+    r.ok(&["release", "--yes", "--no-publish"]);
+    r.project.git(&["switch", "-q", "main"]);
+
+    let output = r.ok(&["forward-port"]);
+    let err = stderr(&output);
+    assert!(err.contains("docs(a): notes (the main line has it already)"), "{}", describe(&output));
+    let log = r.project.git(&["log", "--format=%s", "main..HEAD"]);
+    assert!(log.contains("fix(a): add adds"), "{log}");
+    assert!(!log.lines().any(|l| l == "docs(a): notes"), "not picked again: {log}");
+    assert_eq!(r.project.read("a/NOTES.md"), "second\n", "the main line's version stays");
+}
+
 /// Installs a `pre-commit` hook in the fixture's repository running `script`.
 fn pre_commit_hook(r: &Release, script: &str) {
     let hook = r.project.root().join(".git/hooks/pre-commit");
