@@ -213,8 +213,7 @@ fn release_tags(manifest_path: Option<&Path>, cwd: &Path, tags: &[(&str, &str)])
         let tag =
             crate::git::history::Tag { name: (*name).to_owned(), commit: String::new(), commit_time: 0, message: None };
         // The unit whose tag this is, and the manifest that holds its version.
-        let found =
-            ws.units.iter().find_map(|u| u.releases(std::slice::from_ref(&tag)).into_iter().next().map(|r| (u, r)));
+        let found = crate::workspace::units::release_of_tag(&ws.units, &tag);
         let Some((unit, release)) = found else { continue };
         let commit = repo.resolve(sha)?;
         let manifest = match (unit.shared, release.crate_name.as_deref().or(unit.crates.first().map(String::as_str))) {

@@ -61,7 +61,13 @@ pub fn notes(
         None => match ws.units() {
             [one] => one,
             [first, ..] if first.shared => first,
-            _ => return Err(Refused::NeedsCrate { format: ws.tag_format().into() }.into()),
+            units => {
+                // A tag name says whose release it is.
+                let tags = wanted.map(|_| repo.tags()).transpose()?.unwrap_or_default();
+                let named = tags.iter().find(|t| Some(t.name.as_str()) == wanted);
+                let found = named.and_then(|tag| crate::workspace::units::release_of_tag(units, tag));
+                found.map(|(unit, _)| unit).ok_or_else(|| Refused::NeedsCrate { format: ws.tag_format().into() })?
+            }
         },
     };
     let format = unit.format().as_str();

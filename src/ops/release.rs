@@ -514,11 +514,7 @@ fn release_branch_of(
 ) -> anyhow::Result<BranchRecord> {
     let tags = repo.tags()?;
     let base_tag = tags.iter().find(|t| t.name == base);
-    let release = base_tag.and_then(|tag| {
-        ws.units()
-            .iter()
-            .find_map(|unit| unit.releases(std::slice::from_ref(tag)).into_iter().next().map(|r| (unit, r)))
-    });
+    let release = base_tag.and_then(|tag| crate::workspace::units::release_of_tag(ws.units(), tag));
     let (crate_name, version) = match release {
         Some((unit, release)) => {
             (release.crate_name.or_else(|| (!unit.shared).then(|| unit.name.clone())), release.version)

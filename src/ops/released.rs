@@ -62,7 +62,7 @@ pub fn find(ws: &Workspace, repo: &Repository, wanted: Option<&str>) -> anyhow::
     // A tag name picks its unit; a bare version (or nothing) means the only (or shared) unit's.
     // The named tag alone is read by each unit: a pass over the tags, not one per unit.
     let named = wanted.and_then(|w| tags.iter().find(|t| t.name == w));
-    let by_name = named.and_then(|t| ws.units().iter().find(|u| !u.releases(std::slice::from_ref(t)).is_empty()));
+    let by_name = named.and_then(|t| crate::workspace::units::release_of_tag(ws.units(), t)).map(|(unit, _)| unit);
     let unit = by_name.or(ws.units().first()).ok_or_else(|| anyhow::anyhow!("the workspace has no versioned crate"))?;
     let mut releases = unit.releases(&tags);
     if let Some(crate_name) = by_name

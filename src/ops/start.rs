@@ -163,9 +163,7 @@ fn base_release<'w>(
     match from {
         Some(name) => {
             let tag = tags.iter().find(|t| t.name == name);
-            let found = tag.and_then(|tag| {
-                ws.units().iter().find_map(|u| u.releases(std::slice::from_ref(tag)).into_iter().next().map(|r| (u, r)))
-            });
+            let found = tag.and_then(|tag| crate::workspace::units::release_of_tag(ws.units(), tag));
             found.ok_or_else(|| Refused::NotARelease { tag: name.into(), format })
         }
         None => {

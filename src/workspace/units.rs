@@ -111,7 +111,15 @@ impl Unit {
     pub fn releases(&self, tags: &[Tag]) -> Vec<ReleaseTag> {
         releases_of(std::slice::from_ref(self), tags).pop().unwrap_or_default()
     }
+}
 
+/// Returns the unit among `units` that reads `tag` as one of its releases, with that release: a
+/// tag name says whose release it is.
+pub fn release_of_tag<'u>(units: &'u [Unit], tag: &Tag) -> Option<(&'u Unit, ReleaseTag)> {
+    units.iter().find_map(|unit| unit.releases(std::slice::from_ref(tag)).into_iter().next().map(|r| (unit, r)))
+}
+
+impl Unit {
     /// Returns the unit's latest release among `tags`: the highest version that is not above the
     /// unit's current version (pre-releases only when `stable_only` is false).
     pub fn latest_release(&self, tags: &[Tag], stable_only: bool) -> Option<ReleaseTag> {

@@ -106,6 +106,20 @@ fn mixed() -> Repo {
 }
 
 #[test]
+fn notes_of_a_per_crate_tag_need_no_package() {
+    let r = independent("");
+    r.commit("fix(b): add adds", &[("b/src/lib.rs", FIXED)]);
+    r.project.git(&["tag", "b-v1.0.1"]);
+    // The tag names its crate; only a bare version needs `-p`.
+    let output = r.ok(&["notes", "b-v1.0.1"]);
+    let notes = text(&output.stdout);
+    assert!(notes.contains("b-v1.0.1") && notes.contains("add adds"), "{}", describe(&output));
+    let output = r.run(&["notes", "1.0.1"]);
+    assert_code(&output, 1, "a bare version of per-crate tags");
+    assert!(text(&output.stderr).contains("pass `-p CRATE`"), "{}", describe(&output));
+}
+
+#[test]
 fn status_proposes_no_next_version_for_a_crate_no_release_moves() {
     let r = mixed();
     r.commit("fix(tool): add adds", &[("tool/src/lib.rs", FIXED)]);
