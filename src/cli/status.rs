@@ -66,6 +66,7 @@ fn text(status: &Status, shell: &mut Shell) -> std::io::Result<()> {
         .map(|c| {
             let critical = c.unreleased.iter().filter(|ch| ch.is_critical()).count();
             let changes = match (c.unreleased.len(), critical) {
+                (0, _) if c.level.is_some() => "manifest changed".to_owned(),
                 (0, _) => "none".to_owned(),
                 (n, 0) => format!("{n}"),
                 (n, k) => format!("{n} ({k} critical)"),

@@ -64,15 +64,13 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
     let head = repo.head()?;
     let members: Vec<_> = ws.members.iter().collect();
     let histories = unreleased::histories(&ws, &repo, &members, Since::LatestStable)?;
-    let shared = unreleased::workspace_level(
-        &ws,
-        histories.iter().map(|h| (h.name.as_str(), h.changes.iter().map(|c| c.level(&h.version)).max())),
-    );
+    let shared = unreleased::workspace_level(&ws, histories.iter().map(|h| (h.name.as_str(), h.level())));
     let crates = histories
         .into_iter()
         .map(|h| {
             // Crates sharing the workspace version move together, at the highest level.
-            let own = h.changes.iter().map(|c| c.level(&h.version)).max();
+            // The same level `bump auto` and `release` plan: a changed manifest is a patch.
+            let own = h.level();
             let level = if unreleased::inherits(&ws, &h.name) { shared } else { own };
             // A crate no release moves (`publish = false` with its own version and no `release =
             // true`) has no next version.

@@ -83,6 +83,14 @@ pub struct CrateHistory {
     pub version_set_at: Option<String>,
 }
 
+impl CrateHistory {
+    /// Returns the level the crate's history calls for: its changes' highest, and at least a
+    /// patch when its manifest changed since the release, conventional or not.
+    pub fn level(&self) -> Option<Level> {
+        self.changes.iter().map(|c| c.level(&self.version)).max().or(self.manifest_changed.then_some(Level::Patch))
+    }
+}
+
 /// Returns `path` relative to `root` (both compared as canonical paths), `/`-separated.
 fn relative(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
     let path = crate::fs::canonical(path);
@@ -271,8 +279,7 @@ pub fn levels(ws: &Workspace, repo: &Repository, members: &[&Member]) -> anyhow:
     let mut levels: Vec<CrateLevel> = histories(ws, repo, members, Since::LastRelease)?
         .into_iter()
         .map(|h| CrateLevel {
-            // A manifest changed since the release is at least a patch, conventional or not.
-            level: h.changes.iter().map(|c| c.level(&h.version)).max().or(h.manifest_changed.then_some(Level::Patch)),
+            level: h.level(),
             since: h.since.map(|r| r.tag.name),
             commits: h.changes.len(),
             subjects: h.changes.iter().map(Change::header).collect(),

@@ -501,6 +501,11 @@ fn a_crate_whose_manifest_changed_since_its_tag_is_not_left_at_that_version() {
         describe(&auto)
     );
     assert!(!table.contains("base       0.3.0 ->"), "{}", describe(&auto));
+    // `status` proposes what `bump auto` and `release` plan (it said "none" and no next version).
+    let output = r.ok(&["status"]);
+    let status = text(&output.stdout);
+    let row = status.lines().find(|l| l.starts_with("dependent ")).unwrap_or_default();
+    assert!(row.contains("manifest changed") && row.contains("patch") && row.ends_with("1.0.1"), "{status}");
 }
 
 #[test]
