@@ -9,7 +9,7 @@ use crate::git::diff::{self, FileDiff};
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
 use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
 use crate::release_commit::{ReleaseCommits, only_versions_changed};
-use crate::workspace::layout::Layout;
+use crate::workspace::layout::{Layout, Root};
 use crate::workspace::{Config, Manifest};
 
 /// When rule 9 runs `cargo semver-checks` (it builds rustdoc twice: minutes, not milliseconds).
@@ -65,8 +65,10 @@ pub fn check(
     tip: Option<(&str, &str)>,
     api: ApiCheck,
 ) -> anyhow::Result<CheckReport> {
-    let mut ws = Layout::read(manifest_path, cwd)?;
-    let repo = Repository::discover(&ws.root)?;
+    // The root manifest is all that finding the range needs: the members are read while git
+    // diffs it.
+    let root = Root::find(manifest_path, cwd)?;
+    let repo = Repository::discover(&root.root)?;
     let head_state = repo.head()?;
     let (branch, head) = match tip {
         Some((branch, commit)) => (Some(branch.to_owned()), commit.to_owned()),
@@ -80,7 +82,7 @@ pub fn check(
         (Some(base), _) => base.to_owned(),
         (None, Some(branch)) => match repo.config_string(&format!("branch.{branch}.patchBase")) {
             Some(base) => base,
-            None => match derived_base(&ws.config, &repo, &head)? {
+            None => match derived_base(&root.config, &repo, &head)? {
                 Some((_, name)) => name,
                 None => return Err(Refused::NoBase { branch: branch.clone() }.into()),
             },
@@ -90,19 +92,25 @@ pub fn check(
     let mut base_commit = repo.resolve(&base)?;
     // Before anything reads the release branches: a line older than the configuration is judged
     // by the configuration its releases are made with.
-    let borrowed = borrowed_configuration(&ws.config, &ws.root_manifest_path, &repo, &base_commit)?;
-    let configuration_from = borrowed.map(|(place, config)| {
-        ws.config = config;
-        place
-    });
+    let (configuration_from, borrowed) =
+        match borrowed_configuration(&root.config, &root.root_manifest_path, &repo, &base_commit)? {
+            Some((place, config)) => (Some(place), Some(config)),
+            None => (None, None),
+        };
     if !explicit {
         // A hotfix is judged by its own commits: what its release line already held when it was
         // cut was judged when it landed there.
-        base_commit = line_point(&ws.config, &repo, &base_commit, &head)?.unwrap_or(base_commit);
+        let config = borrowed.as_ref().unwrap_or(&root.config);
+        base_commit = line_point(config, &repo, &base_commit, &head)?.unwrap_or(base_commit);
     }
     let workdir = repo.workdir().to_owned();
-    // git's diff runs while history is read: together they cost about the diff alone.
+    // git's diff runs while the members and history are read: together they cost about the
+    // diff alone.
     let pending = diff::Pending::spawn(&workdir, &base_commit, &head)?;
+    let mut ws = Layout::from_root(root)?;
+    if let Some(config) = borrowed {
+        ws.config = config;
+    }
     let commits =
         repo.commits(std::slice::from_ref(&head), std::slice::from_ref(&base_commit), CommitOrder::Topological)?;
     let crates = crates(&ws, &workdir);

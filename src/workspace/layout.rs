@@ -32,10 +32,18 @@ pub struct Layout {
     pub units: Vec<super::Unit>,
 }
 
-impl Layout {
-    /// Reads the workspace of `manifest_path` (or of the nearest `Cargo.toml` above `cwd`):
-    /// the nearest manifest with a `[workspace]` table at or above it is the root.
-    pub fn read(manifest_path: Option<&Path>, cwd: &Path) -> Result<Self, Error> {
+/// The workspace's root manifest and configuration: what is known before the members are read.
+pub struct Root {
+    pub root: PathBuf,
+    pub root_manifest_path: PathBuf,
+    pub config: Config,
+    manifest: Manifest,
+}
+
+impl Root {
+    /// Finds the root of the workspace of `manifest_path` (or of the nearest `Cargo.toml` above
+    /// `cwd`): the nearest manifest with a `[workspace]` table at or above it.
+    pub fn find(manifest_path: Option<&Path>, cwd: &Path) -> Result<Self, Error> {
         let start = match manifest_path {
             Some(path) => cwd.join(path),
             None => find_manifest(cwd)?,
@@ -47,9 +55,23 @@ impl Layout {
             .filter(|path| path.is_file())
             .find(|path| std::fs::read_to_string(path).is_ok_and(|text| declares_workspace(&text)))
             .unwrap_or(start);
-        let root_manifest = load_manifest(&root_manifest_path)?;
+        let manifest = load_manifest(&root_manifest_path)?;
         let root = root_manifest_path.parent().unwrap_or(cwd).to_owned();
-        let config = Config::from_root_manifest(&root_manifest)?;
+        let config = Config::from_root_manifest(&manifest)?;
+        Ok(Self { root, root_manifest_path, config, manifest })
+    }
+}
+
+impl Layout {
+    /// Reads the workspace of `manifest_path` (or of the nearest `Cargo.toml` above `cwd`):
+    /// the nearest manifest with a `[workspace]` table at or above it is the root.
+    pub fn read(manifest_path: Option<&Path>, cwd: &Path) -> Result<Self, Error> {
+        Self::from_root(Root::find(manifest_path, cwd)?)
+    }
+
+    /// Reads the members of the workspace `root` found.
+    pub fn from_root(root: Root) -> Result<Self, Error> {
+        let Root { root, root_manifest_path, config, manifest: root_manifest } = root;
         let mut members = Vec::new();
         let mut unit_members = Vec::new();
         let shared_version =
