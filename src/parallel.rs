@@ -10,28 +10,53 @@ where
     E: Send,
 {
     let run = |part: &[T]| part.iter().map(&f).collect::<Result<Vec<R>, E>>();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    if threads == 1 || items.len() < 2 * min_per_thread.max(1) {
-        return run(items);
-    }
-    let chunk = items.len().div_ceil(threads).max(min_per_thread);
+    let Some(chunk) = chunk_len(items.len(), min_per_thread) else { return run(items) };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    injected_panic();
-                    run(part)
-                })
-            })
-            .collect();
+        let handles: Vec<_> = items.chunks(chunk).map(|part| scope.spawn(move || run_worker(|| run(part)))).collect();
         let mut results = Vec::with_capacity(items.len());
         for handle in handles {
-            // A panic in `f` is a bug: carry it to this thread unchanged.
-            results.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+            results.extend(join(handle)?);
         }
         Ok(results)
     })
+}
+
+/// Applies `f` to each of `items` in place, as [`try_map`] splits them; the first error (in the
+/// order of `items`) wins.
+pub fn try_for_each_mut<T, E>(
+    items: &mut [T],
+    min_per_thread: usize,
+    f: impl Fn(&mut T) -> Result<(), E> + Sync,
+) -> Result<(), E>
+where
+    T: Send,
+    E: Send,
+{
+    let run = |part: &mut [T]| part.iter_mut().try_for_each(&f);
+    let Some(chunk) = chunk_len(items.len(), min_per_thread) else { return run(items) };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            items.chunks_mut(chunk).map(|part| scope.spawn(move || run_worker(|| run(part)))).collect();
+        // Every worker is joined before the first error is returned.
+        handles.into_iter().map(join).fold(Ok(()), Result::and)
+    })
+}
+
+/// Returns how many items each worker thread takes (one thread per core, at most 8), or `None`
+/// when fewer than `min_per_thread` items per thread would run on this thread alone.
+fn chunk_len(len: usize, min_per_thread: usize) -> Option<usize> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    (threads > 1 && len >= 2 * min_per_thread.max(1)).then(|| len.div_ceil(threads).max(min_per_thread))
+}
+
+fn run_worker<R>(work: impl FnOnce() -> R) -> R {
+    injected_panic();
+    work()
+}
+
+/// Returns what a worker returned; a panic in it is a bug, carried to this thread unchanged.
+fn join<R>(handle: std::thread::ScopedJoinHandle<'_, R>) -> R {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Test hook, debug builds only: `CARGO_PATCH_PANIC=worker` panics in every worker thread, so
@@ -56,5 +81,19 @@ mod tests {
         assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         let failed = super::try_map(&items, 10, |&i| if i == 777 { Err(i) } else { Ok(i) });
         assert_eq!(failed, Err(777));
+    }
+
+    #[test]
+    fn changes_every_item_in_place_and_reports_the_first_error() {
+        let mut items: Vec<u32> = (0..1000).collect();
+        super::try_for_each_mut(&mut items, 10, |i| {
+            *i *= 2;
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+        assert_eq!(items, (0..1000).map(|i| i * 2).collect::<Vec<_>>());
+        let failed =
+            super::try_for_each_mut(&mut items, 10, |i| if *i % 600 == 0 && *i > 0 { Err(*i) } else { Ok(()) });
+        assert_eq!(failed, Err(600));
     }
 }

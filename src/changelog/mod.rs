@@ -2,13 +2,13 @@
 //! [`releases`]), and rendering through git-cliff-core, whole or prepended to an existing file.
 
 pub mod notes;
+mod process;
 pub mod releases;
 mod render;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use git_cliff_core::changelog::Changelog;
 use git_cliff_core::config::Config;
 use git_cliff_core::release::Release;
 use glob::Pattern;
@@ -173,9 +173,10 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
         ConfigSource::Default => PathBuf::from("templates/cliff.toml"),
     };
     let in_config = |message: String| Error::Template { path: name.clone(), message };
-    let changelog =
-        Changelog::new(release_list, config, built.range.as_deref()).map_err(|err| in_config(err.to_string()))?;
-    let text = render::generate(changelog).map_err(|err| match err {
+    // As `Changelog::new` does: the templates parse, then the commits are processed.
+    let templates = render::Templates::parse(&config).map_err(|err| in_config(err.to_string()))?;
+    let release_list = process::releases(release_list, &config).map_err(|err| in_config(err.to_string()))?;
+    let text = render::generate(&templates, release_list, &config).map_err(|err| match err {
         Error::Render(message) => in_config(message),
         other => other,
     })?;

@@ -37,8 +37,6 @@ pub struct Selection {
 pub struct Releases {
     /// Oldest first, as `Changelog::new` expects.
     pub releases: Vec<Release<'static>>,
-    /// The commit range described, as git-cliff passes it on.
-    pub range: Option<String>,
     /// Tags that look like releases but were skipped (reported with `-v`).
     pub unmatched_tags: Vec<String>,
     /// The commits walked, newest first.
@@ -63,8 +61,21 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
     let every_tag = repo.tags()?;
     let (matching, unmatched_tags): (Vec<Tag>, Vec<Tag>) =
         every_tag.iter().cloned().partition(|t| pattern.is_none_or(|p| p.is_match(&t.name)));
-    let reachable = repo.reachable(&described)?;
-    let mut tags: Vec<Tag> = matching.into_iter().filter(|t| reachable.contains(&t.commit)).collect();
+    let order = if config.git.topo_order_commits { CommitOrder::Topological } else { CommitOrder::Time };
+    // Without a range, given or implied, the commits described are all those reachable: one
+    // walk answers both (on a long history the walk is a tenth of the run).
+    let whole_history =
+        range.is_none() && !selection.unreleased && !selection.latest && config.git.limit_tags.is_none_or(|n| n == 0);
+    let mut walked = whole_history.then(|| repo.commits(std::slice::from_ref(&described), &[], order)).transpose()?;
+    let walked_from_tip;
+    let reachable: HashSet<&str> = match &walked {
+        Some(commits) => commits.iter().map(|c| c.id.as_str()).collect(),
+        None => {
+            walked_from_tip = repo.reachable(&described)?;
+            walked_from_tip.iter().map(String::as_str).collect()
+        }
+    };
+    let mut tags: Vec<Tag> = matching.into_iter().filter(|t| reachable.contains(t.commit.as_str())).collect();
     if config.git.topo_order {
         // git-cliff keeps the order git lists tags in (by ref name) instead of sorting them by
         // commit time; that order picks the range of `--latest` and `--unreleased`.
@@ -78,10 +89,10 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
         Some(range) => Some(range),
         None => implied_range(&all_tags, selection, head.commit(), config.git.limit_tags),
     };
-    let order = if config.git.topo_order_commits { CommitOrder::Topological } else { CommitOrder::Time };
-    let commits = match &range {
-        Some(range) => repo.commits(std::slice::from_ref(&range.tip), &range.hidden, order)?,
-        None => repo.commits(&[head.commit().to_owned()], &[], order)?,
+    let commits = match (&range, walked.take()) {
+        (Some(range), _) => repo.commits(std::slice::from_ref(&range.tip), &range.hidden, order)?,
+        (None, Some(commits)) => commits,
+        (None, None) => repo.commits(&[head.commit().to_owned()], &[], order)?,
     };
     let kept = kept_commits(repo, &commits, config.git.limit_commits)?;
     let mut tags = retained_tags(&all_tags, config);
@@ -161,12 +172,7 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
             release.commit_range = Some(if newest_first { Range::new(last, first) } else { Range::new(first, last) });
         }
     }
-    Ok(Releases {
-        releases,
-        range: range.map(|r| r.text),
-        unmatched_tags: unmatched_tags.into_iter().map(|t| t.name).collect(),
-        commits,
-    })
+    Ok(Releases { releases, unmatched_tags: unmatched_tags.into_iter().map(|t| t.name).collect(), commits })
 }
 
 /// Removes, from every release, the commits `keep` rejects. Tags were assigned on the whole
@@ -319,30 +325,25 @@ fn retained_tags(tags: &TagMap, config: &Config) -> TagMap {
 struct CommitRange {
     tip: String,
     hidden: Vec<String>,
-    text: String,
 }
 
 fn parse_range(repo: &Repository, text: &str, head: &str) -> Result<CommitRange, Error> {
     let resolve = |rev: &str| if rev.is_empty() || rev == "HEAD" { Ok(head.to_owned()) } else { repo.resolve(rev) };
     Ok(match text.split_once("..") {
-        Some((from, to)) => CommitRange { tip: resolve(to)?, hidden: vec![resolve(from)?], text: text.to_owned() },
-        None => CommitRange { tip: resolve(text)?, hidden: Vec::new(), text: text.to_owned() },
+        Some((from, to)) => CommitRange { tip: resolve(to)?, hidden: vec![resolve(from)?] },
+        None => CommitRange { tip: resolve(text)?, hidden: Vec::new() },
     })
 }
 
 /// The range `--unreleased` and `--latest` imply (git-cliff's `determine_commit_range`).
 fn implied_range(tags: &TagMap, selection: &Selection, head: &str, limit_tags: Option<usize>) -> Option<CommitRange> {
-    let between = |from: &Tag, to: &Tag| CommitRange {
-        tip: to.commit.clone(),
-        hidden: vec![from.commit.clone()],
-        text: format!("{}..{}", from.commit, to.commit),
-    };
+    let between = |from: &Tag, to: &Tag| CommitRange { tip: to.commit.clone(), hidden: vec![from.commit.clone()] };
     if selection.unreleased {
-        return tags.len().checked_sub(1).and_then(|i| tags.index(i)).map(|last| CommitRange {
-            tip: head.to_owned(),
-            hidden: vec![last.commit.clone()],
-            text: format!("{}..HEAD", last.commit),
-        });
+        return tags
+            .len()
+            .checked_sub(1)
+            .and_then(|i| tags.index(i))
+            .map(|last| CommitRange { tip: head.to_owned(), hidden: vec![last.commit.clone()] });
     }
     if !selection.latest {
         // `limit_tags`: only the last N releases.
@@ -350,7 +351,7 @@ fn implied_range(tags: &TagMap, selection: &Selection, head: &str, limit_tags: O
         let from = tags.index(tags.len().saturating_sub(limit))?;
         let to = tags.index(tags.len().checked_sub(1)?)?;
         return Some(if from.commit == to.commit {
-            CommitRange { tip: to.commit.clone(), hidden: Vec::new(), text: to.commit.clone() }
+            CommitRange { tip: to.commit.clone(), hidden: Vec::new() }
         } else {
             between(from, to)
         });
@@ -358,11 +359,7 @@ fn implied_range(tags: &TagMap, selection: &Selection, head: &str, limit_tags: O
     match tags.len() {
         0 => None,
         // A lone tag: everything up to it, as git-cliff does.
-        1 => tags.index(0).map(|only| CommitRange {
-            tip: only.commit.clone(),
-            hidden: Vec::new(),
-            text: only.commit.clone(),
-        }),
+        1 => tags.index(0).map(|only| CommitRange { tip: only.commit.clone(), hidden: Vec::new() }),
         n => match (tags.index(n - 2), tags.index(n - 1)) {
             (Some(from), Some(to)) => Some(between(from, to)),
             _ => None,

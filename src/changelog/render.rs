@@ -1,7 +1,9 @@
-//! Rendering a processed `Changelog` exactly as git-cliff-core's `Changelog::generate` does, but
-//! without its two linear-but-heavy costs on long histories (measured: 83 % of a 100k-commit run):
+//! Rendering processed releases exactly as git-cliff-core's `Changelog::generate` does, but
+//! without its linear-but-heavy costs on long histories (measured: 83 % of a 100k-commit run):
 //!
 //! - every release body is rendered on its own, so bodies render on all cores;
+//! - each commit in a body's context holds only the fields the template can read (see
+//!   [`CommitFields`]): Tera copies commits whole many times per commit;
 //! - the header and footer get `releases` serialised whole, every commit included, even when
 //!   they only print versions and dates: when their text never names `commits` (nor dumps the
 //!   context), the commits are left out of that context. Likewise the copy of the previous
@@ -12,7 +14,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use git_cliff_core::changelog::Changelog;
 use git_cliff_core::config::Config;
 use git_cliff_core::release::{Release, Releases};
 use git_cliff_core::template::Template;
@@ -20,63 +21,83 @@ use regex::Regex;
 
 use super::Error;
 
-/// Renders `changelog`: header, each release, footer, then markdown formatting if configured.
-pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
+/// The header, body and footer templates, parsed once.
+pub(super) struct Templates {
+    header: Option<Template>,
+    body: Template,
+    body_text: String,
+    footer: Option<Template>,
+}
+
+impl Templates {
+    /// Returns the templates of `config`, parsed in the order `Changelog::new` parses them (so
+    /// the first error is the same).
+    pub(super) fn parse(config: &Config) -> Result<Self, git_cliff_core::error::Error> {
+        let trim = config.changelog.trim;
+        let parse = |name: &str, text: &Option<String>| text.clone().map(|t| Template::new(name, t, trim)).transpose();
+        let header = parse("header", &config.changelog.header)?;
+        let body = Template::new("body", config.changelog.body.clone(), trim)?;
+        let footer = parse("footer", &config.changelog.footer)?;
+        Ok(Self { header, body, body_text: config.changelog.body.clone(), footer })
+    }
+}
+
+/// Renders `releases` (newest first, processed): header, each release, footer, then markdown
+/// formatting if configured.
+pub(super) fn generate(
+    templates: &Templates,
+    mut releases: Vec<Release<'_>>,
+    config: &Config,
+) -> Result<String, Error> {
     let render_error = |err: git_cliff_core::error::Error| Error::Render(err.to_string());
-    let config = changelog.config.clone();
-    let trim = config.changelog.trim;
     let texts: Vec<&str> =
         [config.changelog.header.as_deref(), Some(config.changelog.body.as_str()), config.changelog.footer.as_deref()]
             .into_iter()
             .flatten()
             .collect();
-    let context = additional_context(&config)?;
+    let context = additional_context(config)?;
     let postprocessors = &config.changelog.postprocessors;
 
     if texts.iter().all(|t| !reads_previous_commits(t)) {
-        for release in &mut changelog.releases {
+        for release in &mut releases {
             if let Some(previous) = release.previous.as_mut() {
                 previous.commits = Vec::new();
             }
         }
     }
-    let body = Template::new("body", config.changelog.body.clone(), trim).map_err(render_error)?;
     let remote_data = texts.iter().any(|t| reads_remote_data(t));
-    let bodies = render_bodies(&body, &changelog.releases, &context, postprocessors, remote_data)?;
+    let bodies = render_bodies(templates, &releases, &context, postprocessors, remote_data)?;
 
     let whole = |text: &Option<String>| text.as_deref().is_some_and(reads_commits);
     if !whole(&config.changelog.header) && !whole(&config.changelog.footer) {
-        for release in &mut changelog.releases {
+        for release in &mut releases {
             release.commits = Vec::new();
         }
     }
-    let releases = Releases { releases: &changelog.releases };
     let with_remote_data = if remote_data {
-        let all: Vec<serde_json::Value> =
-            changelog.releases.iter().map(with_empty_remote_data).collect::<Result<_, _>>()?;
+        let all: Vec<serde_json::Value> = releases.iter().map(with_empty_remote_data).collect::<Result<_, _>>()?;
         Some(serde_json::json!({ "releases": all }))
     } else {
         None
     };
+    let releases = Releases { releases: &releases };
     let render_whole = |template: &Template| match &with_remote_data {
         Some(releases) => template.render(releases, Some(&context), postprocessors),
         None => template.render(&releases, Some(&context), postprocessors),
     };
     let mut output = String::new();
-    if let Some(header) = &config.changelog.header {
-        let template = Template::new("header", header.clone(), trim).map_err(render_error)?;
-        output.push_str(&render_whole(&template).map_err(render_error)?);
+    if let Some(header) = &templates.header {
+        output.push_str(&render_whole(header).map_err(render_error)?);
         output.push('\n');
         let marker = &config.changelog.header_marker;
-        if !template.variables.is_empty() && !marker.is_empty() {
+        if !header.variables.is_empty() && !marker.is_empty() {
             output.push_str(marker);
             output.push('\n');
         }
     }
     bodies.iter().for_each(|b| output.push_str(b));
-    if let Some(footer) = &config.changelog.footer {
-        let template = Template::new("footer", footer.clone(), trim).map_err(render_error)?;
-        output.push_str(&render_whole(&template).map_err(render_error)?);
+    if let Some(footer) = &templates.footer {
+        output.push_str(&render_whole(footer).map_err(render_error)?);
         output.push('\n');
     }
     if config.changelog.format {
@@ -88,20 +109,88 @@ pub(super) fn generate(mut changelog: Changelog<'_>) -> Result<String, Error> {
 /// Renders each release's body, in order, on all cores; with `remote_data`, each release carries
 /// the empty remote data git-cliff `--offline` gives it.
 fn render_bodies(
-    body: &Template,
+    templates: &Templates,
     releases: &[Release<'_>],
     context: &HashMap<String, serde_json::Value>,
     postprocessors: &[git_cliff_core::config::TextProcessor],
     remote_data: bool,
 ) -> Result<Vec<String>, Error> {
+    let (body, fields) = (&templates.body, CommitFields::read_by(&templates.body_text));
     crate::parallel::try_map(releases, 1, |release| {
-        let rendered = if remote_data {
-            body.render(&with_empty_remote_data(release)?, Some(context), postprocessors)
-        } else {
-            body.render(release, Some(context), postprocessors)
+        let rendered = match (remote_data, &fields) {
+            (false, CommitFields::Any) => body.render(release, Some(context), postprocessors),
+            _ => {
+                let mut value = if remote_data { with_empty_remote_data(release)? } else { to_json(release)? };
+                fields.prune(&mut value);
+                body.render(&value, Some(context), postprocessors)
+            }
         };
         rendered.map_err(|e| Error::Render(e.to_string()))
     })
+}
+
+/// Which fields of each commit a body template can read.
+///
+/// Tera clones a commit whole on every lookup inside a loop over a filter's output (the
+/// `group_by` every git-cliff template uses), and `group_by` clones each commit twice more, so
+/// the fields no template can read are most of a long history's rendering. A field can be read
+/// only by its name, so one the text never names is left out; unless the template can see the
+/// fields it does not name: by dumping the context, counting an object's keys (`length`),
+/// looping over them (`for key, value in ...`, except over `group_by`'s groups), looking one up
+/// by a computed name (`commit[name]`, `get(key=name)`) or comparing two values that may be
+/// whole commits (`a == b`, `a in b`).
+enum CommitFields<'t> {
+    Any,
+    Named(&'t str),
+}
+
+impl<'t> CommitFields<'t> {
+    fn read_by(text: &'t str) -> Self {
+        #[expect(clippy::expect_used, reason = "constant patterns")]
+        static SEES_ALL: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\|\s*length\b|\[\s*[A-Za-z_]|\bkey\s*=\s*[A-Za-z_]").expect("a valid regex"));
+        #[expect(clippy::expect_used, reason = "constant patterns")]
+        static KEY_VALUE_LOOP: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\bfor\s+\w+\s*,\s*\w+\s+in\s+([^%]*)").expect("a valid regex"));
+        // Two names compared (`a == b`, `a != b`, `a in b`), or a loop (`for a in b`).
+        #[expect(clippy::expect_used, reason = "constant patterns")]
+        static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(\bfor\s+\w+(?:\s*,\s*\w+)?|[A-Za-z_][\w.]*)\s*(?:==|!=|\s+in\s+)\s*([A-Za-z_]\w*)")
+                .expect("a valid regex")
+        });
+        // Tera's tags and expressions, not the text around them (`## [Unreleased]`).
+        #[expect(clippy::expect_used, reason = "constant patterns")]
+        static CODE: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid regex"));
+        let code: String = CODE.find_iter(text).map(|m| m.as_str()).collect::<Vec<_>>().join("\n");
+        let over_groups = |c: regex::Captures<'_>| c.get(1).is_some_and(|m| m.as_str().contains("group_by"));
+        let literal = |word: &str| matches!(word, "true" | "false" | "none" | "True" | "False");
+        let names_compared = COMPARED.captures_iter(&code).any(|c| {
+            let left = c.get(1).map_or("", |m| m.as_str());
+            !left.starts_with("for") && !literal(left) && c.get(2).is_some_and(|m| !literal(m.as_str()))
+        });
+        if dumps_context(text)
+            || SEES_ALL.is_match(&code)
+            || names_compared
+            || !KEY_VALUE_LOOP.captures_iter(&code).all(over_groups)
+        {
+            return Self::Any;
+        }
+        Self::Named(text)
+    }
+
+    /// Removes from every commit of `release` (a release as JSON) the fields no template reads.
+    fn prune(&self, release: &mut serde_json::Value) {
+        let Self::Named(text) = self else { return };
+        let commits = release.get_mut("commits").and_then(serde_json::Value::as_array_mut);
+        for commit in commits.into_iter().flatten().filter_map(serde_json::Value::as_object_mut) {
+            commit.retain(|field, _| text.contains(field.as_str()));
+        }
+    }
+}
+
+fn to_json(release: &Release<'_>) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(release).map_err(|e| Error::Render(e.to_string()))
 }
 
 /// The forges git-cliff's released binary is built for (its `github`, `gitlab`, `gitea`,
@@ -186,5 +275,29 @@ mod tests {
         assert!(reads_previous_commits(r#"{{ previous["commits"] }}"#));
         assert!(reads_previous_commits("{% set p = previous %}{{ p.commits }}"));
         assert!(reads_previous_commits("{{ __tera_context }}"));
+    }
+
+    #[test]
+    fn commit_fields_are_left_out_only_when_no_template_can_see_them() {
+        let named = |text| matches!(CommitFields::read_by(text), CommitFields::Named(_));
+        let bench = r#"{% for group, commits in commits | group_by(attribute="group") %}
+            {% for commit in commits %}{% if commit.scope == "x" %}{{ commit.message }}{% endif %}{% endfor %}
+            {% for footer in commit.footers | filter(attribute="token", value="Severity") %}{% endfor %}
+            {% endfor %}"#;
+        assert!(named(bench));
+        assert!(named("## [Unreleased] {{ commit.message }} in this [release]"));
+        assert!(named("{% for commit in commits %}{% if commit.breaking == true %}!{% endif %}{% endfor %}"));
+        assert!(named(r#"{% if "fix" in commit.message %}{% endif %}"#));
+        assert!(!named("{{ commits | json_encode() }}"));
+        assert!(!named("{{ commits | first | length }}"));
+        assert!(!named("{% for key, value in commit %}{{ key }}{% endfor %}"));
+        assert!(!named("{{ commit[field] }}"));
+        assert!(!named("{{ commit | get(key=field) }}"));
+        assert!(!named("{% if commit == previous.commits.0 %}{% endif %}"));
+        assert!(!named("{% if commit in seen %}{% endif %}"));
+        let mut release =
+            serde_json::json!({ "version": "v1", "commits": [{ "id": "a", "message": "m", "author": {} }] });
+        CommitFields::Named("{{ commit.message }}").prune(&mut release);
+        assert_eq!(release, serde_json::json!({ "version": "v1", "commits": [{ "message": "m" }] }));
     }
 }
