@@ -225,9 +225,10 @@ fn with_empty_remote_data(release: &Release<'_>) -> Result<serde_json::Value, Er
     Ok(value)
 }
 
-/// Whether a template may read a forge's remote data.
+/// Whether a template may read a forge's remote data: it names a forge, or it can see the
+/// fields it does not name (it counts or lists them).
 fn reads_remote_data(text: &str) -> bool {
-    dumps_context(text) || FORGES.iter().any(|forge| text.contains(forge))
+    FORGES.iter().any(|forge| text.contains(forge)) || matches!(CommitFields::read_by(text), CommitFields::Any)
 }
 
 /// The context git-cliff-core adds to every template (`Changelog::build` and

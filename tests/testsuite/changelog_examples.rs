@@ -15,6 +15,7 @@ crate::support::cases::fixture_tests!(super::renders_as_git_cliff_offline, "chan
     github_keepachangelog: "github-keepachangelog",
     gitlab: "gitlab",
     gitlab_keepachangelog: "gitlab-keepachangelog",
+    introspection: "introspection",
     keepachangelog: "keepachangelog",
     minimal: "minimal",
     scoped: "scoped",
