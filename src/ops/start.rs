@@ -37,7 +37,7 @@ pub enum Refused {
     PatchTaken { base: String, next: String, newest: String },
     #[error("branch `{0}` already exists")]
     BranchExists(String),
-    #[error("`{branch}` does not contain `{base}`: the remote's release line is not the one that release was cut from")]
+    #[error("`{branch}` does not contain `{base}`: it is not the release line that release was made on")]
     LineWithoutBase { branch: String, base: String },
 }
 
@@ -51,8 +51,8 @@ impl crate::error::Help for Refused {
             Self::NeedsBase { .. } => "pass the release to fix with `--from`, e.g. `--from my-crate-v1.2.3`".into(),
             Self::PatchTaken { newest, .. } => format!("start from the newest patch of that line: `--from {newest}`"),
             Self::BranchExists(name) => format!("check it out (`git switch {name}`), or choose another slug"),
-            Self::LineWithoutBase { branch, base } => format!(
-                "check `git log --oneline {base}..{branch}`; set `release-branch` to the branches your releases are cut on"
+            Self::LineWithoutBase { base, .. } => format!(
+                "`git branch -a --contains {base}` shows where it was made; set `release-branch` to the branches your releases are made on"
             ),
         }
     }
@@ -106,10 +106,18 @@ pub fn start(
     let upstream = format!("{remote}/{release_branch}");
     let upstream_head =
         created_release_branch.then(|| repo.resolve(&format!("refs/remotes/{upstream}")).ok()).flatten();
-    if let Some(head) = &upstream_head
-        && repo.merge_base(&base.tag.commit, head)?.as_deref() != Some(base.tag.commit.as_str())
+    // The line the hotfix goes on, the local branch's or the remote's, must hold the release.
+    let line = match &upstream_head {
+        Some(head) => Some((upstream.clone(), head.clone())),
+        None if !created_release_branch => {
+            Some((release_branch.clone(), repo.resolve(&format!("refs/heads/{release_branch}"))?))
+        }
+        None => None,
+    };
+    if let Some((branch, head)) = line
+        && repo.merge_base(&base.tag.commit, &head)?.as_deref() != Some(base.tag.commit.as_str())
     {
-        return Err(Refused::LineWithoutBase { branch: upstream, base: base.tag.name.clone() }.into());
+        return Err(Refused::LineWithoutBase { branch, base: base.tag.name.clone() }.into());
     }
     let started = Started {
         hotfix_branch: hotfix_branch.clone(),

@@ -480,6 +480,14 @@ fn start_goes_on_from_the_remotes_release_branch_in_a_fresh_clone() {
     assert_code(&output, 1, "a foreign line");
     assert_stderr_has(&output, "`origin/release/v1.2` does not contain `v1.2.3`", "a foreign line");
     assert_unchanged(&project, &before, "a foreign line");
+
+    // So is a local one: a hotfix of v1.2.3 cut from it would not hold the release it fixes.
+    project.git(&["branch", "release/v1.2", stranger.trim()]);
+    let before = state(&project);
+    let output = patch(&project, &["start", "ci-fix"]);
+    assert_code(&output, 1, "a foreign local line");
+    assert_stderr_has(&output, "`release/v1.2` does not contain `v1.2.3`", "a foreign local line");
+    assert_unchanged(&project, &before, "a foreign local line");
 }
 
 #[test]
