@@ -1639,3 +1639,40 @@ fn check_expands_member_globs_under_a_root_whose_path_has_glob_characters() {
     assert_only_rule(&output, "crate-scope");
     assert_stderr_has(&output, "2 crates (app, engine)", "the members found under the root");
 }
+
+#[test]
+fn a_breaking_change_before_sign_offs_or_in_crlf_is_refused_on_a_hotfix_branch() {
+    // Issue 14, observation 1: `BREAKING CHANGE` need not be the last paragraph (a forge's
+    // squash merge adds sign-offs after it), and a message from a forge may have CRLF endings.
+    let project = released("");
+    hotfix_branch(&project, "breaking");
+    let messages = [
+        "fix: rename clamp\n\nBREAKING CHANGE: clamp is gone\n\nCo-authored-by: B <b@example.com>\nSigned-off-by: A <a@example.com>\n",
+        "fix: rename clamp\r\n\r\nWhy it changed.\r\n\r\nBREAKING CHANGE: clamp is gone\r\n",
+    ];
+    let mut test_file = REGRESSION_TEST.to_owned();
+    for (i, message) in messages.iter().enumerate() {
+        // Landed as a forge lands them: byte for byte, no hook.
+        test_file.push_str(&format!("\n#[test]\nfn case_{i}() {{}}\n"));
+        project.write("engine/tests/regression.rs", &test_file);
+        git_ok(&project, &["add", "-A"]);
+        let file = project.home().join(format!("message-{i}.txt"));
+        std::fs::write(&file, message).unwrap();
+        git_ok(&project, &["commit", "-q", "--no-verify", "--cleanup=verbatim", "-F", file.to_str().unwrap()]);
+    }
+    let output = patch(&project, &["check"]);
+    assert_only_rule(&output, "commit-type");
+    let judged = text(&output.stderr).matches("is a breaking change").count();
+    assert_eq!(judged, 2, "both commits are breaking; {}", describe(&output));
+
+    // The commit-msg hook, fired by `git commit`, refuses the same messages.
+    install(&project);
+    let before = head(&project);
+    for (i, message) in messages.iter().enumerate() {
+        let file = project.home().join(format!("message-{i}.txt"));
+        std::fs::write(&file, message).unwrap();
+        test_file.push_str(&format!("\n#[test]\nfn hooked_{i}() {{}}\n"));
+        let output = commit_with_file(&project, &file, &[("engine/tests/regression.rs".into(), test_file.clone())]);
+        assert_refused(&output, &project, &before, "a breaking change cannot go on hotfix branch", "a breaking change");
+    }
+}
