@@ -253,13 +253,18 @@ fn version_in(manifest: &str, root: Option<&str>) -> Option<Version> {
 
 /// The configuration of the workspace whose root manifest is `cwd/Cargo.toml`, or the defaults.
 ///
-/// Only the `[*.metadata.patch-release]` tables are parsed when they can be cut out of the text, so the
-/// cost does not grow with the manifest (a 160 KB root manifest is common in large workspaces).
+/// Only the `[*.metadata.patch-release]` tables (and `[*.metadata]`, which may hold them) are
+/// parsed when they can be cut out of the text, so the cost does not grow with the manifest (a
+/// 160 KB root manifest is common in large workspaces); a cut that does not parse falls back to
+/// the whole manifest.
 fn root_config(cwd: &Path) -> Config {
     let path = cwd.join("Cargo.toml");
     let Ok(text) = crate::fs::read_to_string(&path) else { return Config::default() };
-    let text = crate::workspace::config::patch_tables(&text).unwrap_or(text);
-    Manifest::parse(path, text).ok().and_then(|m| Config::from_root_manifest(&m).ok()).unwrap_or_default()
+    let manifest = match crate::workspace::config::patch_tables(&text) {
+        Some(tables) => Manifest::parse(path.clone(), tables).or_else(|_| Manifest::parse(path, text)),
+        None => Manifest::parse(path, text),
+    };
+    manifest.ok().and_then(|m| Config::from_root_manifest(&m).ok()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -275,5 +280,14 @@ mod tests {
             Some(Version::new(1, 2, 4))
         );
         assert_eq!(version_in("[package]\nname = \"a\"\nversion = \"0.3.0\"\n", None), Some(Version::new(0, 3, 0)));
+    }
+
+    #[test]
+    fn the_whole_manifest_is_read_when_the_cut_tables_do_not_parse() {
+        // A line of a multi-line array that opens with `[` reads as a table header to the cut.
+        let text = "[workspace]\nmembers = []\n\n[workspace.metadata]\nmatrix = [\n    [\"a\", \"b\"],\n]\npatch = { remote = \"upstream\" }\n";
+        let dir = tempfile::tempdir().unwrap();
+        crate::fs::write_atomic(&dir.path().join("Cargo.toml"), text.as_bytes()).unwrap();
+        assert_eq!(root_config(dir.path()).remote, "upstream");
     }
 }

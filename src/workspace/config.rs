@@ -555,10 +555,12 @@ impl Config {
 }
 
 /// Returns only the configuration tables (`[workspace.metadata.patch-release]`,
-/// `[package.metadata.patch-release]`, the legacy `metadata.patch` ones, and their sub-tables) of a
-/// root manifest's `text`, cut out line by line, or `None` when the configuration may be written
-/// another way (`[workspace.metadata]` with a key, dotted `metadata.*` keys, multi-line strings)
-/// and the whole manifest must be parsed.
+/// `[package.metadata.patch-release]`, the legacy `metadata.patch` ones, their sub-tables, and
+/// `[workspace.metadata]`/`[package.metadata]`, which may hold them as keys) of a root manifest's
+/// `text`, cut out line by line, or `None` when the configuration may be written another way
+/// (dotted `metadata.*` keys under `[workspace]` or `[package]`, multi-line strings) and the whole
+/// manifest must be parsed. A cut that does not parse (a line of a multi-line array that opens
+/// with `[`) is the caller's cue to parse the whole manifest.
 pub fn patch_tables(text: &str) -> Option<String> {
     if text.contains("\"\"\"") || text.contains("\'\'\'") {
         return None;
@@ -577,16 +579,14 @@ pub fn patch_tables(text: &str) -> Option<String> {
                 .collect();
             let (table, rest) = name.split_once('.').unwrap_or((&name, ""));
             let ours = matches!(table, "workspace" | "package");
-            // `[workspace.metadata]` may hold `patch = {...}`.
-            if ours && rest == "metadata" {
-                return None;
-            }
+            // `[workspace.metadata]` may hold `patch-release = {...}` or dotted keys: kept whole.
             keep = ours
-                && [TABLE_KEY, LEGACY_KEY].iter().any(|key| {
-                    rest.strip_prefix("metadata.")
-                        .and_then(|r| r.strip_prefix(key))
-                        .is_some_and(|r| r.is_empty() || r.starts_with('.'))
-                });
+                && (rest == "metadata"
+                    || [TABLE_KEY, LEGACY_KEY].iter().any(|key| {
+                        rest.strip_prefix("metadata.")
+                            .and_then(|r| r.strip_prefix(key))
+                            .is_some_and(|r| r.is_empty() || r.starts_with('.'))
+                    }));
         } else if !keep && trimmed.starts_with("metadata") {
             // `metadata.patch-release.remote = ...` under `[workspace]` or `[package]`.
             return None;
@@ -1014,7 +1014,12 @@ mod documented_tests {
             assert_eq!(read(&tables), read(&text));
             assert_eq!(read(&tables).hotfix.max_files, 3, "{key}");
         }
-        assert_eq!(patch_tables("[workspace.metadata]\npatch = { remote = \"x\" }\n"), None);
+        // `[workspace.metadata]` is kept whole, with whatever configuration its keys hold.
+        let text = "[workspace]\nmembers = [\"a\"]\n\n[workspace.metadata]\nother = true\npatch = { remote = \"x\" }\n\n[workspace.dependencies]\nserde = \"1\"\n";
+        let tables = patch_tables(text).unwrap();
+        assert!(!tables.contains("serde"), "{tables}");
+        assert_eq!(read(&tables), read(text));
+        assert_eq!(read(&tables).remote, "x");
         assert_eq!(patch_tables("[workspace]\nmetadata.patch.remote = \"x\"\n"), None);
     }
 

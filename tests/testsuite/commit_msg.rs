@@ -155,8 +155,10 @@ fn the_configuration_is_found_however_the_root_manifest_writes_it() {
     let layouts = [
         // After other tables: only the `patch` tables are read.
         "\n[patch.crates-io]\nserde = { path = \"serde\" }\n\n[package.metadata.patch-release]\nhotfix-branch = \"fix/{slug}\"\n\n[package.metadata.docs]\nx = 1\n",
-        // As a key of `[package.metadata]`: the whole manifest is read.
+        // As a key of `[package.metadata]`, which is read with the configuration tables.
         "\n[package.metadata]\npatch-release = { hotfix-branch = \"fix/{slug}\" }\n",
+        // Beside a multi-line array whose lines open with `[`: the whole manifest is read.
+        "\n[package.metadata]\nmatrix = [\n    [\"a\", \"b\"],\n]\npatch-release = { hotfix-branch = \"fix/{slug}\" }\n",
         // As dotted keys under `[package]`.
         "",
     ];
