@@ -525,7 +525,7 @@ fn release_branch_of(
                 .map_err(|_| anyhow::anyhow!("the hotfix base `{base}` is not a release tag"))?,
         ),
     };
-    let name = ws.config.release_branch_of(&version, crate_name.as_deref());
+    let name = ws.release_branch_of(&version, crate_name.as_deref());
     let before = repo.resolve(&format!("refs/heads/{name}")).ok();
     if let Some(commit) = &before
         && repo.merge_base(commit, head)?.as_deref() != Some(commit.as_str())

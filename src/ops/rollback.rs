@@ -117,7 +117,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions)
     let tag = plan.released.tag.clone();
     let branch = ws.config.hotfix_branch_of(&format!("rollback-{tag}"), plan.released.crate_name.as_deref());
     released::require_new_branch(&ws.root, &repo, &branch)?;
-    let release_branch = ws.config.release_branch_of(&plan.released.version, plan.released.crate_name.as_deref());
+    let release_branch = ws.release_branch_of(&plan.released.version, plan.released.crate_name.as_deref());
     let from = if repo.resolve(&format!("refs/heads/{release_branch}")).is_ok() { release_branch } else { tag.clone() };
     // Only what fixed something is reverted: a docs or test change of the release stays.
     let fixes: Vec<_> = plan.released.fixes.iter().filter(|c| is_fix(c)).cloned().collect();

@@ -92,7 +92,7 @@ pub fn start(
         .into());
     }
     let crate_name = base.crate_name.clone().or_else(|| (!unit.shared).then(|| unit.name.clone()));
-    let release_branch = ws.config.release_branch_of(&base.version, crate_name.as_deref());
+    let release_branch = ws.release_branch_of(&base.version, crate_name.as_deref());
     let hotfix_branch = ws.config.hotfix_branch_of(slug, crate_name.as_deref());
     let exists = |name: &str| repo.resolve(&format!("refs/heads/{name}")).is_ok();
     if exists(&hotfix_branch) {

@@ -88,7 +88,9 @@ impl Default for HotfixConfig {
 pub struct Config {
     /// `None` means "by versioning mode": `v{version}` or `{crate}-v{version}`.
     pub tag_format: Option<String>,
-    pub release_branch: String,
+    /// `None` means "by release": `release/v{major}.{minor}`, or `release/{crate}-v{major}.{minor}`
+    /// for a crate tagged on its own (independent crates at the same minor must not share a line).
+    pub release_branch: Option<String>,
     pub hotfix_branch: String,
     pub remote: String,
     pub changelog: String,
@@ -119,9 +121,15 @@ pub struct Config {
 
 impl Config {
     /// Returns the release branch of `version`'s line (of `crate_name`, when the name has
-    /// `{crate}`): the one place `release-branch` is expanded.
-    pub fn release_branch_of(&self, version: &semver::Version, crate_name: Option<&str>) -> String {
-        self.release_branch
+    /// `{crate}`): the one place `release-branch` is expanded. `own_line`: the crate is released
+    /// on its own beside other units, so the default line names it.
+    pub fn release_branch_of(&self, version: &semver::Version, crate_name: Option<&str>, own_line: bool) -> String {
+        let pattern = match (&self.release_branch, crate_name) {
+            (Some(pattern), _) => pattern.as_str(),
+            (None, Some(_)) if own_line => DEFAULT_CRATE_RELEASE_BRANCH,
+            (None, _) => DEFAULT_RELEASE_BRANCH,
+        };
+        pattern
             .replace("{major}", &version.major.to_string())
             .replace("{minor}", &version.minor.to_string())
             .replace("{crate}", crate_name.unwrap_or_default())
@@ -134,7 +142,7 @@ impl Config {
 
     /// Returns the fixed start of every release branch's name (`release/` for `release/v{major}.{minor}`).
     pub fn release_branch_prefix(&self) -> &str {
-        self.release_branch.split('{').next().unwrap_or_default()
+        self.release_branch.as_deref().unwrap_or(DEFAULT_RELEASE_BRANCH).split('{').next().unwrap_or_default()
     }
 
     /// Returns the fixed start of every hotfix branch's name (`hotfix/` for `hotfix/{slug}`).
@@ -208,7 +216,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             tag_format: None,
-            release_branch: "release/v{major}.{minor}".into(),
+            release_branch: None,
             hotfix_branch: "hotfix/{slug}".into(),
             remote: "origin".into(),
             changelog: "CHANGELOG.md".into(),
@@ -230,6 +238,11 @@ impl Default for Config {
     }
 }
 
+/// The release branch of a release tagged for the workspace (or a lone crate).
+const DEFAULT_RELEASE_BRANCH: &str = "release/v{major}.{minor}";
+/// The release branch of a crate tagged on its own; it has the same fixed start as the other.
+const DEFAULT_CRATE_RELEASE_BRANCH: &str = "release/{crate}-v{major}.{minor}";
+
 /// One documented key: its TOML line as `init` writes it, and what it does. The README's
 /// configuration reference is rendered from the same list (a test keeps them equal).
 pub struct Documented {
@@ -245,8 +258,8 @@ pub const DOCUMENTED: &[Documented] = &[
         doc: "Release tags; default: \"v{version}\" for one shared version, \"{crate}-v{version}\" for independent versions",
     },
     Documented {
-        line: "release-branch = \"release/v{major}.{minor}\"",
-        doc: "The maintenance line each release belongs to; hotfixes start from it",
+        line: "# release-branch = \"release/v{major}.{minor}\"",
+        doc: "The maintenance line each release belongs to; hotfixes start from it; default: \"release/v{major}.{minor}\", \"release/{crate}-v{major}.{minor}\" for a crate tagged on its own",
     },
     Documented {
         line: "hotfix-branch = \"hotfix/{slug}\"",
@@ -491,7 +504,7 @@ impl Config {
         let defaults = Self::default();
         let mut config = Self {
             tag_format: reader.string(&name, table, "tag-format")?,
-            release_branch: reader.string(&name, table, "release-branch")?.unwrap_or(defaults.release_branch),
+            release_branch: reader.string(&name, table, "release-branch")?,
             hotfix_branch: reader.string(&name, table, "hotfix-branch")?.unwrap_or(defaults.hotfix_branch),
             remote: reader.string(&name, table, "remote")?.unwrap_or(defaults.remote),
             changelog: reader.string(&name, table, "changelog")?.unwrap_or(defaults.changelog),

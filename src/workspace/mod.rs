@@ -263,6 +263,12 @@ impl Workspace {
         self.config = config;
     }
 
+    /// Returns the release branch of `version`'s line, for `crate_name` when its unit is one of
+    /// several (then the default line names the crate).
+    pub fn release_branch_of(&self, version: &Version, crate_name: Option<&str>) -> String {
+        self.config.release_branch_of(version, crate_name, self.units.len() > 1)
+    }
+
     /// Returns the parsed manifests: the root's and every member's.
     pub fn manifests(&self) -> impl Iterator<Item = &Manifest> {
         self.manifests.values()

@@ -106,6 +106,24 @@ fn mixed() -> Repo {
 }
 
 #[test]
+fn independent_crates_at_the_same_minor_get_release_lines_of_their_own() {
+    let r = independent("");
+    r.ok(&["start", "fix-a", "--from", "a-v1.0.0"]);
+    r.commit("fix(a): add adds", &[("a/src/lib.rs", FIXED)]);
+    let output = r.ok(&["release", "--dry-run", "--no-publish"]);
+    assert!(text(&output.stderr).contains("fast-forward `release/a-v1.0`"), "{}", describe(&output));
+    r.project.git(&["switch", "-q", "main"]);
+    // `b` is at 1.0 too: its hotfix line is not `a`'s.
+    let output = r.ok(&["start", "fix-b", "--from", "b-v1.0.0"]);
+    assert!(text(&output.stderr).contains("branch `release/b-v1.0` at `b-v1.0.0`"), "{}", describe(&output));
+    let branches = r.project.git(&["branch", "--list", "release/*"]);
+    assert_eq!(
+        branches.split_whitespace().filter(|b| *b != "*").collect::<Vec<_>>(),
+        ["release/a-v1.0", "release/b-v1.0"]
+    );
+}
+
+#[test]
 fn notes_of_a_per_crate_tag_need_no_package() {
     let r = independent("");
     r.commit("fix(b): add adds", &[("b/src/lib.rs", FIXED)]);
