@@ -240,7 +240,8 @@ pub fn plan_auto(ws: &Workspace, options: &BumpOptions) -> anyhow::Result<AutoPl
     let named = |m: &&Member| options.selection.packages.contains(&m.name);
     let released: Vec<&Member> = selected.into_iter().filter(|m| m.release || named(m)).collect();
     let repo = crate::git::history::Repository::discover(&ws.root)?;
-    let levels = crate::ops::unreleased::levels(ws, &repo, &released)?;
+    let tags = crate::ops::unreleased::visible_tags(ws, &repo, repo.head()?.commit())?;
+    let levels = crate::ops::unreleased::levels(ws, &repo, &tags, &released)?;
     let per_crate: BTreeMap<String, (TargetVersion, String)> =
         levels.iter().filter_map(|l| Some((l.name.clone(), (l.target()?, l.explanation())))).collect();
     if per_crate.is_empty() {

@@ -186,7 +186,9 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     // STEP 1: the tree, the branch kind and the window.
     let (kind, level) = preflight(manifest_path, cwd, &ws, &repo, &branch, options, &mut problems)?;
     // STEP 2: the units to release, their versions and tags.
-    let chosen = choose_units(&ws, &repo, &kind, &head, options, &level, &mut problems)?;
+    // The tags this line's releases are looked for among, read once for every step below.
+    let visible = crate::ops::unreleased::visible_tags(&ws, &repo, &head)?;
+    let chosen = choose_units(&ws, &repo, &visible, &kind, &head, options, &level, &mut problems)?;
     if chosen.is_empty() {
         // Crates named with `-p` that cannot be released say why themselves.
         if options.packages.is_empty() || problems.is_empty() {
@@ -197,7 +199,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     let bump = bump_plan(&ws, chosen)?;
     let new_version =
         |unit: &Unit| bump.versions.iter().find(|v| unit.has(&v.name) && v.new != v.old).map(|v| v.new.clone());
-    let tags = tags_of(&ws, &crate::ops::unreleased::visible_tags(&ws, &repo, &head)?, &new_version);
+    let tags = tags_of(&ws, &visible, &new_version);
     if tags.is_empty() {
         problems.push(Problem::NothingToRelease);
         return Err(Refused { problems }.into());
@@ -248,7 +250,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     }
     let files = file_records(writes);
     // STEP 5: notes, and what is published.
-    let notes = release_notes(&ws, &repo, &head, &tags, options.now)?;
+    let notes = release_notes(&ws, &repo, &head, &visible, &tags, options.now)?;
     let pushed_branch = release_branch.as_ref().map_or(branch.as_str(), |b| b.name.as_str());
     let mut push_refs = vec![format!("refs/heads/{pushed_branch}")];
     push_refs.extend(tags.iter().map(|tag| format!("refs/tags/{}", tag.name)));
@@ -330,9 +332,11 @@ struct Chosen {
 /// Returns the units to release: those the user names (`-p`), else on a hotfix branch those
 /// its commits touch, else those with changes since their last release; never the units of
 /// `--exclude`d crates, nor units with no released crate.
+#[expect(clippy::too_many_arguments, reason = "the plan's steps so far, each read once by `plan`")]
 fn choose_units(
     ws: &Workspace,
     repo: &Repository,
+    visible: &[crate::git::history::Tag],
     kind: &BranchKind,
     head: &str,
     options: &ReleaseOptions,
@@ -341,7 +345,7 @@ fn choose_units(
 ) -> anyhow::Result<Vec<Chosen>> {
     let versioned: Vec<&Member> = ws.members.iter().filter(|m| m.is_versioned()).collect();
     let levels = match level {
-        Level::Auto => crate::ops::unreleased::levels(ws, repo, &versioned)?,
+        Level::Auto => crate::ops::unreleased::levels(ws, repo, visible, &versioned)?,
         Level::Target(_) => Vec::new(),
     };
     let mut names: Vec<String> = Vec::new();
@@ -363,7 +367,7 @@ fn choose_units(
         let changed = match level {
             Level::Auto => levels.iter().filter(|l| l.level.is_some()).map(|l| l.name.clone()).collect(),
             Level::Target(_) => {
-                let histories = crate::ops::unreleased::histories(ws, repo, &versioned, Since::LastRelease)?;
+                let histories = crate::ops::unreleased::histories(ws, repo, visible, &versioned, Since::LastRelease)?;
                 histories.into_iter().filter(|h| !h.changes.is_empty()).map(|h| h.name).collect::<Vec<_>>()
             }
         };
@@ -712,18 +716,20 @@ fn file_records(steps: Vec<Step>) -> Vec<(FileRecord, Step)> {
 }
 
 /// Returns the notes of each new tag, from HEAD (the release commit adds no change to them),
-/// each since its unit's latest release.
+/// each since its unit's latest release among `visible` (HEAD's [`visible_tags`]).
+///
+/// [`visible_tags`]: crate::ops::unreleased::visible_tags
 pub fn release_notes(
     ws: &Workspace,
     repo: &Repository,
     head: &str,
+    visible: &[crate::git::history::Tag],
     tags: &[NewTag],
     now: i64,
 ) -> anyhow::Result<Vec<ReleaseNotes>> {
-    let visible = crate::ops::unreleased::visible_tags(ws, repo, head)?;
     let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
     // Every unit's releases in one pass over the tags, not one per new tag.
-    let by_unit = crate::workspace::units::releases_of(ws.units(), &visible);
+    let by_unit = crate::workspace::units::releases_of(ws.units(), visible);
     let mut out = Vec::new();
     for tag in tags {
         let unit = tag.crates.first().or(tag.scope.first()).and_then(|c| ws.unit_of(c)).or(ws.units().first());

@@ -245,14 +245,15 @@ pub fn plan_finish(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOp
         problems.push(Problem::NoReleaseCommit { head });
         return Err(Refused { problems }.into());
     };
-    let tags = unmade_tags(&ws, &repo, &commit)?;
+    let visible = crate::ops::unreleased::visible_tags(&ws, &repo, &commit)?;
+    let tags = unmade_tags(&ws, &repo, &visible, &commit)?;
     if tags.is_empty() {
         problems.push(Problem::NothingToFinish { commit: commit.clone() });
     }
     if !problems.is_empty() {
         return Err(Refused { problems }.into());
     }
-    let notes = release::release_notes(&ws, &repo, &commit, &tags, options.now)?;
+    let notes = release::release_notes(&ws, &repo, &commit, &visible, &tags, options.now)?;
     let publish: Vec<CrateRecord> = release::publish_order(&ws, &tags)
         .into_iter()
         .map(|(name, version)| CrateRecord { name, version: version.to_string() })
@@ -334,7 +335,12 @@ fn release_commit(dir: &Path, commits: &ReleaseCommits, head: &str) -> anyhow::R
 
 /// Returns the tags the release commit stands for: those of each unit whose manifest it changed
 /// and whose tag of its version does not exist yet.
-fn unmade_tags(ws: &Workspace, repo: &Repository, commit: &str) -> anyhow::Result<Vec<NewTag>> {
+fn unmade_tags(
+    ws: &Workspace,
+    repo: &Repository,
+    visible: &[crate::git::history::Tag],
+    commit: &str,
+) -> anyhow::Result<Vec<NewTag>> {
     let dir = repo.workdir();
     // `--root`: a first commit counts as changing everything.
     let changed = crate::git::run(dir, &["diff-tree", "--root", "--no-commit-id", "-r", "--name-only", commit])?;
@@ -353,8 +359,7 @@ fn unmade_tags(ws: &Workspace, repo: &Repository, commit: &str) -> anyhow::Resul
         let unmade = unit.tags(&unit.version).iter().any(|t| !existing.contains(t));
         (changed_here && unmade).then(|| unit.version.clone())
     };
-    let visible = crate::ops::unreleased::visible_tags(ws, repo, commit)?;
-    Ok(release::tags_of(ws, &visible, &new_version))
+    Ok(release::tags_of(ws, visible, &new_version))
 }
 
 #[cfg(test)]

@@ -63,7 +63,8 @@ pub fn status(manifest_path: Option<&Path>, cwd: &Path) -> anyhow::Result<Status
     let repo = Repository::discover(&ws.root)?;
     let head = repo.head()?;
     let members: Vec<_> = ws.members.iter().collect();
-    let histories = unreleased::histories(&ws, &repo, &members, Since::LatestStable)?;
+    let tags = unreleased::visible_tags(&ws, &repo, head.commit())?;
+    let histories = unreleased::histories(&ws, &repo, &tags, &members, Since::LatestStable)?;
     let shared = unreleased::workspace_level(&ws, histories.iter().map(|h| (h.name.as_str(), h.level())));
     let crates = histories
         .into_iter()

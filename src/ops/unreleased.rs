@@ -166,7 +166,8 @@ pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Re
 }
 
 /// Returns, for each of `members` that cargo-patch versions, the conventional changes since its
-/// unit's release (`since`) that touch files it owns, from the history of `repo` at HEAD.
+/// unit's release (`since`) that touch files it owns, from the history of `repo` at HEAD, whose
+/// [`visible_tags`] are `tags` (read once by the caller, who may need them again).
 ///
 /// One walk over history serves every member (see [`Repository::walk`]): member `i` is lane
 /// `i`, whose base is its unit's release tag, else the newest commit that set its version
@@ -174,17 +175,17 @@ pub fn visible_tags(ws: &Workspace, repo: &Repository, head: &str) -> anyhow::Re
 pub fn histories(
     ws: &Workspace,
     repo: &Repository,
+    tags: &[Tag],
     members: &[&Member],
     since: Since,
 ) -> anyhow::Result<Vec<CrateHistory>> {
     let head = repo.head()?;
     repo.require_full_history()?;
-    let tags = visible_tags(ws, repo, head.commit())?;
     let root = crate::fs::canonical(repo.workdir());
     let owners = ws.owners(&root);
     let units: Vec<_> = members.iter().map(|m| ws.unit_of(&m.name)).collect();
     let all_units = ws.units();
-    let releases = crate::workspace::units::releases_of(all_units, &tags);
+    let releases = crate::workspace::units::releases_of(all_units, tags);
     let base_of = |unit: &crate::workspace::Unit| -> Option<ReleaseTag> {
         let at = all_units.iter().position(|u| u.name == unit.name)?;
         latest_at_most(releases.get(at)?.clone(), &unit.version, since == Since::LatestStable)
@@ -274,9 +275,10 @@ fn without_released_picks(
     Ok(kept)
 }
 
-/// Returns the level of each of `members`, from the history of `repo` at HEAD.
-pub fn levels(ws: &Workspace, repo: &Repository, members: &[&Member]) -> anyhow::Result<Vec<CrateLevel>> {
-    let mut levels: Vec<CrateLevel> = histories(ws, repo, members, Since::LastRelease)?
+/// Returns the level of each of `members`, from the history of `repo` at HEAD, whose
+/// [`visible_tags`] are `tags`.
+pub fn levels(ws: &Workspace, repo: &Repository, tags: &[Tag], members: &[&Member]) -> anyhow::Result<Vec<CrateLevel>> {
+    let mut levels: Vec<CrateLevel> = histories(ws, repo, tags, members, Since::LastRelease)?
         .into_iter()
         .map(|h| CrateLevel {
             level: h.level(),
