@@ -396,8 +396,9 @@ fn kept_commits(repo: &Repository, commits: &[CommitInfo], limit: Option<usize>)
     let contents = std::fs::read_to_string(repo.workdir().join(FILE)).unwrap_or_default();
     let ignored: Vec<&str> = contents.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     if !ignored.is_empty() {
-        for (commit, keep) in commits.iter().zip(&mut kept) {
-            *keep = !ignored.iter().any(|id| commit.id.starts_with(id)) && repo.changed_paths(commit)? != [FILE];
+        let paths = repo.changed_paths_of(commits)?;
+        for ((commit, paths), keep) in commits.iter().zip(paths).zip(&mut kept) {
+            *keep = !ignored.iter().any(|id| commit.id.starts_with(id)) && paths != [FILE];
         }
     }
     if let Some(limit) = limit {

@@ -339,36 +339,6 @@ impl Repository {
         .collect()
     }
 
-    /// Returns the files `commit` changes against its first parent (every file of a root commit),
-    /// as `/`-separated paths relative to the work tree root.
-    pub fn changed_paths(&self, commit: &CommitInfo) -> Result<Vec<String>, Error> {
-        let (old, new) = self.trees(commit)?;
-        // gix's tree diff alone: `Tree::changes` would also set up attribute and diff-driver
-        // state on every call, which costs more than the diff on a long history.
-        let hash = self.repo.object_hash();
-        let mut recorder = gix::diff::tree::Recorder::default();
-        gix::diff::tree(
-            gix::objs::TreeRefIter::from_bytes(&old.data, hash),
-            gix::objs::TreeRefIter::from_bytes(&new.data, hash),
-            gix::diff::tree::State::default(),
-            &self.repo.objects,
-            &mut recorder,
-        )
-        .map_err(|err| Error::Read { what: format!("the files changed by {}", commit.id), message: err.to_string() })?;
-        use gix::diff::tree::recorder::Change;
-        Ok(recorder
-            .records
-            .into_iter()
-            .filter_map(|change| match change {
-                Change::Addition { entry_mode, path, .. }
-                | Change::Deletion { entry_mode, path, .. }
-                | Change::Modification { entry_mode, path, .. } => {
-                    (!entry_mode.is_tree()).then(|| to_string(path.as_ref()))
-                }
-            })
-            .collect())
-    }
-
     /// Returns `(files changed, lines added, lines removed)` of `commit` against its first
     /// parent, as `git diff --numstat` counts them.
     pub fn line_stats(&self, commit: &CommitInfo) -> Result<(u64, u64, u64), Error> {
@@ -387,7 +357,7 @@ impl Repository {
     }
 
     /// Returns the trees of `commit`'s first parent (empty for a root commit) and of `commit`.
-    fn trees(&self, commit: &CommitInfo) -> Result<(gix::Tree<'_>, gix::Tree<'_>), Error> {
+    pub(super) fn trees(&self, commit: &CommitInfo) -> Result<(gix::Tree<'_>, gix::Tree<'_>), Error> {
         let read =
             |err: gix::Error| Error::Read { what: format!("the tree of {}", commit.id), message: err.to_string() };
         let tree_of = |id: &str| -> Result<gix::Tree<'_>, Error> {

@@ -4,6 +4,7 @@
 //! `git status` is asked directly: one process, a few milliseconds, and exactly git's own notion
 //! of "modified", including index state, `.gitignore` and `core.autocrlf`.
 
+pub mod changed;
 pub mod diff;
 pub mod files;
 pub mod history;
