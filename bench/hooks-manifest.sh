@@ -86,7 +86,8 @@ for branch in main hotfix/x; do
         git -C "$work/$repo" checkout -q "$branch"
         cmds=(-n "git rev-parse --abbrev-ref HEAD ($repo, $branch)" "sh -c 'cd $work/$repo && exec git rev-parse --abbrev-ref HEAD'"
             -n "cargo-patch hook commit-msg ($repo, $branch)" "sh -c 'cd $work/$repo && exec $CARGO_PATCH hook commit-msg $work/good.txt'")
-        [ -n "$cog_bin" ] && cmds+=(-n "cog verify --file ($repo)" "$cog_bin verify --file $work/good.txt")
+        # Through the same `sh -c 'cd ...'` as the others, so every row pays the same shell.
+        [ -n "$cog_bin" ] && cmds+=(-n "cog verify --file ($repo)" "sh -c 'cd $work/$repo && exec $cog_bin verify --file $work/good.txt'")
         hyperfine -N --warmup 20 --runs "$RUNS" --export-markdown "$work/$repo-${branch//\//-}.md" "${cmds[@]}" >&2
         results+=("$work/$repo-${branch//\//-}.md")
         git -C "$work/$repo" checkout -q main
