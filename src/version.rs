@@ -171,6 +171,12 @@ impl BumpLevel {
     }
 }
 
+/// Returns whether `to` is a patch release after `from`: newer, with the same major and minor
+/// (a pre-release of the next patch counts, as `bump` and a hotfix's `release` make them).
+pub fn is_patch_step(from: &Version, to: &Version) -> bool {
+    to > from && to.major == from.major && to.minor == from.minor
+}
+
 /// Returns `n + 1`, or `AtLimit` naming `part` of `current` when `n` is `u64::MAX` (a wrap
 /// would turn a bump into a downgrade).
 pub fn next_number(current: &Version, n: u64, part: &'static str) -> Result<u64, Error> {
@@ -288,6 +294,17 @@ impl<'a> SingleComparator<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patch_steps_keep_major_and_minor() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert!(is_patch_step(&v("1.2.3"), &v("1.2.4")));
+        assert!(is_patch_step(&v("1.2.3"), &v("1.2.4-rc.1")));
+        assert!(is_patch_step(&v("0.0.3"), &v("0.0.4")));
+        for (from, to) in [("1.2.3", "1.3.0"), ("1.2.3", "2.0.0"), ("1.2.3", "1.2.3"), ("1.2.4", "1.2.3")] {
+            assert!(!is_patch_step(&v(from), &v(to)), "{from} -> {to}");
+        }
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

@@ -80,6 +80,15 @@ pub struct ManifestChange {
     pub after: Option<String>,
 }
 
+/// A package version a release commit moves by more than a patch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseBump {
+    pub commit: String,
+    pub path: String,
+    pub from: semver::Version,
+    pub to: semver::Version,
+}
+
 /// Everything the rules judge, gathered by `ops::check`.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
@@ -96,6 +105,8 @@ pub struct Facts<'a> {
     /// The release commits the rules let through: recognised by their header, not breaking, and
     /// changing only versions, `Cargo.lock` and changelogs.
     pub release_commits: &'a HashSet<String>,
+    /// The versions those release commits move past a patch (a hotfix releases a patch).
+    pub release_bumps: &'a [ReleaseBump],
     /// The files only those release commits change (their version bumps are not the fix).
     pub release_only_paths: &'a HashSet<String>,
     /// `(merge, parent)`: merges bringing in a parent that is not on the release line.
@@ -275,6 +286,20 @@ fn manifests(facts: &Facts<'_>, out: &mut Vec<Violation>) {
             location: Some(format!("{} {path}", crate::git::short_id(commit))),
             message: "a package version changes outside the release commit".into(),
             help: "leave versions to `cargo patch release`, which bumps them in its own commit".into(),
+        });
+    }
+    for bump in facts.release_bumps {
+        let ReleaseBump { commit, path, from, to } = bump;
+        out.push(Violation {
+            rule: Rule::Manifest,
+            location: Some(format!("{} {path}", crate::git::short_id(commit))),
+            message: format!("the release commit moves the version from {from} to {to}, which is no patch release"),
+            help: format!(
+                "a hotfix releases the next patch, {}.{}.{}: `cargo patch release` sets it",
+                from.major,
+                from.minor,
+                from.patch.saturating_add(u64::from(from.pre.is_empty()))
+            ),
         });
     }
 }

@@ -7,7 +7,7 @@ use std::process::Command;
 use crate::conventional::ConventionalCommit;
 use crate::git::diff::{self, FileDiff};
 use crate::git::history::{CommitInfo, CommitOrder, Repository};
-use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, Rule, Violation};
+use crate::hotfix::policy::{self, Crate, Facts, ManifestChange, ReleaseBump, Rule, Violation};
 use crate::release_commit::{ReleaseCommits, only_versions_changed};
 use crate::workspace::layout::{Layout, Root};
 use crate::workspace::{Config, Manifest};
@@ -122,6 +122,7 @@ pub fn check(
     release_commits.extend(configuration_commits(&ws, &repo, &commits, &touched)?);
     let release_only_paths = touched.only_from(&release_commits);
     let version_changes = version_changes(&repo, &commits, &touched, &release_commits)?;
+    let release_bumps = release_bumps(&repo, &commits, &touched, &release_commits)?;
     let outside_merges = outside_merges(&ws, &repo, &commits, &base_commit)?;
     let files = pending.wait()?;
     let manifests = manifest_changes(&repo, &files, &base_commit, &head)?;
@@ -137,6 +138,7 @@ pub fn check(
         manifests: &manifests,
         version_changes: &version_changes,
         release_commits: &release_commits,
+        release_bumps: &release_bumps,
         release_only_paths: &release_only_paths,
         outside_merges: &outside_merges,
         test_code: &test_code,
@@ -404,6 +406,39 @@ fn version_changes(
             let after = version(repo.file_at(&commit.id, path)?);
             if before.is_some() && after.is_some() && before != after {
                 found.push((commit.id.clone(), path.clone()));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The package versions (`[package]` and `[workspace.package]`) the exempt release commits move by
+/// more than a patch: a release commit passes the rules, so its versions are judged here.
+fn release_bumps(
+    repo: &Repository,
+    commits: &[CommitInfo],
+    touched: &CommitPaths,
+    exempt: &HashSet<String>,
+) -> anyhow::Result<Vec<ReleaseBump>> {
+    let versions = |text: Option<String>| -> [Option<semver::Version>; 2] {
+        let Some(doc) = text.and_then(|t| t.parse::<toml_edit::DocumentMut>().ok()) else { return [None, None] };
+        let parse = |item: Option<&toml_edit::Item>| item?.as_str().and_then(|v| semver::Version::parse(v).ok());
+        let workspace = doc.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get("version"));
+        [parse(doc.get("package").and_then(|p| p.get("version"))), parse(workspace)]
+    };
+    let mut found = Vec::new();
+    for commit in commits.iter().filter(|c| exempt.contains(&c.id)) {
+        let Some(parent) = commit.parents.first() else { continue };
+        for path in touched.by_commit.get(&commit.id).into_iter().flatten().filter(|p| is_manifest(p)) {
+            let before = versions(repo.file_at(parent, path)?);
+            let after = versions(repo.file_at(&commit.id, path)?);
+            for (from, to) in before.into_iter().zip(after) {
+                if let (Some(from), Some(to)) = (from, to)
+                    && from != to
+                    && !crate::version::is_patch_step(&from, &to)
+                {
+                    found.push(ReleaseBump { commit: commit.id.clone(), path: path.clone(), from, to });
+                }
             }
         }
     }

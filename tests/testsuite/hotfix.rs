@@ -1676,3 +1676,20 @@ fn a_breaking_change_before_sign_offs_or_in_crlf_is_refused_on_a_hotfix_branch()
         assert_refused(&output, &project, &before, "a breaking change cannot go on hotfix branch", "a breaking change");
     }
 }
+
+#[test]
+fn check_refuses_a_release_commit_that_bumps_past_a_patch() {
+    // Issue 14, observation 2: a release commit on a hotfix branch may only make a patch release;
+    // `1.2.3 -> 1.3.0` is no patch, whatever its header says.
+    let project = released_with_a_pinned_requirement("minor");
+    project.write("Cargo.toml", &project.read("Cargo.toml").replace("version = \"1.2.3\"", "version = \"1.3.0\""));
+    project.write("app/Cargo.toml", &project.read("app/Cargo.toml").replace("=1.2.3", "=1.3.0"));
+    project.write("CHANGELOG.md", "# Changelog\n\n## 1.3.0\n\n- saturate add on overflow\n");
+    project.generate_lockfile();
+    git_ok(&project, &["add", "-A"]);
+    git_ok(&project, &["commit", "-q", "--no-verify", "-m", "chore(release): v1.3.0"]);
+    let output = patch(&project, &["check"]);
+    assert_only_rule(&output, "manifest");
+    assert_stderr_has(&output, "moves the version from 1.2.3 to 1.3.0, which is no patch release", "the bump");
+    assert_stderr_has(&output, "the next patch, 1.2.4", "the version to set");
+}
