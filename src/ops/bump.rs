@@ -442,13 +442,17 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Returns each member whose version moves, with its old and new version.
+    fn moved_versions(&self) -> BTreeMap<String, (Version, Version)> {
+        self.moved().into_iter().map(|(name, (old, new, _))| (name, (old, new))).collect()
+    }
+
     fn update_lockfile(&mut self) -> Result<(), workspace::Error> {
         let path = self.ws.root.join("Cargo.lock");
         if !path.is_file() {
             return Ok(());
         }
-        let moved: BTreeMap<String, (Version, Version)> =
-            self.moved().into_iter().map(|(name, (old, new, _))| (name, (old, new))).collect();
+        let moved = self.moved_versions();
         if moved.is_empty() {
             return Ok(());
         }
@@ -472,7 +476,10 @@ impl<'a> Planner<'a> {
                 self.ws.manifests().find(|m| m.path() == path)
             };
             let source = source.ok_or_else(|| anyhow::anyhow!("internal error: no text for `{}`", path.display()))?;
-            let after = manifest::apply_edits(source.text(), edits);
+            let mut after = manifest::apply_edits(source.text(), edits);
+            if Some(&path) == lock_path.as_ref() {
+                after = lockfile::as_cargo_writes(&after, &self.moved_versions());
+            }
             // A splice of a valid literal cannot break the file; prove it before writing anything.
             Manifest::parse(path.clone(), after.clone()).map_err(|err| {
                 anyhow::anyhow!("internal error: the edited `{}` does not parse: {err}", path.display())

@@ -377,3 +377,50 @@ fn twelve_independent_crates_push_three_tags_at_a_time_and_publish_past_a_rate_l
     assert!(refused >= 7, "the seven past the burst each waited: {refused} refusals");
     assert!(!r.journal().exists(), "finished unattended: {}", describe(&output));
 }
+
+#[test]
+fn a_bump_writes_the_lock_as_cargo_would_when_the_registry_has_a_package_of_the_same_name() {
+    let dir = tempfile::Builder::new().prefix("cargo-patch-registry-").tempdir().unwrap();
+    let registry = Registry::start(dir.path());
+    let cargo = || std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let package =
+        "[package]\nname = \"a\"\nversion = \"1.0.0\"\nedition = \"2021\"\ndescription = \"a\"\nlicense = \"MIT\"\n";
+    // `a` 1.0.0 is published; the workspace holds its own `a` at 1.0.0 and, through `b`, the
+    // published one too (clap's lock holds its `clap_builder` and crates.io's, the same way).
+    let published = crate::support::Project::new();
+    published.write("Cargo.toml", package).write("src/lib.rs", "//! a\n");
+    crate::support::registry::write_cargo_config(published.root(), &registry);
+    let mut publish = published.command(cargo());
+    publish.args(["publish", "--registry", "ktra", "--no-verify", "--allow-dirty"]).envs(registry.cargo_env());
+    assert_code(&publish.output().unwrap(), 0, "publish a 1.0.0");
+
+    let project = crate::support::Project::new();
+    project
+        .write("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n")
+        .write("a/Cargo.toml", package)
+        .write("a/src/lib.rs", "//! a\n")
+        .write(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n[dependencies]\n\
+             a = { path = \"../a\", version = \"1.0.0\" }\nold-a = { package = \"a\", version = \"=1.0.0\", registry = \"ktra\" }\n",
+        )
+        .write("b/src/lib.rs", "//! b\n");
+    crate::support::registry::write_cargo_config(project.root(), &registry);
+    let run_cargo = |args: &[&str]| {
+        let mut command = project.command(cargo());
+        command.args(args).envs(registry.cargo_env());
+        let output = command.output().unwrap();
+        assert_code(&output, 0, &format!("cargo {args:?}"));
+    };
+    run_cargo(&["generate-lockfile"]);
+    assert!(project.read("Cargo.lock").contains("\"a 1.0.0 (registry+"), "{}", project.read("Cargo.lock"));
+
+    let mut bump = project.command(crate::support::bin());
+    bump.args(["patch", "bump", "patch", "-p", "a", "--allow-dirty"]).envs(registry.cargo_env());
+    assert_code(&bump.output().unwrap(), 0, "bump a");
+    let ours = project.read("Cargo.lock");
+    // Cargo, free to rewrite the lock, leaves every byte as the bump wrote it.
+    run_cargo(&["metadata", "--format-version", "1"]);
+    assert_eq!(project.read("Cargo.lock"), ours, "cargo rewrote the lock after the bump");
+    assert!(ours.contains("\"a 1.0.1\"") && ours.contains("\"a 1.0.0\""), "{ours}");
+}
