@@ -148,6 +148,31 @@ pub fn check(
     Ok(CheckReport { branch, base, base_commit, head, violations, configuration_from })
 }
 
+/// Takes, into `ws`, the configuration its line is released with when its own root manifest has
+/// none (see [`borrowed_configuration`]): the line of the hotfix base when HEAD is on a hotfix
+/// branch, else of HEAD. Returns where it came from. `release`, `forward-port`, `rollback` and
+/// `notes` read the workspace this way, as `check` and the pre-push hook do, so the way out a
+/// release prints (`forward-port`, `rollback`) works on the branch it was made from.
+pub fn borrow_line_configuration(
+    ws: &mut crate::workspace::Workspace,
+    repo: &Repository,
+) -> anyhow::Result<Option<String>> {
+    let (branch, head) = match repo.head()? {
+        crate::git::history::Head::Branch { name, commit } => (Some(name), commit),
+        crate::git::history::Head::Detached { commit } => (None, commit),
+    };
+    let base = match branch {
+        Some(branch) => hotfix_base(&ws.config, repo, &branch)?.and_then(|base| repo.resolve(&base).ok()),
+        None => None,
+    };
+    let base = base.unwrap_or(head);
+    let Some((place, config)) = borrowed_configuration(&ws.config, &ws.root_manifest_path, repo, &base)? else {
+        return Ok(None);
+    };
+    ws.borrow_config(config);
+    Ok(Some(place))
+}
+
 /// When the work tree's root manifest (`root_manifest_path`, configured by `config`) has no
 /// configuration (the line predates it), returns the configuration of the newest place that has
 /// one, with that place's name: a release branch holding `base`, else the default branch

@@ -113,9 +113,10 @@ fn stopped_path(repo: &Repository) -> PathBuf {
 
 /// Returns the plan of forward-porting the release `wanted` (default: the latest).
 pub fn plan(manifest_path: Option<&Path>, cwd: &Path, wanted: Option<&str>) -> anyhow::Result<ForwardPortPlan> {
-    let ws = Workspace::load(manifest_path, cwd)?;
+    let mut ws = Workspace::load(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     repo.require_full_history()?;
+    crate::ops::check::borrow_line_configuration(&mut ws, &repo)?;
     let released = released::find(&ws, &repo, wanted)?;
     let branch = format!("forward-port/{}", released.tag);
     released::require_new_branch(&ws.root, &repo, &branch)?;

@@ -46,9 +46,10 @@ pub fn notes(
     wanted: Option<&str>,
     package: Option<&str>,
 ) -> anyhow::Result<ReleaseNotes> {
-    let ws = Workspace::load(manifest_path, cwd)?;
+    let mut ws = Workspace::load(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     let head = repo.head()?;
+    crate::ops::check::borrow_line_configuration(&mut ws, &repo)?;
     repo.require_full_history()?;
     // The unit the notes are of: the named crate's, else the workspace's only (or shared) one.
     let unit = match package {

@@ -174,15 +174,7 @@ pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &ReleaseOptions) 
     };
     // A hotfix of a line older than the configuration is released as `check` judges it: with the
     // configuration its releases are made with (tags, release branch), not the defaults.
-    let mut configuration_from = None;
-    if let Some(base) = crate::ops::check::hotfix_base(&ws.config, &repo, &branch)?
-        && let Ok(base_commit) = repo.resolve(&base)
-        && let Some((place, config)) =
-            crate::ops::check::borrowed_configuration(&ws.config, &ws.root_manifest_path, &repo, &base_commit)?
-    {
-        ws.borrow_config(config);
-        configuration_from = Some(place);
-    }
+    let configuration_from = crate::ops::check::borrow_line_configuration(&mut ws, &repo)?;
     // STEP 1: the tree, the branch kind and the window.
     let (kind, level) = preflight(manifest_path, cwd, &ws, &repo, &branch, options, &mut problems)?;
     // STEP 2: the units to release, their versions and tags.

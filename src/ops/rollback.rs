@@ -77,9 +77,10 @@ pub enum Event<'a> {
 
 /// Returns the plan of the rollback `options` ask for.
 pub fn plan(manifest_path: Option<&Path>, cwd: &Path, options: &RollbackOptions) -> anyhow::Result<RollbackPlan> {
-    let ws = Workspace::load(manifest_path, cwd)?;
+    let mut ws = Workspace::load(manifest_path, cwd)?;
     let repo = Repository::discover(&ws.root)?;
     repo.require_full_history()?;
+    crate::ops::check::borrow_line_configuration(&mut ws, &repo)?;
     let released = released::find(&ws, &repo, Some(&options.version))?;
     let version = released.version.to_string();
     let crates = match &released.record {

@@ -522,6 +522,13 @@ fn a_hotfix_of_a_line_older_than_the_configuration_is_judged_and_released_by_it(
     assert_stderr_has(&output, "using the configuration of `main`", "release --dry-run");
     assert_stderr_has(&output, "fast-forward `1.2.x` to the release commit", "release --dry-run");
     assert!(!text(&output.stderr).contains("release/v1.2"), "not the default release branch: {}", describe(&output));
+
+    // The way out the release prints works from the branch it was made on: a rollback starts
+    // from the line's own release branch.
+    assert_code(&patch(&project, &["release", "--yes", "--no-publish"]), 0, "release");
+    let output = patch(&project, &["rollback", "v1.2.4", "--no-yank", "--dry-run"]);
+    assert_code(&output, 0, "rollback --dry-run");
+    assert_stderr_has(&output, "create `hotfix/rollback-v1.2.4` from `1.2.x`", "rollback --dry-run");
 }
 
 /// Installs a `reference-transaction` hook that refuses (in git's "prepared" state) every ref
