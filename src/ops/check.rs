@@ -121,8 +121,7 @@ pub fn check(
     // A commit that only brings the configuration onto an old line passes like a release commit.
     release_commits.extend(configuration_commits(&ws, &repo, &commits, &touched)?);
     let release_only_paths = touched.only_from(&release_commits);
-    let version_changes = version_changes(&repo, &commits, &touched, &release_commits)?;
-    let release_bumps = release_bumps(&repo, &commits, &touched, &release_commits)?;
+    let versions = version_changes(&repo, &commits, &touched, &release_commits)?;
     let outside_merges = outside_merges(&ws, &repo, &commits, &base_commit)?;
     let files = pending.wait()?;
     let manifests = manifest_changes(&repo, &files, &base_commit, &head)?;
@@ -136,9 +135,9 @@ pub fn check(
         files: &files,
         crates: &crates,
         manifests: &manifests,
-        version_changes: &version_changes,
+        version_changes: &versions.outside,
         release_commits: &release_commits,
-        release_bumps: &release_bumps,
+        release_bumps: &versions.past_patch,
         release_only_paths: &release_only_paths,
         outside_merges: &outside_merges,
         test_code: &test_code,
@@ -409,65 +408,52 @@ impl CommitPaths {
     }
 }
 
-/// `(commit, manifest)` for each package version a commit other than an exempt release changes.
+/// The package versions (`[package]` and `[workspace.package]`) the range's commits change.
+struct VersionChanges {
+    /// `(commit, manifest)` for each change outside an exempt release commit.
+    outside: Vec<(String, String)>,
+    /// Each version an exempt release commit moves by more than a patch (it passes the rules, so
+    /// its versions are judged here).
+    past_patch: Vec<ReleaseBump>,
+}
+
 fn version_changes(
     repo: &Repository,
     commits: &[CommitInfo],
     touched: &CommitPaths,
     exempt: &HashSet<String>,
-) -> anyhow::Result<Vec<(String, String)>> {
-    let version = |text: Option<String>| -> Option<String> {
+) -> anyhow::Result<VersionChanges> {
+    // Both versions as written (a change to `version.workspace = true` counts too), and parsed.
+    let versions = |text: Option<String>| -> Option<(String, [Option<semver::Version>; 2])> {
         let doc: toml_edit::DocumentMut = text?.parse().ok()?;
-        let package = doc.get("package").and_then(|p| p.get("version")).map(|v| v.to_string());
-        let workspace =
-            doc.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get("version")).map(|v| v.to_string());
-        Some(format!("{package:?}{workspace:?}").split_whitespace().collect())
-    };
-    let mut found = Vec::new();
-    for commit in commits.iter().filter(|c| c.parents.len() == 1 && !exempt.contains(&c.id)) {
-        for path in touched.by_commit.get(&commit.id).into_iter().flatten().filter(|p| is_manifest(p)) {
-            let Some(parent) = commit.parents.first() else { continue };
-            let before = version(repo.file_at(parent, path)?);
-            let after = version(repo.file_at(&commit.id, path)?);
-            if before.is_some() && after.is_some() && before != after {
-                found.push((commit.id.clone(), path.clone()));
-            }
-        }
-    }
-    Ok(found)
-}
-
-/// The package versions (`[package]` and `[workspace.package]`) the exempt release commits move by
-/// more than a patch: a release commit passes the rules, so its versions are judged here.
-fn release_bumps(
-    repo: &Repository,
-    commits: &[CommitInfo],
-    touched: &CommitPaths,
-    exempt: &HashSet<String>,
-) -> anyhow::Result<Vec<ReleaseBump>> {
-    let versions = |text: Option<String>| -> [Option<semver::Version>; 2] {
-        let Some(doc) = text.and_then(|t| t.parse::<toml_edit::DocumentMut>().ok()) else { return [None, None] };
-        let parse = |item: Option<&toml_edit::Item>| item?.as_str().and_then(|v| semver::Version::parse(v).ok());
+        let package = doc.get("package").and_then(|p| p.get("version"));
         let workspace = doc.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get("version"));
-        [parse(doc.get("package").and_then(|p| p.get("version"))), parse(workspace)]
+        let written = format!("{:?}{:?}", package.map(ToString::to_string), workspace.map(ToString::to_string));
+        let parse = |item: Option<&toml_edit::Item>| item?.as_str().and_then(|v| semver::Version::parse(v).ok());
+        Some((written.split_whitespace().collect(), [parse(package), parse(workspace)]))
     };
-    let mut found = Vec::new();
-    for commit in commits.iter().filter(|c| exempt.contains(&c.id)) {
+    let (mut outside, mut past_patch) = (Vec::new(), Vec::new());
+    for commit in commits.iter().filter(|c| c.parents.len() == 1) {
         let Some(parent) = commit.parents.first() else { continue };
+        let release = exempt.contains(&commit.id);
         for path in touched.by_commit.get(&commit.id).into_iter().flatten().filter(|p| is_manifest(p)) {
             let before = versions(repo.file_at(parent, path)?);
             let after = versions(repo.file_at(&commit.id, path)?);
-            for (from, to) in before.into_iter().zip(after) {
+            let (Some((written_before, before)), Some((written_after, after))) = (before, after) else { continue };
+            if !release && written_before != written_after {
+                outside.push((commit.id.clone(), path.clone()));
+            }
+            for (from, to) in before.into_iter().zip(after).filter(|_| release) {
                 if let (Some(from), Some(to)) = (from, to)
                     && from != to
                     && !crate::version::is_patch_step(&from, &to)
                 {
-                    found.push(ReleaseBump { commit: commit.id.clone(), path: path.clone(), from, to });
+                    past_patch.push(ReleaseBump { commit: commit.id.clone(), path: path.clone(), from, to });
                 }
             }
         }
     }
-    Ok(found)
+    Ok(VersionChanges { outside, past_patch })
 }
 
 /// `(merge, parent)` for each merge parent that is not on the release line (reachable from the
