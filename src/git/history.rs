@@ -120,6 +120,8 @@ fn set_caches(repo: &mut gix::Repository) {
 pub struct Repository {
     pub(super) repo: gix::Repository,
     dir: PathBuf,
+    /// The files each commit (by id) changes, once read (see `changed_paths_of`).
+    pub(super) changed_paths: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl Repository {
@@ -128,7 +130,7 @@ impl Repository {
         let mut repo = gix::discover(dir)
             .map_err(|err| Error::NotARepository { dir: dir.to_owned(), message: err.to_string() })?;
         set_caches(&mut repo);
-        Ok(Self { repo, dir: dir.to_owned() })
+        Ok(Self { repo, dir: dir.to_owned(), changed_paths: Default::default() })
     }
 
     /// Returns the root of the work tree (the git directory for a bare repository).
