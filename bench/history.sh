@@ -6,7 +6,10 @@
 # usage: bench/history.sh [flat|tagged ...]     (default: both shapes; see bench/gen-monorepo.py)
 #
 # On the tagged shape it also times `check` on a hotfix branch and the commit-msg hook (issue
-# 14: their fixed cost must not grow with the ~3,400 tags) beside their floors.
+# 14: their fixed cost must not grow with the ~3,400 tags) beside their floors, and `status`,
+# `bump auto`, `release --dry-run --no-publish`, `notes -p` and `changelog -p --unreleased` in a clone with
+# every tag beside one with only each crate's last two (issue 18: no cost may grow with the
+# tags beyond a pass over the tag refs).
 #
 # Before timing, each answer is checked: the versions `bump auto` plans must equal those
 # bench/expected-versions.py computes from `git log` alone, and `changelog -p` must print what
@@ -165,6 +168,45 @@ for shape in "${shapes[@]}"; do
     )
     printf '\ncheck and the commit-msg hook on a hotfix branch from %s (%s tags):\n\n' "$base" "$tags" >>"$OUT"
     cat -- "$tmp/hooks.md" >>"$OUT"
+
+    # STEP 5: no command's cost may grow with the number of tags beyond a pass over the tag
+    # refs: the same commands in two clones of the same history, one with every tag, one with
+    # only each crate's last two releases (so `notes` describes the same release; the answers of
+    # `bump auto` must not change).
+    all=$tmp/all-tags few=$tmp/few-tags
+    rm -rf -- "$all" "$few"
+    git clone -q --shared -- "$repo" "$all"
+    git clone -q --shared -- "$repo" "$few"
+    git -C "$few" tag -l | python3 -c '
+import re, sys
+releases = {}
+for tag in sys.stdin.read().split():
+    m = re.fullmatch(r"(.+)-v(\d+)\.(\d+)\.(\d+)", tag)
+    if m:
+        releases.setdefault(m[1], []).append((tuple(map(int, m.groups()[1:])), tag))
+print("\n".join(tag for tags in releases.values() for _, tag in sorted(tags)[-2:]))' >"$tmp/keep"
+    git -C "$few" tag -l | grep -vxF -f "$tmp/keep" | xargs git -C "$few" tag -d >/dev/null
+    (cd -- "$few" && "$CARGO_PATCH" patch bump auto --workspace --dry-run) >"$tmp/bump-few.out" 2>&1 ||
+        { cat -- "$tmp/bump-few.out" >&2; die "bump auto failed with few tags"; }
+    awk '$3 == "->" { print $1, $2, $4 }' "$tmp/bump-few.out" | cmp -s -- "$tmp/expected" - ||
+        die "$shape: with only the latest tags, bump auto plans other versions"
+    few_tags=$(git -C "$few" tag | wc -l)
+    note "$shape: $few_tags tags kept (each crate's last two); bump auto plans the same versions"
+    by_tags=(-n "status" "$CARGO_PATCH patch status"
+        -n "bump auto --workspace --dry-run" "$CARGO_PATCH patch bump auto --workspace --dry-run"
+        -n "release --dry-run --no-publish" "$CARGO_PATCH patch release --dry-run --no-publish"
+        -n "notes -p $crate" "$CARGO_PATCH patch notes -p $crate"
+        -n "changelog -p $crate --unreleased" "${patch_changelog[*]} --unreleased")
+    for clone in "$all" "$few"; do
+        (cd -- "$clone" && "$CARGO_PATCH" patch release --dry-run --no-publish >/dev/null 2>&1) ||
+            die "$shape: release --dry-run failed in $clone"
+        (cd -- "$clone" && hyperfine -N --warmup 1 --runs "$RUNS" \
+            --export-markdown "$tmp/tags-$(basename -- "$clone").md" "${by_tags[@]}")
+    done
+    printf '\nThe same commands with all %s tags:\n\n' "$tags" >>"$OUT"
+    cat -- "$tmp/tags-all-tags.md" >>"$OUT"
+    printf '\nand with only each crate'"'"'s last two release tags (%s tags):\n\n' "$few_tags" >>"$OUT"
+    cat -- "$tmp/tags-few-tags.md" >>"$OUT"
 done
 printf '\n%s; %s; %s; %s CPUs; %s\n' "$("$CARGO_PATCH" --version)" "$(git --version)" "$(hyperfine --version)" \
     "$(getconf _NPROCESSORS_ONLN)" "$(date -u +%Y-%m-%dT%H:%MZ)" >>"$OUT"
