@@ -182,8 +182,7 @@ pub fn borrowed_configuration(
     repo: &Repository,
     base: &str,
 ) -> anyhow::Result<Option<(String, Config)>> {
-    let own = Manifest::parse(root_manifest_path.to_owned(), crate::fs::read_to_string(root_manifest_path)?)?;
-    if crate::workspace::config::is_configured(&own) {
+    if config.configured {
         return Ok(None);
     }
     let root = crate::fs::canonical(repo.workdir());

@@ -117,6 +117,8 @@ pub struct Config {
     /// `[...patch-release.notify]`: the webhook and the e-mail announcing a release.
     pub notify: crate::notify::Config,
     pub hotfix: HotfixConfig,
+    /// Whether the root manifest holds a configuration table (else all of this is the defaults).
+    pub configured: bool,
 }
 
 impl Config {
@@ -234,6 +236,7 @@ impl Default for Config {
             verify_published_timeout: 600,
             notify: crate::notify::Config::default(),
             hotfix: HotfixConfig::default(),
+            configured: false,
         }
     }
 }
@@ -503,6 +506,7 @@ impl Config {
         reader.check_keys(&name, table, TOP_KEYS)?;
         let defaults = Self::default();
         let mut config = Self {
+            configured: true,
             tag_format: reader.string(&name, table, "tag-format")?,
             release_branch: reader.string(&name, table, "release-branch")?,
             hotfix_branch: reader.string(&name, table, "hotfix-branch")?.unwrap_or(defaults.hotfix_branch),
@@ -1040,6 +1044,9 @@ mod documented_tests {
     fn the_documented_configuration_reads_as_the_defaults() {
         let text = format!("[package]\nname = \"x\"\n\n{}", documented_toml("package"));
         let manifest = Manifest::parse(std::path::PathBuf::from("Cargo.toml"), text).unwrap();
-        assert_eq!(Config::from_root_manifest(&manifest).unwrap(), Config::default());
+        let read = Config::from_root_manifest(&manifest).unwrap();
+        assert!(read.configured, "the table is there");
+        // Every value is the default's; only the fact that a table was written differs.
+        assert_eq!(Config { configured: false, ..read }, Config::default());
     }
 }
