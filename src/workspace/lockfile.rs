@@ -98,6 +98,11 @@ pub fn as_cargo_writes(text: &str, moved: &BTreeMap<String, (Version, Version)>)
     for block in &blocks {
         *versions.entry(block.name.as_str()).or_default().entry(block.version.as_str()).or_default() += 1;
     }
+    // Only a moved name that several packages share can be written differently: else, as it is.
+    let shared = |name: &String| versions.get(name.as_str()).is_some_and(|v| v.values().sum::<usize>() > 1);
+    if !moved.keys().any(shared) {
+        return text.to_owned();
+    }
     // Each block's lines, its references written as cargo writes them, and sorted as cargo
     // sorts them (by the package each names: name, version, source).
     let mut rewritten: Vec<String> = Vec::with_capacity(blocks.len());
