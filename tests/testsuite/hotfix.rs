@@ -439,21 +439,26 @@ fn start_refuses_a_dirty_tree() {
     assert_eq!(project.read("engine/src/lib.rs"), fixed_lib(), "the change is kept");
 }
 
+/// Cuts `branch` at `v1.2.3` with one commit after the tag (a CI fix backported, judged when it
+/// landed there), writing `file`; returns that commit and leaves `main` checked out.
+fn line_with_a_backport(project: &Project, branch: &str, file: &str) -> String {
+    project.git(&["switch", "-q", "-c", branch, "v1.2.3"]);
+    project.write(file, "backported CI fix\n");
+    project.git(&["add", file]);
+    project.git(&["commit", "-q", "-m", "ci: backport the CI fixes"]);
+    let line = head(project);
+    project.git(&["switch", "-q", "main"]);
+    line
+}
+
 #[test]
 fn start_goes_on_from_the_remotes_release_branch_in_a_fresh_clone() {
     let project = start_fixture();
-    let remote = project.home().join("remote.git");
-    project.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
-    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    bare_remote(&project, "remote.git");
     // The release line has a commit after its last tag (a CI fix backported), and this clone knows
     // the line only as `origin/release/v1.2`, as a fresh clone does.
-    project.git(&["switch", "-q", "-c", "release/v1.2", "v1.2.3"]);
-    project.write("NOTES.md", "backported CI fix\n");
-    project.git(&["add", "NOTES.md"]);
-    project.git(&["commit", "-q", "-m", "ci: backport CI fixes"]);
-    let line = head(&project);
+    let line = line_with_a_backport(&project, "release/v1.2", "NOTES.md");
     project.git(&["push", "-q", "origin", "main", "release/v1.2", "--tags"]);
-    project.git(&["switch", "-q", "main"]);
     project.git(&["branch", "-q", "-D", "release/v1.2"]);
 
     let output = patch(&project, &["start", "ci-fix", "--dry-run"]);
@@ -468,9 +473,7 @@ fn start_goes_on_from_the_remotes_release_branch_in_a_fresh_clone() {
 
     // A remote branch of that name that does not hold the release is refused, naming both.
     let project = start_fixture();
-    let remote = project.home().join("remote.git");
-    project.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
-    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    bare_remote(&project, "remote.git");
     let empty_tree = project.git(&["hash-object", "-t", "tree", "/dev/null"]);
     let stranger = project.git(&["commit-tree", empty_tree.trim(), "-m", "unrelated"]);
     project.git(&["push", "-q", "origin", &format!("{}:refs/heads/release/v1.2", stranger.trim())]);
@@ -495,14 +498,8 @@ fn a_hotfix_of_a_line_older_than_the_configuration_is_judged_and_released_by_it(
     // The line `1.2.x` was cut before the main line configured cargo-patch, and holds a commit
     // after its last release (a CI fix backported, judged when it landed there).
     let project = released("");
-    let remote = project.home().join("remote.git");
-    project.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
-    project.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-    project.git(&["switch", "-q", "-c", "1.2.x", "v1.2.3"]);
-    project.write("ci.sh", "#!/bin/sh\n");
-    project.git(&["add", "ci.sh"]);
-    project.git(&["commit", "-q", "-m", "ci: backport the CI fixes"]);
-    project.git(&["switch", "-q", "main"]);
+    bare_remote(&project, "remote.git");
+    line_with_a_backport(&project, "1.2.x", "ci.sh");
     let config = "\n[workspace.metadata.patch-release]\nrelease-branch = \"{major}.{minor}.x\"\nverify = []\n";
     project.write("Cargo.toml", &root_manifest("1.2.3", config));
     project.git(&["commit", "-q", "-am", "chore: configure cargo-patch"]);

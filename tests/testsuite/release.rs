@@ -114,6 +114,12 @@ impl Release {
         )
     }
 
+    /// Makes the remote log how many refs each push carries, one line per push, as a forge's
+    /// push events see them; returns the log's path.
+    pub(crate) fn log_pushes(&self) -> PathBuf {
+        log_pushes(&self.remote, &self.project.home().join("pushes.log"))
+    }
+
     /// Makes the remote refuse every push (a pre-receive hook saying "remote says no"); returns
     /// the hook's path, so a test can lift the refusal.
     pub(crate) fn refuse_pushes(&self) -> PathBuf {
@@ -946,4 +952,13 @@ fn format_json_prints_the_plan_and_then_what_the_release_did() {
     let undone: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
     assert_eq!(undone["outcome"], "undone");
     assert!(undone["undone"].as_array().unwrap().iter().any(|u| u == "make the release commit"), "{undone:#}");
+}
+
+/// Installs a pre-receive hook in the bare `remote` that appends how many refs each push carries
+/// to `log`; returns `log`.
+pub(crate) fn log_pushes(remote: &std::path::Path, log: &std::path::Path) -> PathBuf {
+    let hook = remote.join("hooks/pre-receive");
+    std::fs::write(&hook, format!("#!/bin/sh\nwc -l | tr -d ' ' >> '{}'\n", log.display())).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    log.to_owned()
 }

@@ -359,10 +359,7 @@ fn twelve_independent_crates_push_three_tags_at_a_time_and_publish_past_a_rate_l
     // Five uploads pass, then one a second.
     let (r, registry, limit, _dir) = rate_limited(&names, true, 5, std::time::Duration::from_secs(1));
     // The remote logs how many refs each push carries, as a forge's push events see them.
-    let log = r.project.home().join("pushes.log");
-    let hook = r.remote.join("hooks/pre-receive");
-    std::fs::write(&hook, format!("#!/bin/sh\nwc -l | tr -d ' ' >> '{}'\n", log.display())).unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let log = r.log_pushes();
 
     let output = r.ok(&["release", "--yes", "--registry", "ktra"]);
     // The default `max-tags-per-push` is 3: the branch with three tags, then three at a time.

@@ -557,10 +557,7 @@ fn tags_are_pushed_in_batches_so_each_gets_its_push_event() {
         r.commit(&format!("fix({name}): add adds"), &[(&format!("{name}/src/lib.rs"), FIXED)]);
     }
     // The remote logs how many refs each push carries, as a forge's push events see them.
-    let log = r.project.home().join("pushes.log");
-    let hook = r.remote.join("hooks/pre-receive");
-    std::fs::write(&hook, format!("#!/bin/sh\nwc -l | tr -d ' ' >> '{}'\n", log.display())).unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let log = crate::release::log_pushes(&r.remote, &r.project.home().join("pushes.log"));
 
     let dry = r.ok(&["release", "--dry-run"]);
     let plan = text(&dry.stderr);
