@@ -42,6 +42,83 @@ where
     })
 }
 
+/// Returns `f` applied to each item of `items`, in order, with `items` pulled on this thread and,
+/// past the first `inline` items, `f` applied on another thread meanwhile, in batches: for a
+/// sequential producer (a history walk) whose items take as long again to finish. On one core,
+/// or when `items` ends within `inline`, everything runs on this thread. The first error in the
+/// order of the items wins.
+pub fn map_beside<T, R, E>(
+    mut items: impl Iterator<Item = Result<T, E>>,
+    inline: usize,
+    f: impl Fn(T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E>
+where
+    T: Send,
+    R: Send,
+    E: Send,
+{
+    const BATCH: usize = 256;
+    let mut done = Vec::new();
+    for item in items.by_ref().take(inline) {
+        done.push(f(item?)?);
+    }
+    if done.len() < inline || chunk_len(2, 1).is_none() {
+        for item in items {
+            done.push(f(item?)?);
+        }
+        return Ok(done);
+    }
+    std::thread::scope(|scope| {
+        let (sender, batches) = std::sync::mpsc::channel::<Vec<T>>();
+        let f = &f;
+        let worker = scope.spawn(move || {
+            run_worker(|| {
+                let mut results = Vec::new();
+                for batch in batches {
+                    for item in batch {
+                        results.push(f(item)?);
+                    }
+                }
+                Ok(results)
+            })
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut failed = None;
+        for item in items {
+            match item {
+                Ok(item) => batch.push(item),
+                Err(err) => {
+                    failed = Some(err);
+                    break;
+                }
+            }
+            // A worker that failed has hung up: its error comes first.
+            if batch.len() == BATCH && sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                batch.clear();
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = sender.send(batch);
+        }
+        drop(sender);
+        let results = join(worker)?;
+        if let Some(err) = failed {
+            return Err(err);
+        }
+        done.extend(results);
+        Ok(done)
+    })
+}
+
+/// Drops `value` on a thread of its own, so that freeing a large structure (a long history's
+/// commits, one allocation at a time) does not delay what comes next; the process may exit
+/// before it is done, which frees it all at once.
+pub fn drop_beside<T: Send + 'static>(value: T) {
+    // When no thread can be spawned, the closure, and `value` with it, is dropped here.
+    let _detached = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// Returns how many items each worker thread takes (one thread per core, at most 8), or `None`
 /// when fewer than `min_per_thread` items per thread would run on this thread alone.
 fn chunk_len(len: usize, min_per_thread: usize) -> Option<usize> {
@@ -95,5 +172,19 @@ mod tests {
         let failed =
             super::try_for_each_mut(&mut items, 10, |i| if *i % 600 == 0 && *i > 0 { Err(*i) } else { Ok(()) });
         assert_eq!(failed, Err(600));
+    }
+
+    #[test]
+    fn maps_beside_a_producer_in_order_and_reports_the_first_error() {
+        for inline in [0, 10, 5000] {
+            let items = (0..3000u32).map(Ok::<_, u32>);
+            let doubled = super::map_beside(items, inline, |i| Ok(i * 2)).unwrap();
+            assert_eq!(doubled, (0..3000).map(|i| i * 2).collect::<Vec<_>>(), "{inline}");
+            // The worker fails on 700; the producer on 2000, later: the worker's error wins.
+            let items = (0..3000u32).map(|i| if i == 2000 { Err(i) } else { Ok(i) });
+            assert_eq!(super::map_beside(items, inline, |i| if i == 700 { Err(i) } else { Ok(i) }), Err(700));
+            let items = (0..3000u32).map(|i| if i == 2000 { Err(i) } else { Ok(i) });
+            assert_eq!(super::map_beside(items, inline, Ok), Err(2000));
+        }
     }
 }

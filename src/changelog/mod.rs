@@ -1,6 +1,7 @@
 //! Changelogs: which git-cliff configuration applies, the releases of history (see
 //! [`releases`]), and rendering through git-cliff-core, whole or prepended to an existing file.
 
+mod fields;
 pub mod notes;
 mod process;
 pub mod releases;
@@ -154,7 +155,7 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
         config.changelog.footer = None;
     }
     skip_cliffignored(repo, &mut config);
-    let built = releases::build(repo, &config, &request.selection)?;
+    let built = releases::build(repo, &config, &request.selection, render::previous_commits_read(&config))?;
     let mut release_list = built.releases;
     let mut include = config.git.include_paths.clone();
     include.extend(request.include_paths.iter().cloned());
@@ -165,6 +166,7 @@ pub fn render(repo: &Repository, source: &ConfigSource, request: &Request) -> an
         let kept = releases::commits_touching(repo, &built.commits, &include, &config.git.exclude_paths)?;
         releases::filter_commits(&mut release_list, |id| kept.contains(id));
     }
+    crate::parallel::drop_beside(built.commits);
     if *source == ConfigSource::Default {
         annotate_for_default_template(&mut release_list);
     }

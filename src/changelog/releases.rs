@@ -43,13 +43,20 @@ pub struct Releases {
     pub commits: Vec<CommitInfo>,
 }
 
-/// Returns the releases of `selection` in `repo`, grouped as git-cliff groups them under `config`.
+/// Returns the releases of `selection` in `repo`, grouped as git-cliff groups them under `config`;
+/// each release's `previous` copy holds all its commits only with `previous_commits` (a template
+/// reads them: copying every commit once more is a tenth of a long history's run).
 #[expect(
     clippy::indexing_slicing,
     clippy::expect_used,
     reason = "`releases` starts with one open release and only grows"
 )]
-pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Result<Releases, Error> {
+pub fn build(
+    repo: &Repository,
+    config: &Config,
+    selection: &Selection,
+    previous_commits: bool,
+) -> Result<Releases, Error> {
     let head = repo.head()?;
     repo.require_full_history()?;
     let range = selection.range.as_deref().map(|r| parse_range(repo, r, head.commit())).transpose()?;
@@ -127,7 +134,12 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
     }
     let mut previous = Release::default();
     let mut first_tag: Option<Tag> = None;
-    for info in in_release_order(&commits, &kept, &tags) {
+    let ordered = in_release_order(&commits, &kept, &tags);
+    // Each release takes the commits up to its tagged one: room for them is made once.
+    let mut sizes = ordered.split_inclusive(|c| tags.get(&c.id).is_some()).map(<[_]>::len);
+    releases[0].commits.reserve_exact(sizes.next().unwrap_or(0));
+    let mut newest_untagged = None;
+    for &info in &ordered {
         let mut commit = to_cliff_commit(info);
         if with_statistics {
             let (files_changed, additions, deletions) = repo.line_stats(info)?;
@@ -139,9 +151,11 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
         }
         let release = releases.last_mut().expect("there is always an open release");
         release.commits.push(commit);
-        release.repository = Some(repository.clone());
-        release.commit_id = Some(info.id.clone());
+        newest_untagged = Some(info);
         if let Some(tag) = tags.get(&info.id) {
+            newest_untagged = None;
+            release.repository = Some(repository.clone());
+            release.commit_id = Some(info.id.clone());
             release.version = Some(tag.name.clone());
             release.message.clone_from(&tag.message);
             release.timestamp = Some(if selection.tag.as_deref() == Some(tag.name.as_str()) {
@@ -152,9 +166,23 @@ pub fn build(repo: &Repository, config: &Config, selection: &Selection) -> Resul
             first_tag.get_or_insert_with(|| tag.clone());
             previous.previous = None;
             release.previous = Some(Box::new(previous));
+            let commits = std::mem::take(&mut release.commits);
             previous = release.clone();
-            releases.push(Release::default());
+            // Without `previous_commits`, one commit says whether it had any, which decides
+            // whether an empty release after it is kept (`process_releases`).
+            previous.commits =
+                if previous_commits { commits.clone() } else { commits.first().cloned().into_iter().collect() };
+            release.commits = commits;
+            let mut next = Release::default();
+            next.commits.reserve_exact(sizes.next().unwrap_or(0));
+            releases.push(next);
         }
+    }
+    // The open release, when it has commits, is of this repository and ends at its newest.
+    if let Some(info) = newest_untagged {
+        let release = releases.last_mut().expect("there is always an open release");
+        release.repository = Some(repository.clone());
+        release.commit_id = Some(info.id.clone());
     }
     if releases.len() > 1 {
         previous.previous = None;

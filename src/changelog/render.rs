@@ -20,6 +20,7 @@ use git_cliff_core::template::Template;
 use regex::Regex;
 
 use super::Error;
+use super::fields::{CommitFields, Pruned};
 
 /// The header, body and footer templates, parsed once.
 pub(super) struct Templates {
@@ -46,7 +47,7 @@ impl Templates {
 /// formatting if configured.
 pub(super) fn generate(
     templates: &Templates,
-    mut releases: Vec<Release<'_>>,
+    mut releases: Vec<Release<'static>>,
     config: &Config,
 ) -> Result<String, Error> {
     let render_error = |err: git_cliff_core::error::Error| Error::Render(err.to_string());
@@ -58,7 +59,7 @@ pub(super) fn generate(
     let context = additional_context(config)?;
     let postprocessors = &config.changelog.postprocessors;
 
-    if texts.iter().all(|t| !reads_previous_commits(t)) {
+    if !previous_commits_read(config) {
         for release in &mut releases {
             if let Some(previous) = release.previous.as_mut() {
                 previous.commits = Vec::new();
@@ -70,9 +71,8 @@ pub(super) fn generate(
 
     let whole = |text: &Option<String>| text.as_deref().is_some_and(reads_commits);
     if !whole(&config.changelog.header) && !whole(&config.changelog.footer) {
-        for release in &mut releases {
-            release.commits = Vec::new();
-        }
+        let commits: Vec<_> = releases.iter_mut().map(|release| std::mem::take(&mut release.commits)).collect();
+        crate::parallel::drop_beside(commits);
     }
     let with_remote_data = if remote_data {
         let all: Vec<serde_json::Value> = releases.iter().map(with_empty_remote_data).collect::<Result<_, _>>()?;
@@ -119,7 +119,10 @@ fn render_bodies(
     crate::parallel::try_map(releases, 1, |release| {
         let rendered = match (remote_data, &fields) {
             (false, CommitFields::Any) => body.render(release, Some(context), postprocessors),
-            _ => {
+            (false, CommitFields::Named(named)) => {
+                body.render(&Pruned::new(release, named), Some(context), postprocessors)
+            }
+            (true, _) => {
                 let mut value = if remote_data { with_empty_remote_data(release)? } else { to_json(release)? };
                 fields.prune(&mut value);
                 body.render(&value, Some(context), postprocessors)
@@ -127,66 +130,6 @@ fn render_bodies(
         };
         rendered.map_err(|e| Error::Render(e.to_string()))
     })
-}
-
-/// Which fields of each commit a body template can read.
-///
-/// Tera clones a commit whole on every lookup inside a loop over a filter's output (the
-/// `group_by` every git-cliff template uses), and `group_by` clones each commit twice more, so
-/// the fields no template can read are most of a long history's rendering. A field can be read
-/// only by its name, so one the text never names is left out; unless the template can see the
-/// fields it does not name: by dumping the context, counting an object's keys (`length`),
-/// looping over them (`for key, value in ...`, except over `group_by`'s groups), looking one up
-/// by a computed name (`commit[name]`, `get(key=name)`) or comparing two values that may be
-/// whole commits (`a == b`, `a in b`).
-enum CommitFields<'t> {
-    Any,
-    Named(&'t str),
-}
-
-impl<'t> CommitFields<'t> {
-    fn read_by(text: &'t str) -> Self {
-        #[expect(clippy::expect_used, reason = "constant patterns")]
-        static SEES_ALL: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"\|\s*length\b|\[\s*[A-Za-z_]|\bkey\s*=\s*[A-Za-z_]").expect("a valid regex"));
-        #[expect(clippy::expect_used, reason = "constant patterns")]
-        static KEY_VALUE_LOOP: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"\bfor\s+\w+\s*,\s*\w+\s+in\s+([^%]*)").expect("a valid regex"));
-        // Two names compared (`a == b`, `a != b`, `a in b`), or a loop (`for a in b`).
-        #[expect(clippy::expect_used, reason = "constant patterns")]
-        static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"(\bfor\s+\w+(?:\s*,\s*\w+)?|[A-Za-z_][\w.]*)\s*(?:==|!=|\s+in\s+)\s*([A-Za-z_]\w*)")
-                .expect("a valid regex")
-        });
-        // Tera's tags and expressions, not the text around them (`## [Unreleased]`).
-        #[expect(clippy::expect_used, reason = "constant patterns")]
-        static CODE: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid regex"));
-        let code: String = CODE.find_iter(text).map(|m| m.as_str()).collect::<Vec<_>>().join("\n");
-        let over_groups = |c: regex::Captures<'_>| c.get(1).is_some_and(|m| m.as_str().contains("group_by"));
-        let literal = |word: &str| matches!(word, "true" | "false" | "none" | "True" | "False");
-        let names_compared = COMPARED.captures_iter(&code).any(|c| {
-            let left = c.get(1).map_or("", |m| m.as_str());
-            !left.starts_with("for") && !literal(left) && c.get(2).is_some_and(|m| !literal(m.as_str()))
-        });
-        if dumps_context(text)
-            || SEES_ALL.is_match(&code)
-            || names_compared
-            || !KEY_VALUE_LOOP.captures_iter(&code).all(over_groups)
-        {
-            return Self::Any;
-        }
-        Self::Named(text)
-    }
-
-    /// Removes from every commit of `release` (a release as JSON) the fields no template reads.
-    fn prune(&self, release: &mut serde_json::Value) {
-        let Self::Named(text) = self else { return };
-        let commits = release.get_mut("commits").and_then(serde_json::Value::as_array_mut);
-        for commit in commits.into_iter().flatten().filter_map(serde_json::Value::as_object_mut) {
-            commit.retain(|field, _| text.contains(field.as_str()));
-        }
-    }
 }
 
 fn to_json(release: &Release<'_>) -> Result<serde_json::Value, Error> {
@@ -245,13 +188,21 @@ fn additional_context(config: &Config) -> Result<HashMap<String, serde_json::Val
 }
 
 /// Whether a template may read the whole context, so that nothing may be left out of it.
-fn dumps_context(text: &str) -> bool {
+pub(super) fn dumps_context(text: &str) -> bool {
     text.contains("__tera_context") || text.contains("json_encode")
 }
 
 /// Whether a header or footer template may read the commits of `releases`.
 fn reads_commits(text: &str) -> bool {
     dumps_context(text) || text.contains("commits")
+}
+
+/// Whether a template of `config` may read the commits of a release's `previous` copy.
+pub(super) fn previous_commits_read(config: &Config) -> bool {
+    [config.changelog.header.as_deref(), Some(config.changelog.body.as_str()), config.changelog.footer.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(reads_previous_commits)
 }
 
 /// Whether a template may read the commits of a release's `previous` copy.
@@ -276,29 +227,5 @@ mod tests {
         assert!(reads_previous_commits(r#"{{ previous["commits"] }}"#));
         assert!(reads_previous_commits("{% set p = previous %}{{ p.commits }}"));
         assert!(reads_previous_commits("{{ __tera_context }}"));
-    }
-
-    #[test]
-    fn commit_fields_are_left_out_only_when_no_template_can_see_them() {
-        let named = |text| matches!(CommitFields::read_by(text), CommitFields::Named(_));
-        let bench = r#"{% for group, commits in commits | group_by(attribute="group") %}
-            {% for commit in commits %}{% if commit.scope == "x" %}{{ commit.message }}{% endif %}{% endfor %}
-            {% for footer in commit.footers | filter(attribute="token", value="Severity") %}{% endfor %}
-            {% endfor %}"#;
-        assert!(named(bench));
-        assert!(named("## [Unreleased] {{ commit.message }} in this [release]"));
-        assert!(named("{% for commit in commits %}{% if commit.breaking == true %}!{% endif %}{% endfor %}"));
-        assert!(named(r#"{% if "fix" in commit.message %}{% endif %}"#));
-        assert!(!named("{{ commits | json_encode() }}"));
-        assert!(!named("{{ commits | first | length }}"));
-        assert!(!named("{% for key, value in commit %}{{ key }}{% endfor %}"));
-        assert!(!named("{{ commit[field] }}"));
-        assert!(!named("{{ commit | get(key=field) }}"));
-        assert!(!named("{% if commit == previous.commits.0 %}{% endif %}"));
-        assert!(!named("{% if commit in seen %}{% endif %}"));
-        let mut release =
-            serde_json::json!({ "version": "v1", "commits": [{ "id": "a", "message": "m", "author": {} }] });
-        CommitFields::Named("{{ commit.message }}").prune(&mut release);
-        assert_eq!(release, serde_json::json!({ "version": "v1", "commits": [{ "message": "m" }] }));
     }
 }

@@ -210,7 +210,7 @@ impl Repository {
         let by_time = self.commits_by_time(tips, hidden)?;
         Ok(match order {
             CommitOrder::Time => by_time,
-            CommitOrder::Topological => topological(by_time, |c| c.id.clone(), |c| c.parents.clone()),
+            CommitOrder::Topological => topological(by_time, |c| &c.id, |c| &c.parents),
         })
     }
 
@@ -224,13 +224,18 @@ impl Repository {
             .with_hidden(self.ids(hidden)?)
             .all()
             .map_err(read_error(what))?;
-        let mut commits = Vec::new();
-        for info in walk {
+        // The walk reads each commit (into the object cache); decoding it into our own types
+        // takes as long again, so past a hook's few commits that runs on another core meanwhile.
+        let objects = walk.map(|info| {
             let info = info.map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
             let object = info.object().map_err(read_error(what))?;
-            commits.push(commit_info(info.id, &object)?);
-        }
-        Ok(commits)
+            Ok(object.detach())
+        });
+        crate::parallel::map_beside(objects, 256, |commit| {
+            let decoded = gix::objs::CommitRef::from_bytes(&commit.data, commit.id.kind())
+                .map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+            Ok(decoded_info(commit.id, &decoded))
+        })
     }
 
     /// Returns the commit `id` as [`CommitInfo`].
@@ -402,12 +407,13 @@ pub enum CommitOrder {
 )]
 pub(super) fn topological<T, K: std::hash::Hash + Eq>(
     commits: Vec<T>,
-    id: impl Fn(&T) -> K,
-    parents: impl Fn(&T) -> Vec<K>,
+    id: impl Fn(&T) -> &K,
+    parents: impl Fn(&T) -> &[K],
 ) -> Vec<T> {
-    let index: HashMap<K, usize> = commits.iter().enumerate().map(|(i, c)| (id(c), i)).collect();
+    let index: HashMap<&K, usize> = commits.iter().enumerate().map(|(i, c)| (id(c), i)).collect();
     let parents: Vec<Vec<usize>> =
         commits.iter().map(|c| parents(c).iter().filter_map(|p| index.get(p).copied()).collect()).collect();
+    drop(index);
     let mut children = vec![0usize; commits.len()];
     for &parent in parents.iter().flatten() {
         children[parent] += 1;
@@ -431,6 +437,11 @@ pub(super) fn topological<T, K: std::hash::Hash + Eq>(
 fn commit_info(id: ObjectId, commit: &gix::Commit<'_>) -> Result<CommitInfo, Error> {
     let what = "commits";
     let commit = commit.decode().map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
+    Ok(decoded_info(id, &commit))
+}
+
+/// Returns the decoded commit `id` as [`CommitInfo`].
+fn decoded_info(id: ObjectId, commit: &gix::objs::CommitRef<'_>) -> CommitInfo {
     let signature = |raw: Result<gix::actor::SignatureRef<'_>, _>| -> Signature {
         raw.map(|s: gix::actor::SignatureRef<'_>| {
             let s = s.trim();
@@ -438,13 +449,13 @@ fn commit_info(id: ObjectId, commit: &gix::Commit<'_>) -> Result<CommitInfo, Err
         })
         .unwrap_or(Signature { name: String::new(), email: String::new(), time: 0 })
     };
-    Ok(CommitInfo {
+    CommitInfo {
         id: id.to_string(),
         message: commit_message(commit.message),
         author: signature(commit.author()),
         committer: signature(commit.committer()),
         parents: commit.parents().map(|p| p.to_string()).collect(),
-    })
+    }
 }
 
 fn to_string(bytes: &BStr) -> String {

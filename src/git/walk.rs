@@ -106,7 +106,7 @@ impl Repository {
         let nodes = self.reach(tip, lanes, bases)?;
         let live = |below: &Lanes| !below.holds_all(lanes);
         let counted: Vec<&Node> = nodes.iter().filter(|n| n.from_tip && live(&n.below)).collect();
-        let order = topological(counted, |n| n.id, |n| n.parents.clone());
+        let order = topological(counted, |n| &n.id, |n| &n.parents);
         let index: HashMap<ObjectId, usize> = order.iter().enumerate().map(|(k, n)| (n.id, k)).collect();
         let mut below: Vec<Lanes> = order.iter().map(|n| n.below.clone()).collect();
         let mut walked: Vec<(usize, Walked)> = Vec::with_capacity(order.len());

@@ -18,6 +18,7 @@ crate::support::cases::fixture_tests!(super::renders_as_git_cliff_offline, "chan
     introspection: "introspection",
     keepachangelog: "keepachangelog",
     minimal: "minimal",
+    previous: "previous",
     scoped: "scoped",
     scopesorted: "scopesorted",
     statistics: "statistics",
