@@ -1,28 +1,47 @@
 //! Order-preserving parallel maps over slices, on scoped threads (no pool to keep alive: each
 //! command runs once).
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 /// Returns `f` applied to each of `items`, in order, using up to one thread per core (at most 8)
-/// when there are at least `min_per_thread` items per thread; the first error wins.
+/// when there are at least `min_per_thread` items per thread; the first error (in the order of
+/// `items`) wins. Each thread takes the next item as it finishes one, so items of uneven cost
+/// keep every core busy.
 pub fn try_map<T, R, E>(items: &[T], min_per_thread: usize, f: impl Fn(&T) -> Result<R, E> + Sync) -> Result<Vec<R>, E>
 where
     T: Sync,
     R: Send,
     E: Send,
 {
-    let run = |part: &[T]| part.iter().map(&f).collect::<Result<Vec<R>, E>>();
-    let Some(chunk) = chunk_len(items.len(), min_per_thread) else { return run(items) };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items.chunks(chunk).map(|part| scope.spawn(move || run_worker(|| run(part)))).collect();
-        let mut results = Vec::with_capacity(items.len());
-        for handle in handles {
-            results.extend(join(handle)?);
+    let Some(threads) = threads_for(items.len(), min_per_thread) else { return items.iter().map(&f).collect() };
+    let (next, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let work = || {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(at) else { break };
+            let result = f(item);
+            failed.fetch_or(result.is_err(), Ordering::Relaxed);
+            done.push((at, result));
         }
-        Ok(results)
-    })
+        done
+    };
+    let mut slots: Vec<Option<Result<R, E>>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| run_worker(work))).collect();
+        for (at, result) in handles.into_iter().flat_map(join) {
+            if let Some(slot) = slots.get_mut(at) {
+                *slot = Some(result);
+            }
+        }
+    });
+    // Items are taken in order and every one taken is finished: only items after the first
+    // error can be missing.
+    slots.into_iter().flatten().collect()
 }
 
-/// Applies `f` to each of `items` in place, as [`try_map`] splits them; the first error (in the
-/// order of `items`) wins.
+/// Applies `f` to each of `items` in place, the items shared out as [`try_map`] shares them; the
+/// first error (in the order of `items`) wins.
 pub fn try_for_each_mut<T, E>(
     items: &mut [T],
     min_per_thread: usize,
@@ -32,13 +51,26 @@ where
     T: Send,
     E: Send,
 {
-    let run = |part: &mut [T]| part.iter_mut().try_for_each(&f);
-    let Some(chunk) = chunk_len(items.len(), min_per_thread) else { return run(items) };
+    let Some(threads) = threads_for(items.len(), min_per_thread) else { return items.iter_mut().try_for_each(&f) };
+    let queue = std::sync::Mutex::new(items.iter_mut().enumerate());
+    let failed = AtomicBool::new(false);
+    let work = || {
+        let mut errors = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            // A worker that panicked while holding the lock is reported by its join.
+            let Some((at, item)) = queue.lock().ok().and_then(|mut queue| queue.next()) else { break };
+            if let Err(err) = f(item) {
+                failed.store(true, Ordering::Relaxed);
+                errors.push((at, err));
+            }
+        }
+        errors
+    };
     std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            items.chunks_mut(chunk).map(|part| scope.spawn(move || run_worker(|| run(part)))).collect();
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| run_worker(work))).collect();
         // Every worker is joined before the first error is returned.
-        handles.into_iter().map(join).fold(Ok(()), Result::and)
+        let errors: Vec<(usize, E)> = handles.into_iter().flat_map(join).collect();
+        errors.into_iter().min_by_key(|(at, _)| *at).map_or(Ok(()), |(_, err)| Err(err))
     })
 }
 
@@ -62,7 +94,7 @@ where
     for item in items.by_ref().take(inline) {
         done.push(f(item?)?);
     }
-    if done.len() < inline || chunk_len(2, 1).is_none() {
+    if done.len() < inline || threads_for(2, 1).is_none() {
         for item in items {
             done.push(f(item?)?);
         }
@@ -119,11 +151,12 @@ pub fn drop_beside<T: Send + 'static>(value: T) {
     let _detached = std::thread::Builder::new().spawn(move || drop(value));
 }
 
-/// Returns how many items each worker thread takes (one thread per core, at most 8), or `None`
-/// when fewer than `min_per_thread` items per thread would run on this thread alone.
-fn chunk_len(len: usize, min_per_thread: usize) -> Option<usize> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    (threads > 1 && len >= 2 * min_per_thread.max(1)).then(|| len.div_ceil(threads).max(min_per_thread))
+/// Returns how many worker threads share `len` items (one per core, at most 8, each with at
+/// least `min_per_thread` items), or `None` when one thread would do all the work alone.
+fn threads_for(len: usize, min_per_thread: usize) -> Option<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    let threads = cores.min(len / min_per_thread.max(1));
+    (threads > 1).then_some(threads)
 }
 
 fn run_worker<R>(work: impl FnOnce() -> R) -> R {
@@ -158,6 +191,11 @@ mod tests {
         assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         let failed = super::try_map(&items, 10, |&i| if i == 777 { Err(i) } else { Ok(i) });
         assert_eq!(failed, Err(777));
+        // Of several errors, the first in the order of the items, whichever thread met it.
+        for _ in 0..20 {
+            let failed = super::try_map(&items, 10, |&i| if i % 300 == 299 { Err(i) } else { Ok(i) });
+            assert_eq!(failed, Err(299));
+        }
     }
 
     #[test]
