@@ -413,6 +413,7 @@ pub(super) fn topological<T, K: std::hash::Hash + Eq>(
     let index: HashMap<&K, usize> = commits.iter().enumerate().map(|(i, c)| (id(c), i)).collect();
     let parents: Vec<Vec<usize>> =
         commits.iter().map(|c| parents(c).iter().filter_map(|p| index.get(p).copied()).collect()).collect();
+    // It borrows `commits`, which are moved out below.
     drop(index);
     let mut children = vec![0usize; commits.len()];
     for &parent in parents.iter().flatten() {

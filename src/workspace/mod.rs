@@ -46,6 +46,23 @@ pub enum Error {
 #[error("{0}")]
 pub struct CargoMessage(String);
 
+impl CargoMessage {
+    /// What to do about this failure of `cargo metadata`.
+    fn help(&self) -> String {
+        let text = &self.0;
+        if text.contains("toolchain") && text.contains("is not installed") {
+            // rustup's, for the toolchain `rust-toolchain.toml` pins: no manifest is at fault.
+            "install the toolchain the workspace pins (`rustup toolchain install`, run in the workspace), then run \
+             the command again"
+                .into()
+        } else if text.lines().any(|line| line.trim_start().starts_with("help:")) {
+            "do as cargo's help above says, then run the command again".into()
+        } else {
+            "fix the manifest cargo names above, then run the command again".into()
+        }
+    }
+}
+
 impl crate::error::Help for Error {
     type Lines = Option<String>;
 
@@ -54,7 +71,7 @@ impl crate::error::Help for Error {
             Self::ManifestNotFound { .. } => {
                 Some("run the command inside a Cargo workspace, or pass `--manifest-path`".into())
             }
-            Self::Metadata { .. } => Some("fix the manifest cargo names above, then run the command again".into()),
+            Self::Metadata { source, .. } => Some(source.help()),
             Self::NotAMember { members, .. } => Some(format!("the members are: {}", members.join(", "))),
             Self::NothingSelected => {
                 Some("name packages with `-p`, or use `--workspace` with fewer `--exclude`".into())
@@ -347,7 +364,8 @@ fn find_manifest(cwd: &Path) -> Result<PathBuf, Error> {
 
 /// Returns cargo's error without its own `error: ` prefix, so it reads as our cause.
 fn cargo_error_text(stderr: &str) -> String {
-    let text = stderr.trim();
+    // rustup prints its own backtrace under `RUST_BACKTRACE`: the user needs the message only.
+    let text = stderr.split("\nStack backtrace:").next().unwrap_or(stderr).trim();
     text.strip_prefix("error: ").unwrap_or(text).to_owned()
 }
 

@@ -257,6 +257,48 @@ help: fix the manifest cargo names above, then run the command again
 }
 
 #[test]
+fn a_pinned_toolchain_that_is_not_installed_is_named_with_what_installs_it() {
+    // As a maintainer's shell runs it (and a git hook): `cargo` is rustup's proxy, which reads
+    // the workspace's `rust-toolchain.toml` (the `CARGO` and `RUSTUP_TOOLCHAIN` that `cargo test`
+    // passes down would bypass it).
+    let rustup_cargo = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .map(|home| home.join("bin/cargo"))
+        .filter(|cargo| cargo.exists())
+        .expect("rustup's cargo proxy: the suite runs under rustup");
+    let project = app_and_engine();
+    project.write("rust-toolchain.toml", "[toolchain]\nchannel = \"1.2.3\"\n");
+    project.commit_all();
+    let before = project.snapshot();
+    let path = std::env::join_paths(
+        std::iter::once(rustup_cargo.parent().unwrap().to_owned())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    project
+        .cargo_patch()
+        .args(["bump", "patch", "--workspace"])
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env("PATH", path)
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .env("RUST_BACKTRACE", "1")
+        .assert()
+        .code(1)
+        .stderr_eq(str![[r#"
+error: `cargo metadata` could not load the workspace of `[ROOT]/ws/Cargo.toml`
+
+Caused by:
+  toolchain '1.2.3-[..]' is not installed
+  help: run `rustup toolchain install` to install it
+help: install the toolchain the workspace pins (`rustup toolchain install`, run in the workspace), then run the command again
+
+"#]]);
+    assert_eq!(project.snapshot(), before);
+}
+
+#[test]
 fn non_semver_manifest_version_is_named() {
     let project = app_and_engine();
     project.write("crates/engine/Cargo.toml", "[package]\nname = \"engine\"\nversion = \"1.2\"\nedition = \"2021\"\n");
