@@ -326,7 +326,8 @@ fn crates(ws: &Layout, workdir: &Path) -> Vec<Crate> {
             };
             let relative = dir.strip_prefix(&root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
             let dir = if relative.is_empty() { relative } else { format!("{relative}/") };
-            Crate { name: m.name.clone(), dir }
+            let released = ws.units.iter().any(|u| u.released_crates.contains(&m.name));
+            Crate { name: m.name.clone(), dir, released }
         })
         .collect()
 }

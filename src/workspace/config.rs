@@ -321,13 +321,16 @@ pub const DOCUMENTED_HOTFIX: &[Documented] = &[
     },
     Documented { line: "max-files = 10", doc: "Changed files a hotfix may touch (Cargo.lock and changelogs excluded)" },
     Documented { line: "max-lines = 200", doc: "Changed lines, added + removed (Cargo.lock and changelogs excluded)" },
-    Documented { line: "max-crates = 1", doc: "Crates a hotfix may touch" },
+    Documented { line: "max-crates = 1", doc: "Crates a hotfix may touch (of those a release moves)" },
     Documented {
         line: "allow-dependency-changes = false",
         doc: "true lets a hotfix change dependency requirements (fix(deps), security)",
     },
     Documented { line: "forbid-paths = [\".github/**\"]", doc: "Globs a hotfix may not touch" },
-    Documented { line: "require-test = true", doc: "A fix must add or change a test of the crate it fixes" },
+    Documented {
+        line: "require-test = true",
+        doc: "A fix must add or change a test of the crate it fixes (or of a test package no release moves)",
+    },
     Documented {
         line: "semver-checks = false",
         doc: "true: cargo-semver-checks must pass (it runs in `check` whenever installed)",

@@ -22,6 +22,9 @@ const ENGINE_MANIFEST: &str = "[package]\nname = \"engine\"\nversion.workspace =
 const APP_MANIFEST: &str =
     "[package]\nname = \"app\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n";
 
+/// The app tagged with each release though never published: a second crate a release moves.
+const RELEASED_APP_MANIFEST: &str = "[package]\nname = \"app\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n\n[package.metadata.patch-release]\nrelease = true\n";
+
 /// The engine: the fixes below change `add` (top of the file), far from the test module (bottom).
 const ENGINE_LIB: &str = r#"//! The engine.
 
@@ -720,6 +723,9 @@ fn check_rule_diff_budget() {
 #[test]
 fn check_rule_crate_scope() {
     let project = released("");
+    project.write("app/Cargo.toml", RELEASED_APP_MANIFEST);
+    project.git(&["commit", "-qam", "chore: tag the app with each release"]);
+    project.git(&["tag", "-f", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
     hotfix_branch(&project, "two-crates");
     commit_ok(
         &project,
@@ -1583,6 +1589,47 @@ fn check_counts_a_test_package_under_the_crate_as_its_tests() {
 }
 
 #[test]
+fn check_counts_a_test_in_the_workspaces_own_test_package_and_not_that_package() {
+    // gfx-rs/wgpu's shape: the regression tests of every crate live in an unpublished `tests/`
+    // package of the workspace (`tests/tests/regression/issue_NNNN.rs`).
+    let files = |harness: &str| {
+        vec![
+            ("Cargo.toml".to_owned(), root_manifest("1.2.3", "").replace("\"engine\", \"app\"", "\"engine\", \"tests\"")),
+            ("engine/Cargo.toml".to_owned(), ENGINE_MANIFEST.to_owned()),
+            ("engine/src/lib.rs".to_owned(), ENGINE_LIB.to_owned()),
+            (
+                "tests/Cargo.toml".to_owned(),
+                "[package]\nname = \"engine-test\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n\n[dependencies]\nengine = { path = \"../engine\" }\n".to_owned(),
+            ),
+            ("tests/src/lib.rs".to_owned(), harness.to_owned()),
+            ("tests/tests/basic.rs".to_owned(), ENGINE_TEST.to_owned()),
+        ]
+    };
+    let released = |slug| {
+        let files = files("");
+        released_files(&files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect::<Vec<_>>(), slug)
+    };
+    let project = released("suite");
+    commit_ok(
+        &project,
+        "fix: saturate add on overflow",
+        &[("engine/src/lib.rs", &fixed_lib()), ("tests/tests/regression/issue_1.rs", REGRESSION_TEST)],
+    );
+    assert_clean(&patch(&project, &["check"]));
+    // The suite's harness is not a test: the fix still asks for one (and the package, which no
+    // release moves, is no second crate).
+    let project = released("harness");
+    commit_ok(
+        &project,
+        "fix: saturate add on overflow",
+        &[("engine/src/lib.rs", &fixed_lib()), ("tests/src/lib.rs", "pub fn max() -> u32 { u32::MAX }\n")],
+    );
+    let output = patch(&project, &["check"]);
+    assert_only_rule(&output, "regression-test");
+    assert_stderr_has(&output, "the fix in `engine` adds or changes no test", "the crate fixed");
+}
+
+#[test]
 fn check_asks_no_test_of_a_root_crate_for_docs_ci_and_config() {
     let project = released_files(
         &[
@@ -1621,7 +1668,7 @@ fn check_expands_member_globs_under_a_root_whose_path_has_glob_characters() {
         )
         .write(&format!("{root}/crates/engine/Cargo.toml"), ENGINE_MANIFEST)
         .write(&format!("{root}/crates/engine/src/lib.rs"), ENGINE_LIB)
-        .write(&format!("{root}/crates/app/Cargo.toml"), APP_MANIFEST)
+        .write(&format!("{root}/crates/app/Cargo.toml"), RELEASED_APP_MANIFEST)
         .write(&format!("{root}/crates/app/src/lib.rs"), APP_LIB);
     project.commit_all();
     project.git(&["tag", "-a", "v1.2.3", "-m", "Release v1.2.3"]);
