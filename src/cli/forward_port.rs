@@ -74,6 +74,9 @@ fn report(event: &Event<'_>, root: &Path, shell: &mut Shell) {
         Event::AlreadyThere { commit, subject } => {
             shell.status("Skipped", format!("{} {subject} (the main line has it already)", short(commit)))
         }
+        Event::LeftOut { commit, subject } => {
+            shell.status("Skipped", format!("{} {subject} (left out with `git cherry-pick --skip`)", short(commit)))
+        }
         Event::Changelog(path) => shell.status(
             "Added",
             format!("the release's section to `{}`", path.strip_prefix(root).unwrap_or(path).display()),

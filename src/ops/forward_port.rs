@@ -62,7 +62,8 @@ impl crate::error::Help for Refused {
     fn help(&self) -> Self::Lines {
         match self {
             Self::NoDefaultBranch { remote } => format!("run `git remote set-head {remote} --auto`"),
-            Self::Conflict { .. } => "resolve the conflict and `git add` the files, then run \
+            Self::Conflict { .. } => "resolve the conflict and `git add` the files (or leave the commit out with \
+                 `git cherry-pick --skip`: one the main line does not need), then run \
                  `cargo patch forward-port --continue` (it finishes the pick, the picks left and the changelog)"
                 .into(),
             Self::NothingToContinue => "start one with `cargo patch forward-port [VERSION]`".into(),
@@ -86,6 +87,11 @@ pub enum Event<'a> {
         commit: &'a str,
         subject: &'a str,
     },
+    /// The user left the conflicting pick out (`git cherry-pick --skip`).
+    LeftOut {
+        commit: &'a str,
+        subject: &'a str,
+    },
     Changelog(&'a Path),
     /// The main line's version moved up to the release's.
     Version {
@@ -104,6 +110,9 @@ pub struct Stopped {
     pub picks: Vec<(String, String)>,
     pub changelog: Option<(PathBuf, String)>,
     pub root: PathBuf,
+    /// HEAD before the pick that conflicted: still there on `--continue`, the pick was skipped.
+    #[serde(default)]
+    pub head: Option<String>,
 }
 
 /// Returns where a stopped forward-port is kept.
@@ -205,6 +214,7 @@ pub fn apply(plan: &ForwardPortPlan, on: &mut dyn FnMut(Event<'_>)) -> anyhow::R
         picks: plan.picks.clone(),
         changelog: plan.changelog.clone(),
         root: plan.root.clone(),
+        head: None,
     };
     match run(state, false, on) {
         Err(err) if !matches!(err.downcast_ref::<Refused>(), Some(Refused::Conflict { .. })) => {
@@ -234,22 +244,29 @@ fn run(state: Stopped, resuming: bool, on: &mut dyn FnMut(Event<'_>)) -> anyhow:
     for (index, (commit, subject)) in state.picks.iter().enumerate() {
         let in_progress = resuming && index == 0;
         let picking = git::run(&root, &["rev-parse", "--quiet", "--verify", "CHERRY_PICK_HEAD"]).is_ok();
+        let head = || git::run(&root, &["rev-parse", "HEAD"]).map(|h| h.trim().to_owned()).ok();
         let picked = if in_progress && picking {
             git::run(&root, &["-c", "core.editor=true", "cherry-pick", "--continue"]).map(|_| true)
         } else if in_progress {
-            // The user finished the pick with `git cherry-pick --continue` (or a commit) already.
-            Ok(true)
+            // The user finished the pick with `git cherry-pick --continue` (or a commit) already,
+            // or left it out with `git cherry-pick --skip`: then HEAD has not moved.
+            Ok(state.head.is_none() || head() != state.head)
         } else {
             git::run(&root, &["cherry-pick", "-x", commit]).map(|_| true)
         };
         match picked {
-            Ok(_) => on(Event::Picked { commit, subject }),
+            Ok(true) => on(Event::Picked { commit, subject }),
+            Ok(false) => on(Event::LeftOut { commit, subject }),
             Err(_) if nothing_to_pick(&root) => {
                 git::run(&root, &["cherry-pick", "--skip"])?;
                 on(Event::AlreadyThere { commit, subject });
             }
             Err(_) => {
-                let stopped = Stopped { picks: state.picks.get(index..).unwrap_or_default().to_vec(), ..state.clone() };
+                let stopped = Stopped {
+                    picks: state.picks.get(index..).unwrap_or_default().to_vec(),
+                    head: head(),
+                    ..state.clone()
+                };
                 if let Some(dir) = saved.parent() {
                     std::fs::create_dir_all(dir).map_err(|source| fs::Error::Write { path: dir.to_owned(), source })?;
                 }

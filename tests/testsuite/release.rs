@@ -554,6 +554,38 @@ fn forward_port_picks_what_it_can_stops_at_a_conflict_and_continues() {
 }
 
 #[test]
+fn forward_port_says_a_pick_left_out_with_git_cherry_pick_skip_was_not_picked() {
+    // gfx-rs/wgpu's shape: the release line has a commit of its own (there, for a crate the main
+    // line no longer has) that conflicts on the main line and does not belong there.
+    let r = Release::new();
+    r.project.write("a/src/more.rs", "//! More, for the release line only.\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "fix(a): more for the line"]);
+    r.ok(&["release", "--yes", "--no-publish"]);
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.write("a/src/more.rs", "//! More, on main.\n");
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", "refactor(a): more on main"]);
+    let main_file = r.project.read("a/src/more.rs");
+
+    let output = r.run(&["forward-port"], &[]);
+    assert_code(&output, 1, "a conflicting pick");
+    let err = stderr(&output);
+    assert!(err.contains("more for the line") && err.contains("conflicts"), "{}", describe(&output));
+    assert!(err.contains("or leave the commit out with `git cherry-pick --skip`"), "{}", describe(&output));
+
+    r.project.git(&["cherry-pick", "--skip"]);
+    let output = r.ok(&["forward-port", "--continue"]);
+    let err = stderr(&output);
+    assert!(err.contains("more for the line (left out with `git cherry-pick --skip`)"), "{}", describe(&output));
+    assert!(!err.lines().any(|l| l.contains("Picked") && l.contains("more for the line")), "{err}");
+    let log = r.project.git(&["log", "--format=%s", "main..HEAD"]);
+    assert!(log.contains("fix(a): add adds") && !log.contains("more for the line"), "{log}");
+    assert_eq!(r.project.read("a/src/more.rs"), main_file, "the main line's file stays");
+    assert_eq!(r.project.git(&["status", "--porcelain"]), "", "nothing left half-done");
+}
+
+#[test]
 fn releases_from_main_at_the_level_the_commits_call_for() {
     let r = Release::new();
     r.project.git(&["switch", "-q", "main"]);
