@@ -83,31 +83,48 @@ impl Section {
     }
 }
 
-/// Returns the changes reachable from `tip` but not from `hidden`, newest first; with `dir`,
-/// only those that change a file under it.
-pub fn between(
-    repo: &Repository,
-    tip: &str,
-    hidden: &[String],
-    scope: Option<&Scope<'_>>,
-) -> Result<Vec<Change>, Error> {
-    let commits = match scope {
-        None => repo.commits(&[tip.to_owned()], hidden, CommitOrder::Topological)?,
-        Some(scope) => {
-            let owned =
-                |path: &String| scope.owners.owner(path).is_some_and(|owner| scope.crates.iter().any(|c| c == owner));
-            let walked = repo.commits_with_paths(tip, hidden)?;
-            walked.into_iter().filter(|w| w.paths.iter().any(owned)).map(|w| w.info).collect()
-        }
-    };
-    Ok(from_commits(&commits))
+/// A unit's stretch of history: the commits since its previous release, of its own crates.
+#[derive(Debug, Clone, Copy)]
+pub struct Range<'a> {
+    /// The commit of the previous release, whose history is left out (`None`: the whole history).
+    pub since: Option<&'a str>,
+    /// Only the commits changing a file one of these crates owns (the longest member directory
+    /// containing it; a root crate owns what no other member does); `None`: every commit.
+    pub crates: Option<&'a [String]>,
 }
 
-/// The commits of some crates: those changing a file one of `crates` owns (the longest member
-/// directory containing it; a root crate owns what no other member does).
-pub struct Scope<'a> {
-    pub owners: &'a Owners,
-    pub crates: &'a [String],
+/// Returns the changes of each of `ranges` (in order) up to `tip`, newest first (no parent
+/// before its children), as [`from_commits`] lists them; `owners` says which crate owns a file.
+///
+/// One walk over history serves every range (see [`Repository::walk`]; range `i` is lane `i`,
+/// whose base is its `since`), not one walk per release.
+pub fn since_each(
+    repo: &Repository,
+    tip: &str,
+    owners: &Owners,
+    ranges: &[Range<'_>],
+) -> Result<Vec<Vec<Change>>, Error> {
+    if let [Range { since, crates: None }] = ranges {
+        // One unit owns every commit: no commit's files are needed, so none is diffed.
+        let hidden: Vec<String> = since.iter().map(|commit| (*commit).to_owned()).collect();
+        let commits = repo.commits(&[tip.to_owned()], &hidden, CommitOrder::Topological)?;
+        return Ok(vec![from_commits(&commits)]);
+    }
+    let bases: Vec<(usize, String)> =
+        ranges.iter().enumerate().filter_map(|(lane, r)| Some((lane, r.since?.to_owned()))).collect();
+    let walked = repo.walk(tip, ranges.len(), &bases, |_, _| Ok(Vec::new()))?;
+    let mut commits: Vec<Vec<CommitInfo>> = vec![Vec::new(); ranges.len()];
+    for commit in walked {
+        // Each commit's files are mapped to their owners once, for every range.
+        let owners_of: Vec<&str> = commit.paths.iter().filter_map(|p| owners.owner(p)).collect();
+        for (lane, (range, listed)) in ranges.iter().zip(&mut commits).enumerate() {
+            let owned = range.crates.is_none_or(|crates| owners_of.iter().any(|o| crates.iter().any(|c| c == o)));
+            if owned && !commit.is_below(lane) {
+                listed.push(commit.info.clone());
+            }
+        }
+    }
+    Ok(commits.iter().map(|listed| from_commits(listed)).collect())
 }
 
 /// Returns the conventional changes among `commits`: release commits ([`crate::release_commit`]) left

@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use semver::Version;
 use serde_json::json;
 
-use crate::changes::{self, Change, Section};
+use crate::changes::{self, Change, Range, Section};
 use crate::git::history::{Error, Repository};
+use crate::workspace::units::Owners;
 
 /// The notes of one release.
 #[derive(Debug, Clone)]
@@ -30,23 +31,36 @@ pub struct ReleaseNotes {
 pub struct Release<'a> {
     pub tag: &'a str,
     pub version: &'a Version,
-    /// The commit the release is (or will be) tagged on, or an ancestor with the same changes.
-    pub tip: &'a str,
     /// The release before it on its line, as (tag, commit).
     pub previous: Option<(&'a str, &'a str)>,
     pub timestamp: i64,
     /// Only the commits of these crates (a unit of a workspace with several).
-    pub scope: Option<changes::Scope<'a>>,
+    pub scope: Option<&'a [String]>,
     pub crates: Vec<String>,
 }
 
-/// Returns the notes of `release`: its user-facing changes since the previous release.
-pub fn compose(repo: &Repository, release: Release<'_>) -> Result<ReleaseNotes, Error> {
-    let hidden: Vec<String> = release.previous.iter().map(|(_, commit)| (*commit).to_owned()).collect();
-    let all = changes::between(repo, release.tip, &hidden, release.scope.as_ref())?;
+/// Returns the notes of each of `releases` (in order): its user-facing changes since its
+/// previous release, up to `tip` (the commit they are, or will be, tagged on, or an ancestor with
+/// the same changes); `owners` says which crate owns a file.
+///
+/// One walk over history serves them all ([`changes::since_each`]).
+pub fn compose(
+    repo: &Repository,
+    owners: &Owners,
+    tip: &str,
+    releases: Vec<Release<'_>>,
+) -> Result<Vec<ReleaseNotes>, Error> {
+    let ranges: Vec<Range<'_>> =
+        releases.iter().map(|r| Range { since: r.previous.map(|(_, commit)| commit), crates: r.scope }).collect();
+    let changes = changes::since_each(repo, tip, owners, &ranges)?;
+    Ok(releases.into_iter().zip(changes).map(|(release, all)| notes_of(release, all)).collect())
+}
+
+/// Returns the notes of `release`, whose changes are `all`.
+fn notes_of(release: Release<'_>, all: Vec<Change>) -> ReleaseNotes {
     // Release notes are for users: internal changes appear only when they break something.
     let all: Vec<Change> = all.into_iter().filter(|c| c.section() != Section::Other || c.breaking).collect();
-    Ok(ReleaseNotes {
+    ReleaseNotes {
         tag: release.tag.to_owned(),
         version: release.version.clone(),
         previous: release.previous.map(|(tag, _)| tag.to_owned()),
@@ -54,7 +68,7 @@ pub fn compose(repo: &Repository, release: Release<'_>) -> Result<ReleaseNotes, 
         highlights: highlights(&all),
         sections: sections(all),
         crates: release.crates,
-    })
+    }
 }
 
 /// Critical fixes first, then breaking changes.

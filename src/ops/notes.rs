@@ -89,21 +89,23 @@ pub fn notes(
         Some(name) if unit.format().names_crate() => vec![name.to_owned()],
         _ => unit.crates.clone(),
     };
-    let scope = (ws.units().len() > 1).then(|| crate::changes::Scope { owners: &owners, crates: &scope_crates });
+    let scope = (ws.units().len() > 1).then_some(scope_crates.as_slice());
     let crates = match (package, unit.format().names_crate()) {
         (Some(name), true) => vec![name.to_owned()],
         _ => unit.released_crates.iter().filter(|c| ws.member(c).is_some_and(|m| m.publish)).cloned().collect(),
     };
-    let release = notes::Release {
+    let notes = notes::Release {
         tag: &release.tag.name,
         version: &release.version,
-        tip: &release.tag.commit,
         previous: previous.as_ref().map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
         timestamp: release.tag.commit_time,
         scope,
         crates,
     };
-    Ok(notes::compose(&repo, release)?)
+    let composed = notes::compose(&repo, &owners, &release.tag.commit, vec![notes])?;
+    #[expect(clippy::expect_used, reason = "`compose` returns the notes of each release it is given")]
+    let notes = composed.into_iter().next().expect("one release, so one notes");
+    Ok(notes)
 }
 
 /// Returns the release `wanted` names among `releases` (a version or a tag; default: the

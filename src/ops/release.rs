@@ -18,6 +18,7 @@ use crate::ops::check::{self, ApiCheck};
 use crate::ops::unreleased::Since;
 use crate::plan::journal::{BranchRecord, CrateRecord, FileRecord, Journal, StepKind, StepRecord, TagRecord};
 use crate::plan::{Plan, Step};
+use crate::release_tag::ReleaseTag;
 use crate::release_window::ReleaseWindow;
 use crate::version::{BumpLevel, TargetVersion};
 use crate::workspace::units::Unit;
@@ -708,7 +709,8 @@ fn file_records(steps: Vec<Step>) -> Vec<(FileRecord, Step)> {
 }
 
 /// Returns the notes of each new tag, from HEAD (the release commit adds no change to them),
-/// each since its unit's latest release among `visible` (HEAD's [`visible_tags`]).
+/// each since its unit's latest release among `visible` (HEAD's [`visible_tags`]), all from one
+/// walk over history.
 ///
 /// [`visible_tags`]: crate::ops::unreleased::visible_tags
 pub fn release_notes(
@@ -722,32 +724,32 @@ pub fn release_notes(
     let owners = ws.owners(&crate::fs::canonical(repo.workdir()));
     // Every unit's releases in one pass over the tags, not one per new tag.
     let by_unit = crate::workspace::units::releases_of(ws.units(), visible);
-    let mut out = Vec::new();
-    for tag in tags {
-        let unit = tag.crates.first().or(tag.scope.first()).and_then(|c| ws.unit_of(c)).or(ws.units().first());
-        let at = unit.and_then(|u| ws.units().iter().position(|v| v.name == u.name));
-        let mut releases = at.and_then(|at| by_unit.get(at)).cloned().unwrap_or_default();
-        if tag.scope.len() == 1 && unit.is_some_and(|u| u.format().names_crate()) {
-            releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| tag.scope.first().is_some_and(|s| c == s)));
-        }
-        let previous = crate::workspace::units::latest_at_most(
-            releases.into_iter().filter(|r| r.version < tag.version).collect(),
-            &tag.version,
-            false,
-        );
-        let scope = (!tag.scope.is_empty()).then(|| crate::changes::Scope { owners: &owners, crates: &tag.scope });
-        let release = notes::Release {
+    let previous: Vec<Option<ReleaseTag>> = tags
+        .iter()
+        .map(|tag| {
+            let unit = tag.crates.first().or(tag.scope.first()).and_then(|c| ws.unit_of(c)).or(ws.units().first());
+            let at = unit.and_then(|u| ws.units().iter().position(|v| v.name == u.name));
+            let mut releases = at.and_then(|at| by_unit.get(at)).cloned().unwrap_or_default();
+            if tag.scope.len() == 1 && unit.is_some_and(|u| u.format().names_crate()) {
+                releases.retain(|r| r.crate_name.as_deref().is_none_or(|c| tag.scope.first().is_some_and(|s| c == s)));
+            }
+            let earlier = releases.into_iter().filter(|r| r.version < tag.version).collect();
+            crate::workspace::units::latest_at_most(earlier, &tag.version, false)
+        })
+        .collect();
+    let releases = tags
+        .iter()
+        .zip(&previous)
+        .map(|(tag, previous)| notes::Release {
             tag: &tag.name,
             version: &tag.version,
-            tip: head,
             previous: previous.as_ref().map(|p| (p.tag.name.as_str(), p.tag.commit.as_str())),
             timestamp: now,
-            scope,
+            scope: (!tag.scope.is_empty()).then_some(tag.scope.as_slice()),
             crates: tag.crates.clone(),
-        };
-        out.push(notes::compose(repo, release)?);
-    }
-    Ok(out)
+        })
+        .collect();
+    Ok(notes::compose(repo, &owners, head, releases)?)
 }
 
 /// Returns whether a release with `options` publishes to crates.io: no `--registry`, and no

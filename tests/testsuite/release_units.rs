@@ -591,3 +591,97 @@ fn the_tag_of_the_manifests_version_counts_even_when_a_later_commit_carries_it()
     assert_code(&refused, 1, "nothing to release");
     assert!(text(&refused.stderr).contains("nothing to release"), "{}", describe(&refused));
 }
+
+/// Units released at once whose previous releases differ: `a` was tagged long ago (since then: a
+/// fix, another merged from a branch and cherry-picked `-x` onto main, and `b`'s release commit,
+/// which touches `a`'s directory too), `b` was released since, `c` never was (its notes hold its
+/// whole history). Each tag's
+/// notes hold exactly its own unit's changes since its own release, newest first.
+#[test]
+fn a_release_of_several_units_notes_each_since_its_own_previous_release() {
+    let root = "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n";
+    let (a, b, c) = (lib("a", "1.0.0"), lib("b", "1.0.0"), lib("c", "1.0.0"));
+    let files = [
+        ("Cargo.toml", root),
+        ("a/Cargo.toml", a.as_str()),
+        ("a/src/lib.rs", SRC),
+        ("b/Cargo.toml", b.as_str()),
+        ("b/src/lib.rs", SRC),
+        ("c/Cargo.toml", c.as_str()),
+        ("c/src/lib.rs", SRC),
+    ];
+    let mut r = Repo::new(&files, &["b-v1.0.0"]);
+    r.env.push(("CARGO_PATCH_NOW".into(), "1767225600".into()));
+    let head = |r: &Repo| r.project.git(&["rev-parse", "--short=7", "HEAD"]).trim().to_owned();
+    r.commit("feat(a): ancient api", &[("a/src/lib.rs", &format!("{SRC}// ancient\n"))]);
+    r.commit("fix(c): early fix", &[("c/src/lib.rs", FIXED)]);
+    let early_fix = head(&r);
+    r.project.git(&["tag", "a-v1.0.0"]);
+    r.commit("fix(a): old fix", &[("a/src/lib.rs", FIXED)]);
+    let old_fix = head(&r);
+    r.commit("feat(c): first api", &[("c/src/lib.rs", &format!("{SRC}// api\n"))]);
+    let first_api = head(&r);
+    r.commit("fix(b): released fix", &[("b/src/lib.rs", FIXED)]);
+    r.commit(
+        "chore(release): b-v1.0.1",
+        &[("b/Cargo.toml", &lib("b", "1.0.1")), ("a/CHANGELOG.md", "# Changelog\n"), ("CHANGELOG.md", "# Changelog\n")],
+    );
+    r.project.git(&["tag", "b-v1.0.1"]);
+    r.project.git(&["switch", "-q", "-c", "side"]);
+    r.commit("fix(a): picked fix", &[("a/src/pick.rs", "// picked\n")]);
+    let picked = head(&r);
+    r.project.git(&["switch", "-q", "main"]);
+    r.project.git(&["cherry-pick", "-x", "side"]);
+    r.commit("fix(b): new fix", &[("b/src/lib.rs", &format!("{FIXED}// new\n"))]);
+    let new_fix = head(&r);
+    r.commit("perf(c)!: faster api", &[("c/src/lib.rs", &format!("{SRC}// faster\n"))]);
+    let faster = head(&r);
+    r.project.git(&["merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side"]);
+
+    let output = r.ok(&["release", "--dry-run", "--no-publish", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let notes: Vec<(&str, &str)> = plan["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["notes"].as_str().unwrap()))
+        .collect();
+    let upgrade =
+        |name: &str, version: &str| format!("### Upgrade\n\n```sh\ncargo update -p {name} --precise {version}\n```\n");
+    assert_eq!(
+        notes,
+        [
+            (
+                "a-v1.0.1",
+                format!(
+                    "## a-v1.0.1 (2026-01-01)\n\nChanges since a-v1.0.0.\n\n### Bug Fixes\n\n\
+                     - **a:** picked fix ({picked})\n- **a:** old fix ({old_fix})\n\n{}",
+                    upgrade("a", "1.0.1")
+                )
+                .as_str()
+            ),
+            (
+                "b-v1.0.2",
+                format!(
+                    "## b-v1.0.2 (2026-01-01)\n\nChanges since b-v1.0.1.\n\n### Bug Fixes\n\n\
+                     - **b:** new fix ({new_fix})\n\n{}",
+                    upgrade("b", "1.0.2")
+                )
+                .as_str()
+            ),
+            (
+                "c-v2.0.0",
+                format!(
+                    "## c-v2.0.0 (2026-01-01)\n\n### Highlights\n\n- **[BREAKING]** **c:** faster api ({faster})\n\n\
+                     ### Features\n\n- **c:** first api ({first_api})\n\n### Bug Fixes\n\n\
+                     - **c:** early fix ({early_fix})\n\n### Performance\n\n\
+                     - **[BREAKING]** **c:** faster api ({faster})\n\n{}",
+                    upgrade("c", "2.0.0")
+                )
+                .as_str()
+            ),
+        ],
+        "{}",
+        describe(&output)
+    );
+}
