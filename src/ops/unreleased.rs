@@ -186,11 +186,19 @@ pub fn histories(
     let units: Vec<_> = members.iter().map(|m| ws.unit_of(&m.name)).collect();
     let all_units = ws.units();
     let releases = crate::workspace::units::releases_of(all_units, tags);
-    let base_of = |unit: &crate::workspace::Unit| -> Option<ReleaseTag> {
+    // A unit tagged per crate has a tag for each of its crates at a release: a crate's base is
+    // named by its own, when it has one there.
+    let base_of = |unit: &crate::workspace::Unit, member: &str| -> Option<ReleaseTag> {
         let at = all_units.iter().position(|u| u.name == unit.name)?;
-        latest_at_most(releases.get(at)?.clone(), &unit.version, since == Since::LatestStable)
+        let unit_releases = releases.get(at)?;
+        let base = latest_at_most(unit_releases.clone(), &unit.version, since == Since::LatestStable)?;
+        let own = unit_releases.iter().find(|r| {
+            r.crate_name.as_deref() == Some(member) && r.version == base.version && r.tag.commit == base.tag.commit
+        });
+        Some(own.cloned().unwrap_or(base))
     };
-    let bases: Vec<Option<ReleaseTag>> = units.iter().map(|u| u.and_then(base_of)).collect();
+    let bases: Vec<Option<ReleaseTag>> =
+        units.iter().zip(members).map(|(u, m)| u.and_then(|u| base_of(u, &m.name))).collect();
     let files: Vec<Option<VersionFile>> = members.iter().map(|m| VersionFile::of(ws, m, &root)).collect();
     let lanes: Vec<(usize, String)> =
         bases.iter().enumerate().filter_map(|(i, b)| Some((i, b.as_ref()?.tag.commit.clone()))).collect();

@@ -88,3 +88,35 @@ b         1.0.0 -> 1.1.0  minor: 1 commit since b-v1.0.0
 ...
 "#]]);
 }
+
+/// gfx-rs/wgpu's shape: crates sharing the workspace version, each tagged `{crate}-v{version}`
+/// on the same release commit.
+#[test]
+fn status_names_each_crate_of_a_shared_version_by_its_own_tag() {
+    let project = Project::new();
+    project.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"wgpu\", \"wgpu-info\", \"wgpu-core\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"22.0.0\"\n\n[workspace.metadata.patch-release]\ntag-format = \"{crate}-v{version}\"\n",
+    );
+    for name in ["wgpu", "wgpu-info", "wgpu-core"] {
+        project.write(
+            &format!("{name}/Cargo.toml"),
+            &format!("[package]\nname = \"{name}\"\nversion.workspace = true\nedition = \"2021\"\n"),
+        );
+        project.write(&format!("{name}/src/lib.rs"), "");
+    }
+    project.commit_all();
+    for tag in ["wgpu-v22.0.0", "wgpu-info-v22.0.0", "wgpu-core-v22.0.0"] {
+        project.git(&["tag", tag]);
+    }
+    project.write("wgpu/src/lib.rs", "// fixed\n");
+    project.git(&["commit", "-q", "-am", "fix(wgpu): keep the surface alive"]);
+    let output = project.cargo_patch().args(["status", "--format", "json"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let crates = status["crates"].as_array().unwrap();
+    for name in ["wgpu", "wgpu-info", "wgpu-core"] {
+        let krate = crates.iter().find(|c| c["name"] == name).unwrap();
+        assert_eq!(krate["latest_stable"], format!("{name}-v22.0.0"), "{status}");
+    }
+}
