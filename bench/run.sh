@@ -333,7 +333,7 @@ check_changelog "$LARGE" "$large_repo"
 hf "$large_repo" "$tmp/changelog-large.json" -N "${runs_large[@]}" \
     -n "$floor_label" "$floor_cmd" -n "$patch_label" "$patch_cmd"
 row "$area" floor "$floor_label" "$tmp/changelog-large.json"
-row "$area" patch "$patch_label" "$tmp/changelog-large.json" "floor<=10"
+row "$area" patch "$patch_label" "$tmp/changelog-large.json" "floor<=5"
 if [ -n "${why[git-cliff]-}" ]; then
     skip "$area" git-cliff "$cliff_label" "${why[git-cliff]}"
 elif [ "$mode" = smoke ]; then

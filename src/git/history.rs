@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use gix::ObjectId;
 use gix::bstr::{BStr, ByteSlice};
@@ -122,6 +123,10 @@ pub struct Repository {
     dir: PathBuf,
     /// The files each commit (by id) changes, once read (see `changed_paths_of`).
     pub(super) changed_paths: std::cell::RefCell<HashMap<String, Vec<String>>>,
+    /// The commits each commit reaches, once walked (see `reachable`).
+    reachable: std::cell::RefCell<HashMap<ObjectId, Rc<HashSet<String>>>>,
+    /// Each tag ref (name, target) peeled, once (see `tags`).
+    peeled_tags: std::cell::RefCell<HashMap<(String, ObjectId), Option<Tag>>>,
 }
 
 impl Repository {
@@ -130,7 +135,13 @@ impl Repository {
         let mut repo = gix::discover(dir)
             .map_err(|err| Error::NotARepository { dir: dir.to_owned(), message: err.to_string() })?;
         set_caches(&mut repo);
-        Ok(Self { repo, dir: dir.to_owned(), changed_paths: Default::default() })
+        Ok(Self {
+            repo,
+            dir: dir.to_owned(),
+            changed_paths: Default::default(),
+            reachable: Default::default(),
+            peeled_tags: Default::default(),
+        })
     }
 
     /// Returns the root of the work tree (the git directory for a bare repository).
@@ -178,31 +189,52 @@ impl Repository {
             let mut reference = reference.map_err(|err| Error::Read { what: what.into(), message: err.to_string() })?;
             let ref_name = reference.name().shorten().to_string();
             let Some(target) = reference.target().try_id().map(ToOwned::to_owned) else { continue };
-            let object = self
-                .repo
-                .find_object(target)
-                .map_err(|err| Error::Read { what: format!("tag `{ref_name}`"), message: err.to_string() })?;
-            // The ref names the tag: `git tag NEW OLD` leaves the old name inside the object.
-            let message = match object.kind {
-                gix::object::Kind::Commit => None,
-                gix::object::Kind::Tag => match object.try_to_tag_ref() {
-                    Ok(tag) => Some(tag_message(tag.message)),
-                    Err(err) => {
-                        crate::diagnostics::warn(format!(
-                            "skipped tag `{ref_name}`: its tag object {target} is malformed ({err}); \
-                             recreate it with `git tag -f -a {ref_name} <commit>`"
-                        ));
-                        continue;
-                    }
-                },
-                _ => continue,
-            };
-            let Ok(commit) = reference.peel_to_commit() else { continue };
-            let commit_time = commit.time().map(|t| t.seconds).unwrap_or_default();
-            tags.push(Tag { name: ref_name, commit: commit.id.to_string(), commit_time, message });
+            // What a ref names never changes: each is peeled once per run, however many times
+            // the refs are listed (a release's plan lists them once per new tag).
+            let key = (ref_name, target);
+            if let Some(known) = self.peeled_tags.borrow().get(&key) {
+                tags.extend(known.clone());
+                continue;
+            }
+            let (ref_name, target) = &key;
+            let tag = self.peel_tag(&mut reference, ref_name, *target)?;
+            tags.extend(tag.clone());
+            self.peeled_tags.borrow_mut().insert(key, tag);
         }
         tags.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(tags)
+    }
+
+    /// Returns the tag `ref_name` (pointing at `target`) peeled to its commit, or `None` when it
+    /// names no commit (or a malformed tag object, which is said once).
+    fn peel_tag(
+        &self,
+        reference: &mut gix::Reference<'_>,
+        ref_name: &str,
+        target: ObjectId,
+    ) -> Result<Option<Tag>, Error> {
+        let object = self
+            .repo
+            .find_object(target)
+            .map_err(|err| Error::Read { what: format!("tag `{ref_name}`"), message: err.to_string() })?;
+        // The ref names the tag: `git tag NEW OLD` leaves the old name inside the object.
+        let message = match object.kind {
+            gix::object::Kind::Commit => None,
+            gix::object::Kind::Tag => match object.try_to_tag_ref() {
+                Ok(tag) => Some(tag_message(tag.message)),
+                Err(err) => {
+                    crate::diagnostics::warn(format!(
+                        "skipped tag `{ref_name}`: its tag object {target} is malformed ({err}); \
+                         recreate it with `git tag -f -a {ref_name} <commit>`"
+                    ));
+                    return Ok(None);
+                }
+            },
+            _ => return Ok(None),
+        };
+        let Ok(commit) = reference.peel_to_commit() else { return Ok(None) };
+        let commit_time = commit.time().map(|t| t.seconds).unwrap_or_default();
+        Ok(Some(Tag { name: ref_name.to_owned(), commit: commit.id.to_string(), commit_time, message }))
     }
 
     /// Returns the commits reachable from `tips` but not from `hidden`, newest first in `order`.
@@ -336,14 +368,23 @@ impl Repository {
         Ok(Some(String::from_utf8_lossy(&object.data).into_owned()))
     }
 
-    /// Returns the ids of every commit reachable from `tip`.
-    pub fn reachable(&self, tip: &str) -> Result<HashSet<String>, Error> {
-        let walk = self.repo.rev_walk(self.ids(&[tip.to_owned()])?).all().map_err(read_error("commits"))?;
-        walk.map(|info| {
-            info.map(|i| i.id.to_string())
-                .map_err(|err| Error::Read { what: "commits".into(), message: err.to_string() })
-        })
-        .collect()
+    /// Returns the ids of every commit reachable from `tip`, walked once per run: what a commit
+    /// reaches never changes, and a release's plan asks it of HEAD once per new tag.
+    pub fn reachable(&self, tip: &str) -> Result<Rc<HashSet<String>>, Error> {
+        let id = self.id(tip)?;
+        if let Some(known) = self.reachable.borrow().get(&id) {
+            return Ok(Rc::clone(known));
+        }
+        let walk = self.repo.rev_walk([id]).all().map_err(read_error("commits"))?;
+        let ids: HashSet<String> = walk
+            .map(|info| {
+                info.map(|i| i.id.to_string())
+                    .map_err(|err| Error::Read { what: "commits".into(), message: err.to_string() })
+            })
+            .collect::<Result<_, _>>()?;
+        let ids = Rc::new(ids);
+        self.reachable.borrow_mut().insert(id, Rc::clone(&ids));
+        Ok(ids)
     }
 
     /// Returns `(files changed, lines added, lines removed)` of `commit` against its first

@@ -469,10 +469,10 @@ fn outside_merges(
         return Ok(Vec::new());
     }
     let prefix = ws.config.release_branch_prefix();
-    let mut line: HashSet<String> = repo.reachable(base)?;
+    let mut line: HashSet<String> = (*repo.reachable(base)?).clone();
     for (_, tip) in repo.branches(prefix)? {
         if repo.merge_base(&tip, base)?.as_deref() == Some(base) {
-            line.extend(repo.reachable(&tip)?);
+            line.extend(repo.reachable(&tip)?.iter().cloned());
         }
     }
     Ok(merges
