@@ -342,9 +342,7 @@ fn a_second_release_during_the_first_is_refused() {
 #[test]
 fn rollback_reverts_only_the_fixes_and_dates_the_branch_cut_after_the_branch_is_gone() {
     let r = Release::new();
-    r.project.write("a/README.md", "# a\n\nAdds numbers.\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "docs(a): say what it does"]);
+    commit_file(&r, "a/README.md", "# a\n\nAdds numbers.\n", "docs(a): say what it does");
     r.ok(&["release", "--yes", "--no-publish"]);
     // The hotfix branch is merged and deleted, as most teams do: its reflog is gone.
     r.project.git(&["switch", "-q", "release/v1.0"]);
@@ -430,9 +428,7 @@ fn forward_port_does_not_pick_again_what_the_main_line_has() {
     // A note written on main, then carried to the hotfix (the same patch), then changed on main:
     // picking it again would conflict. tokio merges its LTS lines forward, the same situation.
     r.project.git(&["switch", "-q", "main"]);
-    r.project.write("a/NOTES.md", "first\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "docs(a): notes"]);
+    commit_file(&r, "a/NOTES.md", "first\n", "docs(a): notes");
     let note = r.project.git(&["rev-parse", "HEAD"]).trim().to_owned();
     r.project.write("a/NOTES.md", "second\n");
     r.project.git(&["commit", "-q", "-am", "docs(a): notes, revised"]);
@@ -507,18 +503,12 @@ fn forward_port_and_rollback_that_fail_half_way_leave_the_repository_as_it_was()
 #[test]
 fn forward_port_picks_what_it_can_stops_at_a_conflict_and_continues() {
     let r = Release::new();
-    r.project.write("a/src/more.rs", "//! More, fixed.\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "fix(a): more without a bug"]);
-    r.project.write("a/NOTES.md", "notes\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "docs(a): notes"]);
+    commit_file(&r, "a/src/more.rs", "//! More, fixed.\n", "fix(a): more without a bug");
+    commit_file(&r, "a/NOTES.md", "notes\n", "docs(a): notes");
     r.ok(&["release", "--yes", "--no-publish"]);
     // Main wrote the same file meanwhile: the second pick conflicts there.
     r.project.git(&["switch", "-q", "main"]);
-    r.project.write("a/src/more.rs", "//! More, on main.\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "refactor(a): more on main"]);
+    commit_file(&r, "a/src/more.rs", "//! More, on main.\n", "refactor(a): more on main");
 
     let output = r.run(&["forward-port"], &[]);
     assert_code(&output, 1, "a conflicting pick");
@@ -558,14 +548,10 @@ fn forward_port_says_a_pick_left_out_with_git_cherry_pick_skip_was_not_picked() 
     // gfx-rs/wgpu's shape: the release line has a commit of its own (there, for a crate the main
     // line no longer has) that conflicts on the main line and does not belong there.
     let r = Release::new();
-    r.project.write("a/src/more.rs", "//! More, for the release line only.\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "fix(a): more for the line"]);
+    commit_file(&r, "a/src/more.rs", "//! More, for the release line only.\n", "fix(a): more for the line");
     r.ok(&["release", "--yes", "--no-publish"]);
     r.project.git(&["switch", "-q", "main"]);
-    r.project.write("a/src/more.rs", "//! More, on main.\n");
-    r.project.git(&["add", "-A"]);
-    r.project.git(&["commit", "-q", "-m", "refactor(a): more on main"]);
+    commit_file(&r, "a/src/more.rs", "//! More, on main.\n", "refactor(a): more on main");
     let main_file = r.project.read("a/src/more.rs");
 
     let output = r.run(&["forward-port"], &[]);
@@ -993,4 +979,11 @@ pub(crate) fn log_pushes(remote: &std::path::Path, log: &std::path::Path) -> Pat
     std::fs::write(&hook, format!("#!/bin/sh\nwc -l | tr -d ' ' >> '{}'\n", log.display())).unwrap();
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     log.to_owned()
+}
+
+/// Writes `path` in the release fixture's project and commits it with `message`.
+fn commit_file(r: &Release, path: &str, contents: &str, message: &str) {
+    r.project.write(path, contents);
+    r.project.git(&["add", "-A"]);
+    r.project.git(&["commit", "-q", "-m", message]);
 }

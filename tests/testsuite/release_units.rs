@@ -202,6 +202,11 @@ fn independent(config: &str) -> Repo {
 
 /// [`independent`], whose first commit also holds `extra` files.
 fn independent_with(config: &str, extra: &[(&str, &str)]) -> Repo {
+    independent_tagged(config, extra, &["a-v1.0.0", "b-v1.0.0", "c-v1.0.0"])
+}
+
+/// [`independent_with`], its first commit tagged `tags` only.
+fn independent_tagged(config: &str, extra: &[(&str, &str)], tags: &[&str]) -> Repo {
     let root = format!(
         "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n{config}"
     );
@@ -216,7 +221,7 @@ fn independent_with(config: &str, extra: &[(&str, &str)]) -> Repo {
         ("c/Cargo.toml", c.as_str()),
         ("c/src/lib.rs", SRC),
     ]);
-    Repo::new(&files, &["a-v1.0.0", "b-v1.0.0", "c-v1.0.0"])
+    Repo::new(&files, tags)
 }
 
 #[test]
@@ -599,18 +604,7 @@ fn the_tag_of_the_manifests_version_counts_even_when_a_later_commit_carries_it()
 /// notes hold exactly its own unit's changes since its own release, newest first.
 #[test]
 fn a_release_of_several_units_notes_each_since_its_own_previous_release() {
-    let root = "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\nresolver = \"2\"\n\n[workspace.metadata.patch-release]\nverify = []\n";
-    let (a, b, c) = (lib("a", "1.0.0"), lib("b", "1.0.0"), lib("c", "1.0.0"));
-    let files = [
-        ("Cargo.toml", root),
-        ("a/Cargo.toml", a.as_str()),
-        ("a/src/lib.rs", SRC),
-        ("b/Cargo.toml", b.as_str()),
-        ("b/src/lib.rs", SRC),
-        ("c/Cargo.toml", c.as_str()),
-        ("c/src/lib.rs", SRC),
-    ];
-    let mut r = Repo::new(&files, &["b-v1.0.0"]);
+    let mut r = independent_tagged("", &[], &["b-v1.0.0"]);
     r.env.push(("CARGO_PATCH_NOW".into(), "1767225600".into()));
     let head = |r: &Repo| r.project.git(&["rev-parse", "--short=7", "HEAD"]).trim().to_owned();
     r.commit("feat(a): ancient api", &[("a/src/lib.rs", &format!("{SRC}// ancient\n"))]);
